@@ -1,0 +1,14 @@
+/* Stalled transactions (IHI 0070 3.12.2): STAG allocation and their resolution by CMD_RESUME / CMD_STALL_TERM. */
+#ifndef SMMU_CORE_STALL_H
+#define SMMU_CORE_STALL_H
+
+#include "internal.h"
+
+int  smmu_stalls_create(struct smmu_core *s, char *err, size_t errlen);
+void smmu_stalls_destroy(struct smmu_core *s);
+/* CMD_RESUME: Action 0 retry, 1 abort (terminate). Returns false if no such stall is pending. */
+bool smmu_stall_resume(struct smmu_core *s, uint32_t sid, uint16_t stag, bool retry);
+/* CMD_STALL_TERM: terminate every pending stall of `sid`. Returns how many. */
+unsigned smmu_stall_term(struct smmu_core *s, uint32_t sid);
+
+#endif

@@ -1,0 +1,71 @@
+/* Small value types shared by the core's modules. */
+#ifndef SMMU_CORE_TYPES_H
+#define SMMU_CORE_TYPES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Cost of one operation: cycles plus memory traffic it caused. */
+typedef struct smmu_cost {
+    uint32_t cycles;
+    uint32_t reads;
+    uint32_t writes;
+} smmu_cost_t;
+
+/* EventIDs (IHI 0070 7.3). */
+enum smmu_event_id {
+    EVT_F_UUT = 0x01, EVT_C_BAD_STREAMID = 0x02, EVT_F_STE_FETCH = 0x03, EVT_C_BAD_STE = 0x04,
+    EVT_F_BAD_ATS_TREQ = 0x05, EVT_F_STREAM_DISABLED = 0x06, EVT_F_TRANSL_FORBIDDEN = 0x07,
+    EVT_C_BAD_SUBSTREAMID = 0x08, EVT_F_CD_FETCH = 0x09, EVT_C_BAD_CD = 0x0A, EVT_F_WALK_EABT = 0x0B,
+    EVT_F_TRANSLATION = 0x10, EVT_F_ADDR_SIZE = 0x11, EVT_F_ACCESS = 0x12, EVT_F_PERMISSION = 0x13,
+    EVT_F_TLB_CONFLICT = 0x20, EVT_F_CFG_CONFLICT = 0x21, EVT_E_PAGE_REQUEST = 0x24, EVT_F_VMS_FETCH = 0x25
+};
+
+/* Event record CLASS field. */
+enum smmu_event_class { EVT_CLASS_CD = 0, EVT_CLASS_TT = 1, EVT_CLASS_IN = 2 };
+
+/* Everything an event record can carry; smmu_evtq_encode() places the fields the EventID defines. */
+typedef struct smmu_event {
+    uint8_t  id;
+    uint32_t sid;
+    uint32_t ssid;
+    bool     ssv;
+    uint16_t stag;
+    bool     stall;
+    bool     pnu, ind, rnw;
+    bool     s2;
+    uint8_t  cls;
+    bool     ttrnw;          /* TTRnW: the faulting table access was a read (HTTU update faults) */
+    uint64_t input_addr;
+    uint64_t ipa;            /* translation-class faults at stage 2 */
+    uint64_t fetch_addr;     /* F_STE_FETCH, F_CD_FETCH, F_WALK_EABT, F_VMS_FETCH */
+    uint32_t reason;         /* IMPLEMENTATION DEFINED reason code for C_BAD_* (kept 0 like MMU-700) */
+} smmu_event_t;
+
+/* Permission bits of a translation, by privilege (IHI 0070 uses PnU and InD). */
+enum {
+    SMMU_PERM_RP = 1u << 0, SMMU_PERM_WP = 1u << 1, SMMU_PERM_XP = 1u << 2,
+    SMMU_PERM_RU = 1u << 3, SMMU_PERM_WU = 1u << 4, SMMU_PERM_XU = 1u << 5
+};
+
+static inline uint64_t smmu_le64(const void *p)
+{
+    const uint8_t *b = (const uint8_t *)p;
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = (v << 8) | b[i];
+    return v;
+}
+
+static inline void smmu_put_le64(void *p, uint64_t v)
+{
+    uint8_t *b = (uint8_t *)p;
+    for (int i = 0; i < 8; i++) { b[i] = (uint8_t)v; v >>= 8; }
+}
+
+static inline uint64_t smmu_bits(uint64_t v, unsigned hi, unsigned lo)
+{
+    return (v >> lo) & (hi - lo >= 63 ? ~0ull : ((1ull << (hi - lo + 1)) - 1));
+}
+
+#endif

@@ -1,0 +1,193 @@
+/* Embedding API of the SMMUv3 (IHI 0070) C core. The only public header of smmu_core. */
+#ifndef SMMU_SMMU_H
+#define SMMU_SMMU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct smmu_core smmu_t;             /* the tag is not `smmu`: C++ code uses namespace smmu */
+typedef struct smmu_config smmu_config_t;
+
+typedef enum smmu_irq { SMMU_IRQ_EVTQ, SMMU_IRQ_PRIQ, SMMU_IRQ_CMD_SYNC, SMMU_IRQ_GERROR } smmu_irq_t;
+
+typedef struct smmu_host {
+    void *ctx;
+    int  (*mem_read)(void *ctx, uint64_t pa, void *dst, size_t len);        /* 0 = ok, else external abort */
+    int  (*mem_write)(void *ctx, uint64_t pa, const void *src, size_t len);
+    void (*irq)(void *ctx, smmu_irq_t line, bool level);                    /* wired interrupts; may be NULL */
+} smmu_host_t;
+
+/* Replacement policies for every cache-like structure. */
+typedef enum smmu_repl {
+    SMMU_REPL_LRU, SMMU_REPL_PLRU, SMMU_REPL_FIFO, SMMU_REPL_RANDOM,
+    SMMU_REPL_LFU, SMMU_REPL_2Q, SMMU_REPL_CLOCK, SMMU_REPL_RRIP
+} smmu_repl_t;
+
+/* Geometry and cost of one cache structure. entries == 0 removes the structure;
+ * ways == entries (or 0) makes it fully associative; entries must be a multiple of ways
+ * and entries/ways a power of two. */
+typedef struct smmu_cache_config {
+    uint32_t entries;
+    uint32_t ways;
+    smmu_repl_t policy;
+    uint32_t latency;      /* lookup cost in SMMU cycles, charged hit or miss */
+} smmu_cache_config_t;
+
+#define SMMU_MAX_PORTS 64
+
+struct smmu_config {
+    /* --- Architecture: what the ID registers advertise (SMMU_IDR0..5, IIDR, AIDR). --- */
+    uint8_t  arch_minor;      /* AIDR.ArchMinorRev: 0 = v3.0, 1 = v3.1, 2 = v3.2 (default 2) */
+    bool     s1p;             /* IDR0.S1P: stage 1 supported */
+    bool     s2p;             /* IDR0.S2P: stage 2 supported */
+    bool     ttf_aarch32;     /* IDR0.TTF: also AArch32 LPAE tables (TTF=3); default AArch64 only (TTF=2) */
+    bool     cohacc;          /* IDR0.COHACC: coherent table/queue accesses */
+    bool     btm;             /* IDR0.BTM: broadcast TLB maintenance */
+    uint8_t  httu;            /* IDR0.HTTU: 0 none, 1 Access flag, 2 Access flag and dirty state */
+    bool     hyp;             /* IDR0.HYP: EL2 StreamWorld (STE.STRW=EL2) */
+    bool     ats;             /* IDR0.ATS */
+    bool     pri;             /* IDR0.PRI */
+    bool     asid16;          /* IDR0.ASID16: 16-bit ASIDs, else 8 */
+    bool     vmid16;          /* IDR0.VMID16: 16-bit VMIDs, else 8 */
+    bool     msi;             /* IDR0.MSI: MSI interrupts */
+    bool     sev;             /* IDR0.SEV: CMD_SYNC can send a WFE wake-up event */
+    bool     atos;            /* IDR0.ATOS (reported only; ATOS registers are not modelled) */
+    bool     vmw;             /* IDR0.VMW: VMID wildcard matching for TLBI */
+    bool     cd2l;            /* IDR0.CD2L: 2-level CD tables */
+    bool     st_2lvl;         /* IDR0.ST_LEVEL: 2-level stream table */
+    uint8_t  ttendian;        /* IDR0.TTENDIAN: 0 mixed, 2 little-endian only, 3 big-endian only */
+    uint8_t  stall_model;     /* IDR0.STALL_MODEL: 0 stall+terminate, 1 terminate only, 2 stall forced */
+    bool     term_model;      /* IDR0.TERM_MODEL: 1 = terminated transactions always abort (no RAZ/WI) */
+    uint8_t  sidsize;         /* IDR1.SIDSIZE: StreamID bits (0..32) */
+    uint8_t  ssidsize;        /* IDR1.SSIDSIZE: SubstreamID bits (0..20) */
+    uint8_t  cmdqs;           /* IDR1.CMDQS: max log2 command queue entries (<= 19) */
+    uint8_t  eventqs;         /* IDR1.EVENTQS: max log2 event queue entries (<= 19) */
+    uint8_t  priqs;           /* IDR1.PRIQS: max log2 PRI queue entries (<= 19) */
+    bool     attr_types_ovr;  /* IDR1.ATTR_TYPES_OVR */
+    bool     attr_perms_ovr;  /* IDR1.ATTR_PERMS_OVR */
+    bool     xnx;             /* IDR3.XNX: stage-2 XN[1:0] privileged/unprivileged execute-never */
+    bool     ril;             /* IDR3.RIL: range invalidation (TLBI with TG/SCALE/NUM) */
+    uint8_t  bbml;            /* IDR3.BBML: 0..2 */
+    bool     fwb;             /* IDR3.FWB */
+    uint8_t  oas_bits;        /* IDR5.OAS as bits: 32, 36, 40, 42, 44, 48 or 52 */
+    bool     gran4k, gran16k, gran64k;  /* IDR5.GRAN4K/16K/64K */
+    uint8_t  vax;             /* IDR5.VAX: 0 = 48-bit VA, 1 = 52-bit VA */
+    uint16_t stall_max;       /* IDR5.STALL_MAX: most stalled transactions held at once */
+    uint32_t iidr;            /* SMMU_IIDR: default Arm (0x43B) MMU-700 (ProductID 0x487) r0p0 */
+
+    /* --- Model behaviour. --- */
+    bool     cmdq_stepped;    /* false: a CMDQ_PROD write consumes every command at once;
+                                 true: the host calls smmu_cmdq_step() to consume one at a time */
+    uint64_t seed;            /* seed of the random replacement policy */
+
+    /* --- Microarchitecture (MMU-600/700 shaped): structures, sizes, latencies. --- */
+    uint32_t num_ports;       /* upstream ports, one TBU each (1..SMMU_MAX_PORTS) */
+    smmu_cache_config_t utlb;       /* per TBU: micro-TLB (fully associative) */
+    smmu_cache_config_t main_tlb;   /* per TBU: main TLB (set associative) */
+    smmu_cache_config_t tcu_tlb;    /* in the TCU: optional shared TLB (entries 0 = absent) */
+    smmu_cache_config_t cfg_cache;  /* in the TCU: configuration cache (decoded STEs and CDs) */
+    bool     walk_cache_unified;    /* MMU-700 style: one walk cache for all stages/levels (walk_cache_s1[0]) */
+    smmu_cache_config_t walk_cache_s1[4];   /* per level 0..3 for stage-1 table descriptors */
+    smmu_cache_config_t walk_cache_s2[4];   /* per level 0..3 for stage-2 table descriptors */
+    uint32_t link_tbu_to_tcu;       /* DTI request latency, cycles */
+    uint32_t link_tcu_to_tbu;       /* DTI response latency, cycles */
+    uint32_t walk_step_cycles;      /* TCU cost of one descriptor fetch and decode (memory time excluded) */
+    uint32_t cfg_fetch_cycles;      /* TCU cost of one STE/CD fetch and decode (memory time excluded) */
+    uint32_t cmd_cycles;            /* cost of consuming one command */
+    uint32_t tlbi_cycles;           /* extra cost of an invalidation command per structure scanned */
+};
+
+void     smmu_config_default(smmu_config_t *cfg);
+smmu_t  *smmu_create(const smmu_config_t *cfg, const smmu_host_t *host, char *err, size_t errlen); /* NULL + message on a bad config */
+void     smmu_destroy(smmu_t *smmu);
+uint64_t smmu_reg_read(smmu_t *smmu, uint64_t offset, unsigned size);      /* offset in the 128 KiB frame (page 0 + page 1); size 4 or 8 */
+void     smmu_reg_write(smmu_t *smmu, uint64_t offset, uint64_t value, unsigned size);
+
+typedef struct smmu_txn {
+    uint32_t sid, ssid; bool ssv;
+    uint64_t addr;
+    bool write, instr, priv;          /* RnW = !write, InD, PnU */
+    uint32_t port;                    /* upstream port / TBU index */
+} smmu_txn_t;
+
+typedef enum smmu_status { SMMU_OK, SMMU_ABORT, SMMU_RAZWI, SMMU_STALL } smmu_status_t;
+
+/* Which structure produced the translation. */
+typedef enum smmu_source {
+    SMMU_SRC_NONE,        /* no translation (bypass, abort, fault) */
+    SMMU_SRC_UTLB, SMMU_SRC_MAIN_TLB, SMMU_SRC_TCU_TLB, SMMU_SRC_WALK
+} smmu_source_t;
+
+typedef struct smmu_result {
+    smmu_status_t status;
+    uint64_t pa;                      /* output address when SMMU_OK */
+    uint32_t cycles;                  /* modelled SMMU-internal latency in SMMU clock cycles */
+    uint16_t stag;                    /* when SMMU_STALL */
+    uint8_t  event;                   /* EventID of the fault or configuration error, 0 if none */
+    bool     recorded;                /* an event record was written to the event queue */
+    bool     bypass;                  /* the output is the input (STE bypass, S1DSS bypass or GBPA) */
+    smmu_source_t source;
+    uint32_t mem_reads;               /* memory reads this translation made (config + walk) */
+    uint32_t mem_writes;              /* memory writes (HTTU updates, event records) */
+    uint8_t  page_log2;               /* log2 of the translated region's size (DMI, statistics) */
+    bool     read_ok, write_ok, exec_ok; /* permissions of that region for this stream/privilege */
+    uint8_t  memattr;                 /* output MAIR-style attribute (0x44 NC, 0xFF WB, 0x00 Device-nGnRnE) */
+    uint8_t  sh;                      /* output shareability: 0 NSH, 2 OSH, 3 ISH */
+} smmu_result_t;
+
+smmu_status_t smmu_translate(smmu_t *smmu, const smmu_txn_t *txn, smmu_result_t *res);
+
+/* Translate with no side effects: no cache fill, no event, no statistics, no HTTU write. */
+smmu_status_t smmu_translate_debug(smmu_t *smmu, const smmu_txn_t *txn, smmu_result_t *res);
+
+/* Stepped command queue: consumes one command; returns true and its cost in *cycles if one was
+ * consumed, false if the queue is empty, disabled or halted on an error. */
+bool     smmu_cmdq_step(smmu_t *smmu, uint32_t *cycles);
+bool     smmu_cmdq_pending(const smmu_t *smmu);   /* a command is waiting to be consumed */
+
+/* Stalled transactions (CD.S / STE.S2S): what became of a STAG. */
+typedef enum smmu_stall_state {
+    SMMU_STALL_NONE,        /* no such stalled transaction */
+    SMMU_STALL_PENDING,     /* waiting for CMD_RESUME / CMD_STALL_TERM */
+    SMMU_STALL_RETRY,       /* resumed with retry: translate again */
+    SMMU_STALL_ABORTED      /* terminated: the transaction aborts */
+} smmu_stall_state_t;
+smmu_stall_state_t smmu_stall_query(smmu_t *smmu, uint32_t sid, uint16_t stag);
+/* Forget a settled stall (after the host has acted on RETRY/ABORTED). */
+void smmu_stall_release(smmu_t *smmu, uint32_t sid, uint16_t stag);
+
+/* Statistics. */
+typedef struct smmu_cache_stats {
+    uint64_t lookups, hits, misses, fills, evictions, invalidations;
+} smmu_cache_stats_t;
+
+typedef enum smmu_struct_id {
+    SMMU_STRUCT_UTLB, SMMU_STRUCT_MAIN_TLB, SMMU_STRUCT_TCU_TLB, SMMU_STRUCT_CFG_CACHE,
+    SMMU_STRUCT_WALK_S1, SMMU_STRUCT_WALK_S2
+} smmu_struct_id_t;
+
+/* Counters of one structure: port selects the TBU for the micro/main TLB, level selects the walk-cache
+ * level (-1 sums all levels or ports). Returns false for an absent structure. */
+bool smmu_cache_stats(const smmu_t *smmu, smmu_struct_id_t which, int port, int level, smmu_cache_stats_t *out);
+
+typedef struct smmu_stream_stats {
+    uint64_t translations, faults, walks, walk_reads, cfg_fetches, stalls, cycles;
+} smmu_stream_stats_t;
+/* Per-StreamID counters (recorded for streams translated since creation). */
+bool smmu_stream_stats(const smmu_t *smmu, uint32_t sid, smmu_stream_stats_t *out);
+
+typedef struct smmu_global_stats {
+    uint64_t translations, events_recorded, events_lost, commands, cmd_syncs, walks, walk_reads;
+    uint64_t commands_by_opcode[256];
+} smmu_global_stats_t;
+void smmu_global_stats(const smmu_t *smmu, smmu_global_stats_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
