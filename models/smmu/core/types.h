@@ -49,6 +49,15 @@ enum {
     SMMU_PERM_RU = 1u << 3, SMMU_PERM_WU = 1u << 4, SMMU_PERM_XU = 1u << 5
 };
 
+/* A walk-cache entry: a table descriptor that lets a walk resume below the start level. */
+typedef struct smmu_wc_entry {
+    uint8_t  level;        /* level of the table `table` points to (the walk resumes there) */
+    uint8_t  ia_shift;     /* the entry matches every input address with the same bits at and above ia_shift */
+    uint64_t table;        /* output address of that table (an IPA for stage-1 tables of a nested stream) */
+    uint8_t  limits;       /* accumulated hierarchical limits: bit0 APTable[0], bit1 APTable[1], bit2 UXNTable/XNTable,
+                              bit3 PXNTable, bit4 NSTable */
+} smmu_wc_entry_t;
+
 static inline uint64_t smmu_le64(const void *p)
 {
     const uint8_t *b = (const uint8_t *)p;
