@@ -155,7 +155,8 @@ typedef enum smmu_stall_state {
     SMMU_STALL_NONE,        /* no such stalled transaction */
     SMMU_STALL_PENDING,     /* waiting for CMD_RESUME / CMD_STALL_TERM */
     SMMU_STALL_RETRY,       /* resumed with retry: translate again */
-    SMMU_STALL_ABORTED      /* terminated: the transaction aborts */
+    SMMU_STALL_ABORTED,     /* terminated: the transaction aborts */
+    SMMU_STALL_RAZWI        /* terminated by CMD_RESUME with Abort=0: reads as zero, writes ignored */
 } smmu_stall_state_t;
 smmu_stall_state_t smmu_stall_query(smmu_t *smmu, uint32_t sid, uint16_t stag);
 /* Forget a settled stall (after the host has acted on RETRY/ABORTED). */
