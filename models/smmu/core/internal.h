@@ -44,6 +44,9 @@ struct smmu_core {
     bool     sev_pending;                 /* a CMD_SYNC CS=SEV fired since the host last looked (tests) */
     uint64_t sev_count;
 
+    uint64_t cfg_gen;                     /* bumped by every CFGI_* and configuration register change:
+                                             invalidates the TBUs' StreamID context caches (xlate.c) */
+    struct smmu_tbuctx   *tbuctx;
     struct smmu_cfgcache *cfgc;
     struct smmu_tlbs     *tlbs;
     struct smmu_stalls   *stalls;
@@ -92,6 +95,14 @@ void smmu_cfgi_ste_range(struct smmu_core *s, uint32_t sid, unsigned range);   /
 void smmu_cfgi_cd(struct smmu_core *s, uint32_t sid, uint32_t ssid, bool leaf);
 void smmu_cfgi_cd_all(struct smmu_core *s, uint32_t sid);
 void smmu_cfgi_all(struct smmu_core *s);
+/* Counters of the configuration cache (SMMU_STRUCT_CFG_CACHE of smmu_cache_stats()). */
+void smmu_cfgcache_stats(const struct smmu_core *s, smmu_cache_stats_t *out);
+
+/* ---- xlate.c: the TBUs' StreamID -> translation-context caches. */
+int  smmu_tbuctx_create(struct smmu_core *s, char *err, size_t errlen);
+void smmu_tbuctx_destroy(struct smmu_core *s);
+/* Configuration seen by the TBUs changed (CFGI_*, CR0, CR2, STRTAB_BASE*, GBPA). */
+static inline void smmu_config_changed(struct smmu_core *s) { s->cfg_gen++; }
 
 /* ---- xlate.c: stage-2 translation of a configuration-structure fetch address (nested CD fetch). */
 int  smmu_s2_fetch_addr(struct smmu_core *s, const smmu_ste_t *ste, uint64_t ipa, uint64_t *pa,

@@ -143,7 +143,8 @@ smmu_t *smmu_create(const smmu_config_t *cfg, const smmu_host_t *host, char *err
     s->rng = cfg->seed ? cfg->seed : 0x9E3779B97F4A7C15ull;
     smmu_idregs_build(s);
     smmu_regs_reset(s);
-    if (smmu_cfgcache_create(s, err, errlen) || smmu_tlbs_create(s, err, errlen) ||
+    s->cfg_gen = 1;
+    if (smmu_tbuctx_create(s, err, errlen) || smmu_cfgcache_create(s, err, errlen) || smmu_tlbs_create(s, err, errlen) ||
         smmu_stalls_create(s, err, errlen) || smmu_sstats_create(s, err, errlen)) {
         smmu_destroy(s);
         return NULL;
@@ -158,6 +159,7 @@ void smmu_destroy(smmu_t *s)
     smmu_stalls_destroy(s);
     smmu_tlbs_destroy(s);
     smmu_cfgcache_destroy(s);
+    smmu_tbuctx_destroy(s);
     free(s);
 }
 

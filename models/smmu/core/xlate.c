@@ -1,5 +1,7 @@
 /* The translation pipeline (IHI 0070 3.3, chapter 15): global bypass, configuration lookup, TLBs, walks,
  * fault handling and cycle accounting. */
+#include <stdlib.h>
+
 #include "internal.h"
 #include "stall.h"
 #include "stats.h"
@@ -247,3 +249,12 @@ int smmu_s2_fetch_addr(struct smmu_core *s, const smmu_ste_t *ste, uint64_t ipa,
     *pa = ipa;
     return 0;
 }
+
+struct smmu_tbuctx { int unused; };
+int smmu_tbuctx_create(struct smmu_core *s, char *err, size_t errlen)
+{
+    (void)err; (void)errlen;
+    s->tbuctx = calloc(1, sizeof *s->tbuctx);
+    return s->tbuctx ? 0 : -1;
+}
+void smmu_tbuctx_destroy(struct smmu_core *s) { free(s->tbuctx); s->tbuctx = NULL; }
