@@ -28,7 +28,9 @@ typedef struct smmu_stage_cfg {
 } smmu_stage_cfg_t;
 
 /* Access flags of smmu_walk(). */
-enum { SMMU_ACC_W = 1u << 0, SMMU_ACC_X = 1u << 1, SMMU_ACC_PRIV = 1u << 2 };
+#define SMMU_ACC_W    (1u << 0)   /* write (else read) */
+#define SMMU_ACC_X    (1u << 1)   /* instruction fetch (InD) */
+#define SMMU_ACC_PRIV (1u << 2)   /* privileged (PnU) */
 
 /* A fault of one stage, turned into an event record by xlate. */
 typedef struct smmu_walk_fault {
