@@ -1,0 +1,43 @@
+// Parameters of the SystemC SMMUv3 module: the C core's configuration plus the SystemC-side timing knobs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+
+extern "C" {
+#include <smmu/smmu.h>
+}
+
+namespace smmu {
+
+// Lookup latencies, link (DTI) latencies and per-step walk costs live in `core` (smmu_config_t) because the
+// core charges them; the fields here model what the core cannot see: clocking, concurrency and queueing.
+struct Params {
+    smmu_config_t core;                    // architecture, caches, lookup/link/walk-step cycles
+
+    sc_core::sc_time clock_period;         // SMMU clock
+    unsigned num_ports = 1;                // upstream ports (TBUs); copied into core.num_ports
+    std::vector<uint32_t> default_sid;     // per port: StreamID of a transaction without StreamIdExtension
+
+    unsigned tbu_slots = 16;               // per TBU: outstanding translations
+    unsigned tcu_slots = 32;               // TCU: translations in progress (misses from all TBUs)
+    unsigned walk_slots = 8;               // TCU: concurrent table/configuration walks
+    unsigned reg_access_cycles = 1;        // programming-interface access
+    unsigned cmd_fetch_cycles = 0;         // extra per command on top of the core's cmd_cycles
+
+    // Response status of a terminated (aborted) transaction.
+    tlm::tlm_response_status abort_response = tlm::TLM_ADDRESS_ERROR_RESPONSE;
+
+    Params();                              // == mmu700()
+    static Params mmu600();
+    static Params mmu700();
+    static Params gem5_default();
+
+    uint32_t port_sid(unsigned port) const { return port < default_sid.size() ? default_sid[port] : port; }
+};
+
+} // namespace smmu

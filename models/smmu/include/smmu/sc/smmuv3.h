@@ -1,0 +1,110 @@
+// SystemC TLM-2.0 module around the SMMUv3 C core: register frame, upstream DMA ports (one TBU each),
+// one downstream initiator for translated DMA, walks, queues and MSIs, and a cycle-approximate timing model.
+#pragma once
+
+#ifndef SC_INCLUDE_DYNAMIC_PROCESSES
+#define SC_INCLUDE_DYNAMIC_PROCESSES
+#endif
+#include <deque>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <smmu/sc/params.h>
+#include <smmu/sc/stats.h>
+#include <smmu/sc/stream_id.h>
+
+namespace smmu {
+
+struct Smmuv3Timeline;
+
+// Aborted (terminated) transactions complete with Params::abort_response (default TLM_ADDRESS_ERROR_RESPONSE);
+// RAZ/WI completes with TLM_OK_RESPONSE, zeroed read data and the write dropped. DMI is never granted upstream:
+// every access is translated. Downstream DMI invalidations are forwarded to every upstream port as a full range.
+class Smmuv3 : public sc_core::sc_module {
+public:
+    tlm_utils::simple_target_socket<Smmuv3> reg_socket;                   // 128 KiB register frame
+    tlm_utils::multi_passthrough_target_socket<Smmuv3> dma_in;            // binding index = port = TBU
+    tlm_utils::simple_initiator_socket<Smmuv3> dma_out;                   // everything sent downstream
+    sc_core::sc_out<bool> irq_evtq, irq_priq, irq_cmd_sync, irq_gerror;   // may be left unbound
+
+    Smmuv3(sc_core::sc_module_name name, const Params &params);
+    ~Smmuv3() override;
+
+    const Params &params() const { return params_; }
+    smmu_t *core() { return core_; }                // for white-box inspection; not needed to use the module
+
+    // Statistics (module-side and the core's cache counters).
+    const Stats &stats() const { return stats_; }
+    void dump_stats_json(std::ostream &os) const;
+    std::string stats_json() const;
+
+private:
+    struct Inflight { uint32_t sid, ssid; bool ssv; uint64_t page; sc_core::sc_time done; };
+    struct AtTxn;
+
+    // Upstream.
+    void b_transport(int port, tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
+    tlm::tlm_sync_enum nb_transport_fw(int port, tlm::tlm_generic_payload &gp, tlm::tlm_phase &ph, sc_core::sc_time &t);
+    unsigned transport_dbg(int port, tlm::tlm_generic_payload &gp);
+    bool get_direct_mem_ptr(int port, tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi);
+    void at_process(int port, tlm::tlm_generic_payload *gp, sc_core::sc_time t);
+
+    // Shared by the LT and AT paths: translate, wait out stalls, forward, restore. `delay` is the local time offset.
+    void transact(unsigned port, tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
+    // One translation attempt; returns the latency from `arrival` to the output (excluding the data access).
+    sc_core::sc_time translate_timed(unsigned port, const smmu_txn_t &txn, sc_core::sc_time arrival, smmu_result_t &res);
+
+    // Register frame.
+    void reg_b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
+    unsigned reg_transport_dbg(tlm::tlm_generic_payload &gp);
+    bool reg_access(tlm::tlm_generic_payload &gp);
+
+    // Downstream.
+    void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
+    static int host_mem_read(void *ctx, uint64_t pa, void *dst, size_t len);
+    static int host_mem_write(void *ctx, uint64_t pa, const void *src, size_t len);
+    static void host_irq(void *ctx, smmu_irq_t line, bool level);
+    int mem_access(bool write, uint64_t pa, void *data, size_t len);
+
+    // Command queue consumer.
+    void cmdq_thread();
+    void irq_method();
+    void before_end_of_elaboration() override;
+
+    uint64_t cycles_of(const sc_core::sc_time &t) const;
+    sc_core::sc_time cyc(uint64_t n) const { return params_.clock_period * (double)n; }
+
+    Params params_;
+    smmu_t *core_ = nullptr;
+
+    // Downstream accesses the core makes are issued, one after another, at the local time mem_cursor_.
+    tlm::tlm_generic_payload mem_gp_;
+    sc_core::sc_time mem_cursor_;
+    bool mem_debug_ = false;
+
+    std::vector<std::unique_ptr<Smmuv3Timeline>> tbu_slots_;
+    std::unique_ptr<Smmuv3Timeline> tcu_slots_, walk_slots_;
+    std::vector<Inflight> inflight_;
+
+    sc_core::sc_event cmdq_kick_, stall_settled_, irq_update_;
+    std::deque<std::pair<uint32_t, sc_core::sc_time>> prod_writes_;   // CMDQ_PROD values and when written
+    bool irq_level_[4] = {false, false, false, false};
+    bool irq_pulse_[4] = {false, false, false, false};
+    sc_core::sc_signal<bool> irq_dummy_[4];
+
+    std::vector<bool> resp_busy_;             // AT: a BEGIN_RESP is outstanding on this port
+    std::vector<std::unique_ptr<sc_core::sc_event>> resp_free_;
+    std::vector<AtTxn *> at_waiting_;         // AT transactions waiting for END_RESP
+
+    Stats stats_;
+};
+
+} // namespace smmu

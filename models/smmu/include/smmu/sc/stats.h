@@ -1,0 +1,66 @@
+// Statistics of the SystemC SMMUv3 module: per stream, per port and global, dumpable as JSON.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace smmu {
+
+// Latency distribution in SMMU clock cycles: exact below 1024 cycles, then 16 sub-buckets per power of two.
+class LatencyStats {
+public:
+    void add(uint64_t cycles);
+    uint64_t count() const { return n_; }
+    uint64_t min() const { return n_ ? min_ : 0; }
+    uint64_t max() const { return max_; }
+    double mean() const { return n_ ? sum_ / (double)n_ : 0.0; }
+    uint64_t percentile(double p) const;                 // p in [0,100]; lower bound of the bucket
+    // Non-empty buckets as (lower bound in cycles, count).
+    std::vector<std::pair<uint64_t, uint64_t>> histogram() const;
+    void json(std::ostream &os) const;
+
+private:
+    static unsigned bucket_of(uint64_t v);
+    static uint64_t bucket_low(unsigned b);
+    uint64_t n_ = 0, min_ = ~0ull, max_ = 0;
+    double sum_ = 0;
+    std::vector<uint64_t> buckets_;
+};
+
+struct TrafficStats {
+    uint64_t transactions = 0, reads = 0, writes = 0, bytes = 0;
+    uint64_t bypassed = 0, aborted = 0, razwi = 0, stalls = 0;
+    uint64_t utlb_hits = 0, main_tlb_hits = 0, tcu_tlb_hits = 0;
+    uint64_t walks = 0, walk_mem_reads = 0, shared_walks = 0;
+    uint64_t cfg_cache_misses = 0;                       // translations that read STE/CD from memory
+    std::map<unsigned, uint64_t> faults_by_event;        // EventID -> count
+    LatencyStats latency;                                // translation latency (arrival to output)
+
+    double utlb_hit_rate() const { return rate(utlb_hits); }
+    double main_tlb_hit_rate() const { return rate(main_tlb_hits); }
+    double mem_reads_per_walk() const { return walks ? (double)walk_mem_reads / (double)walks : 0.0; }
+    void json(std::ostream &os) const;
+
+private:
+    double rate(uint64_t v) const { return transactions ? (double)v / (double)transactions : 0.0; }
+};
+
+struct PortStats : TrafficStats {
+    unsigned slots_peak = 0;                             // most TBU translation slots busy at once
+};
+
+struct Stats {
+    std::map<uint32_t, TrafficStats> streams;            // by StreamID
+    std::vector<PortStats> ports;                        // by upstream port (TBU)
+    unsigned tcu_slots_peak = 0, walk_slots_peak = 0;
+    uint64_t commands = 0, cmd_syncs = 0;
+    std::map<unsigned, uint64_t> commands_by_opcode;
+    LatencyStats cmd_sync_latency;                       // CMDQ_PROD publication to CMD_SYNC completion
+    uint64_t irq_edges[4] = {0, 0, 0, 0};                // rising edges per smmu_irq_t
+    uint64_t reg_reads = 0, reg_writes = 0;
+};
+
+} // namespace smmu

@@ -1,0 +1,365 @@
+// The SMMUv3 SystemC module: upstream transport (LT and AT), translation timing, downstream forwarding.
+#include <smmu/sc/smmuv3.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "timeline.h"
+
+using sc_core::sc_time;
+using sc_core::SC_ZERO_TIME;
+
+namespace smmu {
+
+struct Smmuv3::AtTxn {
+    tlm::tlm_generic_payload *gp;
+    bool done = false;
+    sc_core::sc_event ended;
+};
+
+Smmuv3::Smmuv3(sc_core::sc_module_name name, const Params &params)
+    : sc_module(name), reg_socket("reg_socket"), dma_in("dma_in"), dma_out("dma_out"),
+      irq_evtq("irq_evtq"), irq_priq("irq_priq"), irq_cmd_sync("irq_cmd_sync"), irq_gerror("irq_gerror"),
+      params_(params)
+{
+    params_.core.num_ports = params_.num_ports;
+    params_.core.cmdq_stepped = true;
+    smmu_host_t host{this, &Smmuv3::host_mem_read, &Smmuv3::host_mem_write, &Smmuv3::host_irq};
+    char err[256];
+    core_ = smmu_create(&params_.core, &host, err, sizeof err);
+    if (!core_) {
+        SC_REPORT_ERROR(this->name(), (std::string("invalid configuration: ") + err).c_str());
+        return;
+    }
+    for (unsigned p = 0; p < params_.num_ports; p++) {
+        tbu_slots_.emplace_back(new Smmuv3Timeline(params_.tbu_slots));
+        resp_free_.emplace_back(new sc_core::sc_event);
+    }
+    resp_busy_.assign(params_.num_ports, false);
+    tcu_slots_.reset(new Smmuv3Timeline(params_.tcu_slots));
+    walk_slots_.reset(new Smmuv3Timeline(params_.walk_slots));
+    stats_.ports.resize(params_.num_ports);
+
+    reg_socket.register_b_transport(this, &Smmuv3::reg_b_transport);
+    reg_socket.register_transport_dbg(this, &Smmuv3::reg_transport_dbg);
+    dma_in.register_b_transport(this, &Smmuv3::b_transport);
+    dma_in.register_nb_transport_fw(this, &Smmuv3::nb_transport_fw);
+    dma_in.register_transport_dbg(this, &Smmuv3::transport_dbg);
+    dma_in.register_get_direct_mem_ptr(this, &Smmuv3::get_direct_mem_ptr);
+    dma_out.register_invalidate_direct_mem_ptr(this, &Smmuv3::invalidate_direct_mem_ptr);
+
+    SC_HAS_PROCESS(Smmuv3);
+    SC_THREAD(cmdq_thread);
+    SC_METHOD(irq_method);
+    sensitive << irq_update_;
+    dont_initialize();
+}
+
+Smmuv3::~Smmuv3() { smmu_destroy(core_); }
+
+void Smmuv3::before_end_of_elaboration()
+{
+    sc_core::sc_out<bool> *outs[4] = {&irq_evtq, &irq_priq, &irq_cmd_sync, &irq_gerror};
+    for (int i = 0; i < 4; i++)
+        if (outs[i]->bind_count() == 0) outs[i]->bind(irq_dummy_[i]);
+}
+
+uint64_t Smmuv3::cycles_of(const sc_time &t) const
+{
+    return (uint64_t)(t / params_.clock_period + 0.5);
+}
+
+// ---- Upstream: LT, AT, debug, DMI.
+
+void Smmuv3::b_transport(int port, tlm::tlm_generic_payload &gp, sc_time &delay)
+{
+    transact((unsigned)port, gp, delay);
+}
+
+tlm::tlm_sync_enum Smmuv3::nb_transport_fw(int port, tlm::tlm_generic_payload &gp, tlm::tlm_phase &ph, sc_time &t)
+{
+    if (ph == tlm::BEGIN_REQ) {
+        if (gp.has_mm()) gp.acquire();
+        tlm::tlm_generic_payload *p = &gp;
+        sc_time when = t;
+        sc_core::sc_spawn([this, port, p, when] { at_process(port, p, when); });
+        ph = tlm::END_REQ;     // accepted at once; contention is modelled by the slot timelines
+        return tlm::TLM_UPDATED;
+    }
+    if (ph == tlm::END_RESP) {
+        for (auto it = at_waiting_.begin(); it != at_waiting_.end(); ++it)
+            if ((*it)->gp == &gp) {
+                (*it)->done = true;
+                (*it)->ended.notify(t);
+                at_waiting_.erase(it);
+                return tlm::TLM_COMPLETED;
+            }
+        SC_REPORT_ERROR(name(), "END_RESP for a transaction without an outstanding BEGIN_RESP");
+        return tlm::TLM_COMPLETED;
+    }
+    SC_REPORT_ERROR(name(), "nb_transport_fw: illegal phase (only BEGIN_REQ and END_RESP are sent forward)");
+    return tlm::TLM_COMPLETED;
+}
+
+void Smmuv3::at_process(int port, tlm::tlm_generic_payload *gp, sc_time t)
+{
+    sc_time delay = t;
+    transact((unsigned)port, *gp, delay);
+    wait(delay);
+    while (resp_busy_[port]) wait(*resp_free_[port]);   // one BEGIN_RESP outstanding per socket (response exclusion)
+    resp_busy_[port] = true;
+    AtTxn txn;
+    txn.gp = gp;
+    tlm::tlm_phase ph = tlm::BEGIN_RESP;
+    sc_time d = SC_ZERO_TIME;
+    tlm::tlm_sync_enum st = dma_in[port]->nb_transport_bw(*gp, ph, d);
+    if (st == tlm::TLM_ACCEPTED || (st == tlm::TLM_UPDATED && ph == tlm::BEGIN_RESP)) {
+        at_waiting_.push_back(&txn);
+        while (!txn.done) wait(txn.ended);
+    } else if (d > SC_ZERO_TIME) {
+        wait(d);
+    }
+    resp_busy_[port] = false;
+    resp_free_[port]->notify(SC_ZERO_TIME);
+    if (gp->has_mm()) gp->release();
+}
+
+static smmu_txn_t txn_of(const tlm::tlm_generic_payload &gp, unsigned port, uint32_t default_sid)
+{
+    smmu_txn_t txn{};
+    StreamIdExtension *ext = nullptr;
+    gp.get_extension(ext);
+    txn.sid = ext ? ext->sid : default_sid;
+    if (ext) {
+        txn.ssid = ext->ssid;
+        txn.ssv = ext->ssv;
+        txn.priv = ext->priv;
+        txn.instr = ext->instr;
+    }
+    txn.addr = gp.get_address();
+    txn.write = gp.is_write();
+    txn.port = port;
+    return txn;
+}
+
+void Smmuv3::transact(unsigned port, tlm::tlm_generic_payload &gp, sc_time &delay)
+{
+    if (!core_ || port >= params_.num_ports) {
+        gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+        return;
+    }
+    const smmu_txn_t txn = txn_of(gp, port, params_.port_sid(port));
+    smmu_result_t res{};
+    for (;;) {
+        sc_time arrival = sc_core::sc_time_stamp() + delay;
+        delay += translate_timed(port, txn, arrival, res);
+        if (res.status != SMMU_STALL) break;
+        wait(delay);                                     // a stalled transaction waits in simulated time
+        delay = SC_ZERO_TIME;
+        smmu_stall_state_t st;
+        while ((st = smmu_stall_query(core_, txn.sid, res.stag)) == SMMU_STALL_PENDING) wait(stall_settled_);
+        smmu_stall_release(core_, txn.sid, res.stag);
+        if (st != SMMU_STALL_RETRY) {                    // CMD_STALL_TERM, CMD_RESUME with Abort, or gone
+            res.status = SMMU_ABORT;
+            break;
+        }
+    }
+    stats_.streams[txn.sid].bytes += gp.get_data_length();
+    stats_.ports[port].bytes += gp.get_data_length();
+    switch (res.status) {
+    case SMMU_OK: {
+        const sc_dt::uint64 in = gp.get_address();
+        gp.set_address(res.pa);
+        dma_out->b_transport(gp, delay);
+        gp.set_address(in);
+        gp.set_dmi_allowed(false);                       // DMI would bypass translation
+        break;
+    }
+    case SMMU_RAZWI:
+        if (gp.is_read() && gp.get_data_ptr()) std::memset(gp.get_data_ptr(), 0, gp.get_data_length());
+        gp.set_response_status(tlm::TLM_OK_RESPONSE);
+        break;
+    default:
+        gp.set_response_status(params_.abort_response);
+        break;
+    }
+}
+
+sc_time Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, sc_time arrival, smmu_result_t &res)
+{
+    const sc_time now = sc_core::sc_time_stamp();
+    mem_cursor_ = arrival;
+    smmu_translate(core_, &txn, &res);
+    const sc_time mem = mem_cursor_ > arrival ? mem_cursor_ - arrival : SC_ZERO_TIME;
+    const smmu_config_t &c = params_.core;
+
+    const uint64_t C = res.cycles;
+    const uint64_t tbu_lookup = (uint64_t)(c.utlb.entries ? c.utlb.latency : 0) + (c.main_tlb.entries ? c.main_tlb.latency : 0);
+    const bool walked = res.source == SMMU_SRC_WALK || res.mem_reads > 0;
+    const bool to_tcu = walked || res.source == SMMU_SRC_TCU_TLB || (res.source == SMMU_SRC_NONE && C > tbu_lookup);
+    const unsigned page_log2 = res.page_log2 ? res.page_log2 : 12;
+    const uint64_t page = page_log2 < 64 ? txn.addr >> page_log2 : 0;
+
+    // A miss to a page whose walk is still in flight shares that walk (completes with it).
+    const Inflight *shared = nullptr;
+    if (res.status == SMMU_OK)
+        for (const auto &f : inflight_)
+            if (f.sid == txn.sid && f.ssv == txn.ssv && f.ssid == txn.ssid && f.page == page && f.done > arrival) {
+                shared = &f;
+                break;
+            }
+
+    Smmuv3Timeline &tbu = *tbu_slots_[port];
+    const unsigned ti = tbu.pick();
+    const sc_time s_tbu = tbu.start(ti, arrival);
+    sc_time done;
+    if (shared) {
+        done = std::max(shared->done, s_tbu + cyc(std::min<uint64_t>(C, tbu_lookup)));
+    } else if (!to_tcu) {
+        done = s_tbu + cyc(C) + mem;
+    } else {
+        const uint64_t pre = std::min<uint64_t>(C, tbu_lookup + c.link_tbu_to_tcu);
+        const uint64_t rest = C - pre;
+        const uint64_t back = std::min<uint64_t>(rest, c.link_tcu_to_tbu);
+        const unsigned ci = tcu_slots_->pick();
+        const sc_time s_tcu = tcu_slots_->start(ci, s_tbu + cyc(pre));
+        sc_time s_work = s_tcu;
+        if (walked) {
+            const unsigned wi = walk_slots_->pick();
+            s_work = walk_slots_->start(wi, s_tcu);
+            walk_slots_->hold(wi, s_work, s_work + cyc(rest - back) + mem);
+        }
+        const sc_time tcu_end = s_work + cyc(rest - back) + mem;
+        tcu_slots_->hold(ci, s_tcu, tcu_end);
+        done = tcu_end + cyc(back);
+    }
+    tbu.hold(ti, s_tbu, done);
+
+    // Remember in-flight walks; forget those that completed before the present.
+    inflight_.erase(std::remove_if(inflight_.begin(), inflight_.end(), [&](const Inflight &f) { return f.done <= now; }),
+                    inflight_.end());
+    if (walked && res.status == SMMU_OK && !shared)
+        inflight_.push_back({txn.sid, txn.ssid, txn.ssv, page, done});
+
+    // Statistics.
+    const uint64_t lat = cycles_of(done - arrival);
+    TrafficStats &ss = stats_.streams[txn.sid];
+    PortStats &ps = stats_.ports[port];
+    for (TrafficStats *s : {&ss, static_cast<TrafficStats *>(&ps)}) {
+        s->transactions++;
+        (txn.write ? s->writes : s->reads)++;
+        s->latency.add(lat);
+        if (res.source == SMMU_SRC_UTLB) s->utlb_hits++;
+        if (res.source == SMMU_SRC_MAIN_TLB) s->main_tlb_hits++;
+        if (res.source == SMMU_SRC_TCU_TLB) s->tcu_tlb_hits++;
+        if (res.source == SMMU_SRC_WALK) { s->walks++; s->walk_mem_reads += res.mem_reads; }
+        if (shared) s->shared_walks++;
+        if (res.bypass) s->bypassed++;
+        if (res.status == SMMU_ABORT) s->aborted++;
+        if (res.status == SMMU_RAZWI) s->razwi++;
+        if (res.status == SMMU_STALL) s->stalls++;
+        if (res.event) s->faults_by_event[res.event]++;
+    }
+    ps.slots_peak = tbu.peak;
+    stats_.tcu_slots_peak = tcu_slots_->peak;
+    stats_.walk_slots_peak = walk_slots_->peak;
+    return done - arrival;
+}
+
+unsigned Smmuv3::transport_dbg(int port, tlm::tlm_generic_payload &gp)
+{
+    if (!core_ || (unsigned)port >= params_.num_ports) return 0;
+    const smmu_txn_t txn = txn_of(gp, (unsigned)port, params_.port_sid((unsigned)port));
+    smmu_result_t res{};
+    mem_debug_ = true;
+    smmu_translate_debug(core_, &txn, &res);
+    mem_debug_ = false;
+    if (res.status == SMMU_OK) {
+        const sc_dt::uint64 in = gp.get_address();
+        gp.set_address(res.pa);
+        unsigned n = dma_out->transport_dbg(gp);
+        gp.set_address(in);
+        return n;
+    }
+    if (res.status == SMMU_RAZWI) {
+        if (gp.is_read() && gp.get_data_ptr()) std::memset(gp.get_data_ptr(), 0, gp.get_data_length());
+        return gp.get_data_length();
+    }
+    return 0;
+}
+
+bool Smmuv3::get_direct_mem_ptr(int, tlm::tlm_generic_payload &, tlm::tlm_dmi &dmi)
+{
+    dmi.set_granted_access(tlm::tlm_dmi::DMI_ACCESS_NONE);   // refused over the whole range: no translation bypass
+    dmi.set_start_address(0);
+    dmi.set_end_address(~(sc_dt::uint64)0);
+    return false;
+}
+
+void Smmuv3::invalidate_direct_mem_ptr(sc_dt::uint64, sc_dt::uint64)
+{
+    for (int i = 0; i < (int)dma_in.size(); i++) dma_in[i]->invalidate_direct_mem_ptr(0, ~(sc_dt::uint64)0);
+}
+
+// ---- Downstream memory for the core (tables, queues, MSIs).
+
+int Smmuv3::host_mem_read(void *ctx, uint64_t pa, void *dst, size_t len)
+{
+    return static_cast<Smmuv3 *>(ctx)->mem_access(false, pa, dst, len);
+}
+
+int Smmuv3::host_mem_write(void *ctx, uint64_t pa, const void *src, size_t len)
+{
+    return static_cast<Smmuv3 *>(ctx)->mem_access(true, pa, const_cast<void *>(src), len);
+}
+
+int Smmuv3::mem_access(bool write, uint64_t pa, void *data, size_t len)
+{
+    tlm::tlm_generic_payload &gp = mem_gp_;
+    gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    gp.set_address(pa);
+    gp.set_data_ptr(static_cast<unsigned char *>(data));
+    gp.set_data_length((unsigned)len);
+    gp.set_streaming_width((unsigned)len);
+    gp.set_byte_enable_ptr(nullptr);
+    gp.set_byte_enable_length(0);
+    gp.set_dmi_allowed(false);
+    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    if (mem_debug_) {
+        if (write) return -1;                            // a debug translation has no side effects
+        return dma_out->transport_dbg(gp) == len ? 0 : -1;
+    }
+    const sc_time now = sc_core::sc_time_stamp();
+    sc_time d = mem_cursor_ > now ? mem_cursor_ - now : SC_ZERO_TIME;
+    dma_out->b_transport(gp, d);
+    mem_cursor_ = sc_core::sc_time_stamp() + d;          // the next access starts when this one completes
+    return gp.is_response_ok() ? 0 : -1;
+}
+
+void Smmuv3::host_irq(void *ctx, smmu_irq_t line, bool level)
+{
+    Smmuv3 *m = static_cast<Smmuv3 *>(ctx);
+    if ((unsigned)line >= 4) return;
+    if (level && !m->irq_level_[line]) {
+        m->stats_.irq_edges[line]++;
+        m->irq_pulse_[line] = true;
+    }
+    m->irq_level_[line] = level;
+    m->irq_update_.notify(SC_ZERO_TIME);
+}
+
+void Smmuv3::irq_method()
+{
+    sc_core::sc_out<bool> *outs[4] = {&irq_evtq, &irq_priq, &irq_cmd_sync, &irq_gerror};
+    bool again = false;
+    for (int i = 0; i < 4; i++) {
+        // A level raised and dropped within one evaluation still shows as a one-cycle pulse.
+        const bool v = irq_level_[i] || irq_pulse_[i];
+        if (irq_pulse_[i] && !irq_level_[i]) again = true;
+        irq_pulse_[i] = false;
+        if (outs[i]->read() != v) outs[i]->write(v);
+    }
+    if (again) irq_update_.notify(params_.clock_period);
+}
+
+} // namespace smmu
