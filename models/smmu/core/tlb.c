@@ -1,7 +1,286 @@
-/* STUB: owned by the TLB helper. */
+/* TLBs of the TBUs (micro-TLB, main TLB) and the TCU TLB (IHI 0070 3.17 tagging); cache statistics. */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "tlb.h"
 
-int smmu_tlbs_create(struct smmu_core *s, char *err, size_t errlen) { (void)s; (void)err; (void)errlen; return 0; }
-void smmu_tlbs_destroy(struct smmu_core *s) { (void)s; }
-uint64_t smmu_tlb_invalidate(struct smmu_core *s, const smmu_tlbi_t *op) { (void)s; (void)op; return 0; }
-bool smmu_cache_stats(const smmu_t *s, smmu_struct_id_t which, int port, int level, smmu_cache_stats_t *out) { (void)s; (void)which; (void)port; (void)level; (void)out; return false; }
+static int make_tlb(smmu_tlb_t *t, const smmu_cache_config_t *cfg, uint64_t seed, char *err, size_t errlen)
+{
+    memset(t, 0, sizeof *t);
+    if (!cfg->entries) return 0;
+    t->c = smmu_cache_create(cfg, sizeof(smmu_tlb_entry_t), seed, err, errlen);
+    return t->c ? 0 : -1;
+}
+
+int smmu_tlbs_create(struct smmu_core *s, char *err, size_t errlen)
+{
+    struct smmu_tlbs *t = calloc(1, sizeof *t);
+    if (!t) {
+        if (err && errlen) snprintf(err, errlen, "tlb: out of memory");
+        return -1;
+    }
+    s->tlbs = t;
+    const smmu_config_t *c = &s->cfg;
+    uint64_t seed = c->seed;
+    t->nports = c->num_ports;
+    for (unsigned p = 0; p < t->nports; p++) {
+        smmu_cache_config_t u = c->utlb;
+        u.ways = 0;                                   /* the micro-TLB is fully associative */
+        if (make_tlb(&t->utlb[p], &u, seed + 2 * p + 1, err, errlen) ||
+            make_tlb(&t->main[p], &c->main_tlb, seed + 2 * p + 2, err, errlen))
+            return -1;
+    }
+    if (make_tlb(&t->tcu, &c->tcu_tlb, seed + 1000, err, errlen)) return -1;
+    t->unified = c->walk_cache_unified;
+    for (int st = 0; st < 2; st++)
+        for (int l = 0; l < 4; l++) {
+            const smmu_cache_config_t *wc = st ? &c->walk_cache_s2[l] : &c->walk_cache_s1[l];
+            if (t->unified && (st || l)) continue;
+            if (!wc->entries) continue;
+            t->wc[st][l] = smmu_cache_create(wc, sizeof(smmu_wc_line_t), seed + 2000 + 4 * st + l, err, errlen);
+            if (!t->wc[st][l]) return -1;
+        }
+    return 0;
+}
+
+void smmu_tlbs_destroy(struct smmu_core *s)
+{
+    struct smmu_tlbs *t = s->tlbs;
+    if (!t) return;
+    for (unsigned p = 0; p < SMMU_MAX_PORTS; p++) {
+        smmu_cache_destroy(t->utlb[p].c);
+        smmu_cache_destroy(t->main[p].c);
+    }
+    smmu_cache_destroy(t->tcu.c);
+    for (int st = 0; st < 2; st++)
+        for (int l = 0; l < 4; l++) smmu_cache_destroy(t->wc[st][l]);
+    free(t);
+    s->tlbs = NULL;
+}
+
+uint8_t smmu_tlb_sw(const struct smmu_core *s, const smmu_ste_t *ste)
+{
+    if (ste->strw == STE_STRW_EL2) return (s->cr2 & 1u) ? SMMU_SW_EL2_E2H : SMMU_SW_EL2;   /* SMMU_CR2.E2H */
+    return SMMU_SW_NSEL1;
+}
+
+/* 3.17: VMID tags NS-EL1 only; EL2 (no E2H) has no ASIDs; a global entry matches any ASID of its ASET. */
+static inline bool tags_match(const smmu_tlb_entry_t *e, const smmu_tlb_key_t *k)
+{
+    if (e->sw != k->sw || e->kind != k->kind) return false;
+    if (k->sw == SMMU_SW_NSEL1 && e->vmid != k->vmid) return false;
+    if (k->kind == SMMU_TLB_S2 || k->sw == SMMU_SW_EL2) return true;
+    return e->global ? e->aset == k->aset : e->asid == k->asid;
+}
+
+static inline bool covers(const smmu_tlb_entry_t *e, uint64_t ia)
+{
+    return ((ia ^ e->ia) >> e->size_log2) == 0 || e->size_log2 >= 64;
+}
+
+static int find(smmu_tlb_t *t, const smmu_tlb_key_t *k, uint32_t *set_out)
+{
+    smmu_cache_t *c = t->c;
+    uint64_t sizes = c->sets == 1 ? 1 : t->size_mask;
+    while (sizes) {
+        unsigned sz = (unsigned)__builtin_ctzll(sizes);
+        sizes &= sizes - 1;
+        uint32_t set = c->sets == 1 ? 0 : smmu_cache_set_of(c, k->ia >> sz);
+        for (uint32_t w = 0; w < c->ways; w++) {
+            const smmu_tlb_entry_t *e = smmu_cache_entry(c, set, w);
+            if (e->hdr.valid && covers(e, k->ia) && tags_match(e, k)) {
+                *set_out = set;
+                return (int)w;
+            }
+        }
+    }
+    return -1;
+}
+
+static const smmu_tlb_entry_t *probe(smmu_tlb_t *t, const smmu_tlb_key_t *k, smmu_cost_t *cost, bool peek)
+{
+    if (!t->c) return NULL;
+    if (cost) cost->cycles += t->c->cfg.latency;
+    uint32_t set = 0;
+    int w = find(t, k, &set);
+    if (w < 0) {
+        if (!peek) smmu_cache_miss(t->c);
+        return NULL;
+    }
+    if (!peek) smmu_cache_touch(t->c, set, (uint32_t)w);
+    return smmu_cache_entry(t->c, set, (uint32_t)w);
+}
+
+void smmu_tlb_forget(smmu_tlb_t *t, uint32_t set, uint32_t way)
+{
+    smmu_tlb_entry_t *e = smmu_cache_entry(t->c, set, way);
+    if (!e->hdr.valid) return;
+    unsigned sz = e->size_log2 & 63;
+    if (t->size_count[sz] && --t->size_count[sz] == 0) t->size_mask &= ~(1ull << sz);
+    smmu_cache_invalidate(t->c, set, way);
+}
+
+static bool same_entry(const smmu_tlb_entry_t *a, const smmu_tlb_entry_t *b)
+{
+    return a->sw == b->sw && a->kind == b->kind && a->global == b->global && a->aset == b->aset &&
+           a->vmid == b->vmid && a->asid == b->asid && a->size_log2 == b->size_log2 && a->ia == b->ia;
+}
+
+static void insert(smmu_tlb_t *t, const smmu_tlb_entry_t *src)
+{
+    smmu_cache_t *c = t->c;
+    if (!c) return;
+    smmu_tlb_entry_t e = *src;
+    e.size_log2 = e.size_log2 > 63 ? 63 : e.size_log2;
+    e.ia &= ~((1ull << e.size_log2) - 1);
+    if (e.sw != SMMU_SW_NSEL1) e.vmid = 0;
+    if (e.sw == SMMU_SW_EL2 || e.kind == SMMU_TLB_S2) { e.global = true; e.asid = 0; e.aset = false; }
+    if (e.global) e.asid = 0;
+    e.hdr.valid = false;
+    uint32_t set = c->sets == 1 ? 0 : smmu_cache_set_of(c, e.ia >> e.size_log2);
+    uint32_t way = c->ways;
+    for (uint32_t w = 0; w < c->ways && way == c->ways; w++) {
+        const smmu_tlb_entry_t *o = smmu_cache_entry(c, set, w);
+        if (o->hdr.valid && same_entry(o, &e)) way = w;       /* refill in place: one entry per translation */
+    }
+    bool fresh = way == c->ways;
+    if (fresh) {
+        way = smmu_cache_victim(c, set);
+        smmu_tlb_entry_t *old = smmu_cache_entry(c, set, way);
+        if (old->hdr.valid) {
+            unsigned osz = old->size_log2;
+            if (t->size_count[osz] && --t->size_count[osz] == 0) t->size_mask &= ~(1ull << osz);
+        }
+        if (t->size_count[e.size_log2]++ == 0) t->size_mask |= 1ull << e.size_log2;
+    }
+    *(smmu_tlb_entry_t *)smmu_cache_entry(c, set, way) = e;
+    smmu_cache_filled(c, set, way);
+}
+
+const smmu_tlb_entry_t *smmu_tlb_lookup(struct smmu_core *s, unsigned port, const smmu_tlb_key_t *key,
+                                        smmu_source_t *where, smmu_cost_t *cost, bool peek)
+{
+    struct smmu_tlbs *t = s->tlbs;
+    smmu_source_t src = SMMU_SRC_NONE;
+    const smmu_tlb_entry_t *e = NULL;
+    if (port < t->nports) {
+        if ((e = probe(&t->utlb[port], key, cost, peek))) src = SMMU_SRC_UTLB;
+        else if ((e = probe(&t->main[port], key, cost, peek))) src = SMMU_SRC_MAIN_TLB;
+    }
+    if (!e && (e = probe(&t->tcu, key, cost, peek))) src = SMMU_SRC_TCU_TLB;
+    if (where) *where = src;
+    if (!e || peek || src == SMMU_SRC_UTLB || port >= t->nports) return e;
+    smmu_tlb_entry_t copy = *e;                             /* promote into the levels above the hit */
+    if (src == SMMU_SRC_TCU_TLB) insert(&t->main[port], &copy);
+    insert(&t->utlb[port], &copy);
+    return e;
+}
+
+void smmu_tlb_fill(struct smmu_core *s, unsigned port, const smmu_tlb_entry_t *e)
+{
+    struct smmu_tlbs *t = s->tlbs;
+    if (port < t->nports) {
+        insert(&t->utlb[port], e);
+        insert(&t->main[port], e);
+    }
+    insert(&t->tcu, e);
+}
+
+const smmu_tlb_entry_t *smmu_tlb_lookup_tcu(struct smmu_core *s, const smmu_tlb_key_t *key, smmu_cost_t *cost, bool peek)
+{
+    return probe(&s->tlbs->tcu, key, cost, peek);
+}
+
+void smmu_tlb_fill_tcu(struct smmu_core *s, const smmu_tlb_entry_t *e) { insert(&s->tlbs->tcu, e); }
+
+unsigned smmu_tlb_structures(const struct smmu_core *s)
+{
+    const struct smmu_tlbs *t = s->tlbs;
+    unsigned n = t->tcu.c != NULL;
+    for (unsigned p = 0; p < t->nports; p++) n += (t->utlb[p].c != NULL) + (t->main[p].c != NULL);
+    for (int st = 0; st < 2; st++)
+        for (int l = 0; l < 4; l++) n += t->wc[st][l] != NULL;
+    return n;
+}
+
+uint64_t smmu_tlb_invalidate_all(struct smmu_core *s)
+{
+    struct smmu_tlbs *t = s->tlbs;
+    uint64_t n = 0;
+    for (unsigned p = 0; p <= t->nports; p++)
+        for (int k = 0; k < 2; k++) {
+            smmu_tlb_t *tl = p == t->nports ? (k ? NULL : &t->tcu) : (k ? &t->main[p] : &t->utlb[p]);
+            if (!tl || !tl->c) continue;
+            n += smmu_cache_invalidate_all(tl->c);
+            tl->size_mask = 0;
+            memset(tl->size_count, 0, sizeof tl->size_count);
+        }
+    for (int st = 0; st < 2; st++)
+        for (int l = 0; l < 4; l++)
+            if (t->wc[st][l]) n += smmu_cache_invalidate_all(t->wc[st][l]);
+    return n;
+}
+
+static void add(smmu_cache_stats_t *o, const smmu_cache_t *c)
+{
+    o->lookups += c->stats.lookups;
+    o->hits += c->stats.hits;
+    o->misses += c->stats.misses;
+    o->fills += c->stats.fills;
+    o->evictions += c->stats.evictions;
+    o->invalidations += c->stats.invalidations;
+}
+
+#if defined(__GNUC__)
+/* Fallback until the configuration cache provides its own counters. */
+__attribute__((weak)) void smmu_cfgcache_stats(const struct smmu_core *s, smmu_cache_stats_t *out)
+{
+    (void)s;
+    memset(out, 0, sizeof *out);
+}
+#endif
+
+bool smmu_cache_stats(const smmu_t *s, smmu_struct_id_t which, int port, int level, smmu_cache_stats_t *out)
+{
+    const struct smmu_tlbs *t = s->tlbs;
+    smmu_cache_stats_t r;
+    memset(&r, 0, sizeof r);
+    bool any = false;
+    switch (which) {
+    case SMMU_STRUCT_UTLB: case SMMU_STRUCT_MAIN_TLB:
+        if (port >= (int)t->nports) return false;
+        for (unsigned p = 0; p < t->nports; p++) {
+            if (port >= 0 && (unsigned)port != p) continue;
+            const smmu_cache_t *c = which == SMMU_STRUCT_UTLB ? t->utlb[p].c : t->main[p].c;
+            if (c) { add(&r, c); any = true; }
+        }
+        break;
+    case SMMU_STRUCT_TCU_TLB:
+        if (t->tcu.c) { add(&r, t->tcu.c); any = true; }
+        break;
+    case SMMU_STRUCT_CFG_CACHE:
+        if (!s->cfg.cfg_cache.entries) return false;
+        smmu_cfgcache_stats(s, &r);
+        any = true;
+        break;
+    case SMMU_STRUCT_WALK_S1: case SMMU_STRUCT_WALK_S2: {
+        int st = which == SMMU_STRUCT_WALK_S2;
+        if (level > 3) return false;
+        if (t->unified) {                                 /* one structure, reported as the stage-1 walk cache */
+            if (st || level > 0 || !t->wc[0][0]) return false;
+            add(&r, t->wc[0][0]);
+            any = true;
+            break;
+        }
+        for (int l = 0; l < 4; l++) {
+            if (level >= 0 && level != l) continue;
+            if (t->wc[st][l]) { add(&r, t->wc[st][l]); any = true; }
+        }
+        break;
+    }
+    default:
+        return false;
+    }
+    if (any && out) *out = r;
+    return any;
+}

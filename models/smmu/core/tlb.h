@@ -3,6 +3,7 @@
 #define SMMU_CORE_TLB_H
 
 #include "internal.h"
+#include "cache.h"
 
 /* A decoded TLBI_* command (IHI 0070 4.4); fields the opcode does not have are 0. */
 typedef struct smmu_tlbi {
@@ -18,5 +19,99 @@ int  smmu_tlbs_create(struct smmu_core *s, char *err, size_t errlen);
 void smmu_tlbs_destroy(struct smmu_core *s);
 /* Apply one invalidation to every TLB and walk cache. Returns the number of entries invalidated. */
 uint64_t smmu_tlb_invalidate(struct smmu_core *s, const smmu_tlbi_t *op);
+
+/* Translation regime tag (IHI 0070 3.17); Secure and EL3 StreamWorlds are not modelled. */
+enum smmu_sw { SMMU_SW_NSEL1 = 0, SMMU_SW_EL2 = 1, SMMU_SW_EL2_E2H = 2 };
+/* StreamWorld of a stream: STE.STRW, with EL2 split by SMMU_CR2.E2H. */
+uint8_t smmu_tlb_sw(const struct smmu_core *s, const smmu_ste_t *ste);
+
+/* What an entry translates: VA->PA by stage 1 only, IPA->PA by stage 2 only, VA->PA through both stages. */
+enum smmu_tlb_kind { SMMU_TLB_S1 = 1, SMMU_TLB_S2 = 2, SMMU_TLB_NESTED = 3 };
+
+typedef struct smmu_tlb_entry {
+    smmu_cache_hdr_t hdr;            /* set by the TLB; callers leave it zero */
+    uint8_t  sw;                     /* SMMU_SW_* */
+    uint8_t  kind;                   /* SMMU_TLB_* */
+    bool     global;                 /* stage-1 descriptor nG == 0: matches any ASID of the same ASET */
+    bool     aset;                   /* CD.ASET, for global matching (3.17.1) */
+    uint16_t vmid;                   /* NS-EL1 only (STE.S2VMID; 0 when stage 2 is not implemented) */
+    uint16_t asid;                   /* non-global stage-1 entries of NS-EL1 and EL2-E2H */
+    uint8_t  size_log2;              /* bytes covered: page, block or contiguous span; nested: the smaller stage */
+    uint8_t  level, granule_log2;    /* leaf level and granule (12/14/16) of stage 1 (of stage 2 for S2-only) */
+    uint8_t  s2_level, s2_granule_log2;  /* nested: stage-2 leaf level and granule */
+    uint8_t  perm;                   /* SMMU_PERM_* */
+    uint8_t  memattr, sh;
+    uint64_t ia;                     /* input address of the first byte (aligned to size_log2) */
+    uint64_t oa;                     /* output address of the first byte */
+    uint64_t ipa;                    /* nested: IPA of the first byte */
+} smmu_tlb_entry_t;
+
+typedef struct smmu_tlb_key {
+    uint8_t  sw, kind;
+    bool     aset;
+    uint16_t vmid, asid;
+    uint64_t ia;
+} smmu_tlb_key_t;
+
+static inline uint64_t smmu_tlb_out(const smmu_tlb_entry_t *e, uint64_t ia) { return e->oa + (ia - e->ia); }
+
+/* Probe the port's micro-TLB, then its main TLB, then the TCU TLB; each structure present charges its latency
+ * to cost->cycles (DTI link latency is the caller's). A lower-level hit is promoted into the levels above.
+ * peek: no replacement update, no statistics, no promotion. Returns NULL on a miss (*where = SMMU_SRC_NONE). */
+const smmu_tlb_entry_t *smmu_tlb_lookup(struct smmu_core *s, unsigned port, const smmu_tlb_key_t *key,
+                                        smmu_source_t *where, smmu_cost_t *cost, bool peek);
+/* Insert a translation into the port's micro-TLB, main TLB and the TCU TLB. The hdr field is ignored. */
+void smmu_tlb_fill(struct smmu_core *s, unsigned port, const smmu_tlb_entry_t *e);
+/* The TCU TLB alone, for translations the TCU needs itself (stage-2 translations of nested stage-1 table
+ * fetches, kind SMMU_TLB_S2). Absent TCU TLB: lookups miss at no cost and fills are dropped. */
+const smmu_tlb_entry_t *smmu_tlb_lookup_tcu(struct smmu_core *s, const smmu_tlb_key_t *key, smmu_cost_t *cost, bool peek);
+void smmu_tlb_fill_tcu(struct smmu_core *s, const smmu_tlb_entry_t *e);
+/* Number of TLB and walk-cache structures present (for the per-structure TLBI cost). */
+unsigned smmu_tlb_structures(const struct smmu_core *s);
+/* Drop every TLB and walk-cache entry. */
+uint64_t smmu_tlb_invalidate_all(struct smmu_core *s);
+
+/* Walk caches (TCU), tagged by StreamWorld, VMID, ASID (stage 1), stage and level and IA prefix.
+ * walk_cache_s1[L] / walk_cache_s2[L] hold table descriptors read at level L (entry level L+1); a descriptor
+ * at level L of granule g covers ia_shift = g + (3 - L) * (g - 3). Unified: walk_cache_s1[0] holds everything. */
+typedef struct smmu_wc_ctx {
+    struct smmu_core *s;
+    uint8_t  sw;
+    uint16_t vmid, asid;
+    uint8_t  granule_log2[2];        /* stage 1, stage 2 */
+    smmu_cost_t *cost;               /* walk-cache latency is charged here (may be NULL) */
+    bool     peek;                   /* no fill, no replacement update, no statistics */
+} smmu_wc_ctx_t;
+
+void smmu_wc_bind(struct smmu_core *s, smmu_wc_ctx_t *ctx, uint8_t sw, uint16_t vmid, uint16_t asid,
+                  unsigned s1_granule_log2, unsigned s2_granule_log2, smmu_cost_t *cost, bool peek);
+/* Walker ops (ctx is a smmu_wc_ctx_t *, stage 1 or 2): the deepest cached table descriptor covering ia. */
+bool smmu_wc_lookup(void *ctx, unsigned stage, uint64_t ia, smmu_wc_entry_t *out);
+void smmu_wc_fill(void *ctx, unsigned stage, uint64_t ia, const smmu_wc_entry_t *e);
+
+/* State of the translation caches; private to tlb.c, walkcache.c and tlbi.c. */
+typedef struct smmu_tlb {
+    smmu_cache_t *c;                 /* NULL: absent */
+    uint64_t size_mask;              /* bit n: entries of size_log2 n are present (probe each size once) */
+    uint32_t size_count[64];
+} smmu_tlb_t;
+
+struct smmu_tlbs {
+    unsigned nports;
+    smmu_tlb_t utlb[SMMU_MAX_PORTS], main[SMMU_MAX_PORTS], tcu;
+    bool unified;
+    smmu_cache_t *wc[2][4];          /* [stage-1][descriptor level]; unified: wc[0][0] only */
+};
+
+/* Walk-cache line (walkcache.c). */
+typedef struct smmu_wc_line {
+    smmu_cache_hdr_t hdr;
+    uint8_t  sw, stage, granule_log2;
+    uint16_t vmid, asid;
+    uint64_t prefix;                 /* ia >> e.ia_shift */
+    smmu_wc_entry_t e;
+} smmu_wc_line_t;
+
+void smmu_tlb_forget(smmu_tlb_t *t, uint32_t set, uint32_t way);   /* invalidate one entry, keeping size counts */
 
 #endif
