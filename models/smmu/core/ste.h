@@ -57,6 +57,13 @@ typedef struct smmu_cd {
 unsigned smmu_tg0_log2(uint8_t tg0);
 unsigned smmu_tg1_log2(uint8_t tg1);
 
+/* Address-size helpers shared by the STE/CD checks (strtab.c): bits of a PS/IPS encoding after its reserved
+ * values, the same capped to the OAS, the IAS (3.4), and whether a granule (log2 bytes) is in IDR5. */
+unsigned smmu_ps_bits(const struct smmu_core *smmu, unsigned ps);
+unsigned smmu_eff_ps_bits(const struct smmu_core *smmu, unsigned ps);
+unsigned smmu_ias_bits(const struct smmu_core *smmu);
+bool     smmu_granule_supported(const struct smmu_core *smmu, unsigned log2);
+
 /* Decode and check a raw 64-byte STE against the SMMU's features. Returns 0 or EVT_C_BAD_STE. */
 int smmu_ste_decode(const struct smmu_core *smmu, const uint64_t raw[8], smmu_ste_t *ste);
 
