@@ -59,7 +59,7 @@ bool smmu_wc_lookup(void *vctx, unsigned stage, uint64_t ia, smmu_wc_entry_t *ou
                 break;
             }
         }
-        if (!hit && !ctx->peek && !t->unified) smmu_cache_miss(c);   /* each level cache probed counts */
+        if (!hit && !ctx->peek && !t->unified && dl >= 0) smmu_cache_miss(c);   /* one lookup per level cache */
     }
     if (!hit && !ctx->peek && t->unified && t->wc[0][0] && good_granule(g)) smmu_cache_miss(t->wc[0][0]);
     if (ctx->cost) ctx->cost->cycles += latency;         /* the levels are looked up in parallel */
