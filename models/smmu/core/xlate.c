@@ -5,6 +5,53 @@
 #include "internal.h"
 #include "stall.h"
 #include "stats.h"
+#include "tlb.h"
+#include "walk.h"
+
+/* Each TBU keeps a small direct-mapped cache of StreamID/SubstreamID -> translation context (the TLB tags),
+ * so a TLB hit needs no TCU configuration lookup; any configuration change (cfg_gen) empties it. */
+#define TBUCTX_ENTRIES 64
+
+typedef struct tbu_ctx {
+    uint64_t gen;               /* s->cfg_gen when filled; 0 = empty */
+    uint32_t sid, ssid;
+    bool     ssv;
+    bool     bypass;            /* the stream passes untranslated (STE bypass, or S1DSS bypass without stage 2) */
+    bool     tbi0, tbi1;        /* stage 1 top-byte-ignore of TTB0/TTB1 */
+    smmu_tlb_key_t key;         /* tags; key.ia is set per lookup */
+} tbu_ctx_t;
+
+struct smmu_tbuctx {
+    tbu_ctx_t *e;               /* num_ports * TBUCTX_ENTRIES */
+};
+
+int smmu_tbuctx_create(struct smmu_core *s, char *err, size_t errlen)
+{
+    (void)err; (void)errlen;
+    s->tbuctx = calloc(1, sizeof *s->tbuctx);
+    if (!s->tbuctx) return -1;
+    s->tbuctx->e = calloc((size_t)s->cfg.num_ports * TBUCTX_ENTRIES, sizeof(tbu_ctx_t));
+    return s->tbuctx->e ? 0 : -1;
+}
+
+void smmu_tbuctx_destroy(struct smmu_core *s)
+{
+    if (!s->tbuctx) return;
+    free(s->tbuctx->e);
+    free(s->tbuctx);
+    s->tbuctx = NULL;
+}
+
+static tbu_ctx_t *tbuctx_slot(smmu_t *s, const smmu_txn_t *t)
+{
+    uint32_t h = (t->sid * 0x9E3779B1u) ^ (t->ssv ? t->ssid * 0x85EBCA77u + 1 : 0);
+    return &s->tbuctx->e[(size_t)t->port * TBUCTX_ENTRIES + ((h >> 7) & (TBUCTX_ENTRIES - 1))];
+}
+
+static bool tbuctx_match(const smmu_t *s, const tbu_ctx_t *c, const smmu_txn_t *t)
+{
+    return c->gen == s->cfg_gen && c->sid == t->sid && c->ssv == t->ssv && (!t->ssv || c->ssid == t->ssid);
+}
 
 typedef struct xlate {
     smmu_t *s;
@@ -164,11 +211,246 @@ static smmu_status_t translation_fault(xlate_t *x, const smmu_ste_t *ste, const 
     return done(x, abort ? SMMU_ABORT : SMMU_RAZWI);
 }
 
-/* Stage 1 and/or stage 2 translation of a stream whose configuration is known (filled in by translation). */
-static smmu_status_t translate_stages(xlate_t *x, const smmu_ste_t *ste, const smmu_cd_t *cd)
+static bool perm_ok(uint8_t perm, const smmu_txn_t *t)
 {
-    (void)ste; (void)cd;
-    return done(x, SMMU_ABORT);
+    uint8_t need;
+    if (t->priv) need = (uint8_t)((t->write ? SMMU_PERM_WP : SMMU_PERM_RP) | (t->instr ? SMMU_PERM_XP : 0));
+    else need = (uint8_t)((t->write ? SMMU_PERM_WU : SMMU_PERM_RU) | (t->instr ? SMMU_PERM_XU : 0));
+    /* An instruction fetch needs execute permission only; a data access needs read or write. */
+    if (t->instr && !t->write) need = t->priv ? SMMU_PERM_XP : SMMU_PERM_XU;
+    return (perm & need) == need;
+}
+
+/* The address as the TLB sees it: with TBI the top byte is ignored (taken as a sign extension of bit 55). */
+static uint64_t tlb_va(uint64_t va, bool tbi0, bool tbi1)
+{
+    bool upper = (va >> 55) & 1;
+    if (upper ? !tbi1 : !tbi0) return va;
+    return upper ? (va | 0xFF00000000000000ull) : (va & 0x00FFFFFFFFFFFFFFull);
+}
+
+static smmu_status_t output_entry(xlate_t *x, const smmu_tlb_entry_t *e, uint64_t ia, smmu_source_t src)
+{
+    smmu_result_t *r = x->r;
+    const smmu_txn_t *t = x->t;
+    r->pa = smmu_tlb_out(e, ia);
+    r->source = src;
+    r->page_log2 = e->size_log2;
+    uint8_t p = e->perm;
+    r->read_ok = t->priv ? (p & SMMU_PERM_RP) : (p & SMMU_PERM_RU);
+    r->write_ok = t->priv ? (p & SMMU_PERM_WP) : (p & SMMU_PERM_WU);
+    r->exec_ok = t->priv ? (p & SMMU_PERM_XP) : (p & SMMU_PERM_XU);
+    r->memattr = e->memattr;
+    r->sh = e->sh;
+    return done(x, SMMU_OK);
+}
+
+static unsigned access_flags(const smmu_txn_t *t)
+{
+    return (t->write ? SMMU_ACC_W : 0u) | (t->instr ? SMMU_ACC_X : 0u) | (t->priv ? SMMU_ACC_PRIV : 0u);
+}
+
+/* MAIR-style attribute byte of a stage-2 MemAttr[3:0] (Device when MemAttr[3:2] == 0). */
+static uint8_t s2_memattr(uint8_t m)
+{
+    static const uint8_t cache[4] = {0x0, 0x4, 0xA, 0xF};   /* -, Non-cacheable, Write-through, Write-back */
+    if ((m >> 2) == 0) return (uint8_t)((m & 3) << 2);
+    return (uint8_t)(cache[m >> 2] << 4 | cache[m & 3]);
+}
+
+static bool memattr_is_device(uint8_t a) { return (a & 0xF0) == 0; }
+
+static void event_from_fault(const smmu_txn_t *t, const smmu_walk_fault_t *f, smmu_event_t *ev)
+{
+    event_for_txn(t, f->id, ev);
+    ev->s2 = f->s2;
+    ev->cls = f->cls;
+    ev->ttrnw = f->ttrnw;
+    ev->ipa = f->ipa;
+    ev->fetch_addr = f->fetch_addr;
+}
+
+static bool wc_lookup_op(void *ctx, unsigned stage, uint64_t ia, smmu_wc_entry_t *e) { return smmu_wc_lookup(ctx, (int)stage, ia, e); }
+static void wc_fill_op(void *ctx, unsigned stage, uint64_t ia, const smmu_wc_entry_t *e) { smmu_wc_fill(ctx, (int)stage, ia, e); }
+static const smmu_walk_cache_ops_t wc_ops = { wc_lookup_op, wc_fill_op };
+
+/* Stage-2 translation of an address the TCU itself fetches (a stage-1 table or a CD) for a nested stream. */
+typedef struct s2_fetch {
+    smmu_t *s;
+    const smmu_ste_t *ste;
+    const smmu_stage_cfg_t *c2;
+    smmu_wc_ctx_t *wc;
+    smmu_cost_t *cost;
+    uint8_t sw;
+    bool debug;
+    uint8_t cls;
+    uint32_t walks;
+} s2_fetch_t;
+
+static int s2_fetch(void *ctx, uint64_t ipa, bool write, uint64_t *pa, smmu_walk_fault_t *f)
+{
+    s2_fetch_t *sf = ctx;
+    smmu_t *s = sf->s;
+    smmu_tlb_key_t key = { .sw = sf->sw, .kind = SMMU_TLB_S2, .vmid = sf->ste->s2vmid, .ia = ipa };
+    const smmu_tlb_entry_t *e = smmu_tlb_lookup_tcu(s, &key, sf->cost, sf->debug);
+    uint8_t need = write ? SMMU_PERM_WP : SMMU_PERM_RP;
+    if (e && (e->perm & need) == need) {
+        if (!(sf->ste->s2ptw && memattr_is_device(e->memattr))) { *pa = smmu_tlb_out(e, ipa); return 0; }
+    }
+    smmu_walk_env_t env = { .smmu = s, .wc = sf->wc ? &wc_ops : NULL, .wc_ctx = sf->wc, .no_update = sf->debug };
+    smmu_walk_out_t o;
+    memset(&o, 0, sizeof o);
+    int rc = smmu_walk(&env, sf->c2, ipa, SMMU_ACC_PRIV | (write ? SMMU_ACC_W : 0u), &o);
+    sf->walks++;
+    sf->cost->reads += o.cost.reads;
+    sf->cost->writes += o.cost.writes;
+    sf->cost->cycles += o.cost.reads * s->cfg.walk_step_cycles;
+    if (!rc && sf->ste->s2ptw && (o.attr >> 2) == 0) {
+        /* STE.S2PTW: a stage-1 table walk that stage 2 maps as Device is a stage-2 permission fault (5.2). */
+        memset(&o.fault, 0, sizeof o.fault);
+        o.fault.id = EVT_F_PERMISSION;
+        rc = EVT_F_PERMISSION;
+    }
+    if (rc) {
+        *f = o.fault;
+        f->id = (uint8_t)rc;
+        f->s2 = true;
+        f->cls = sf->cls;
+        f->ipa = ipa;
+        f->ttrnw = !write;
+        return rc;
+    }
+    *pa = o.oa;
+    if (!sf->debug) {
+        smmu_tlb_entry_t ne;
+        memset(&ne, 0, sizeof ne);
+        ne.sw = sf->sw;
+        ne.kind = SMMU_TLB_S2;
+        ne.vmid = sf->ste->s2vmid;
+        ne.size_log2 = o.size_log2;
+        ne.level = o.level;
+        ne.granule_log2 = sf->c2->granule;
+        ne.perm = o.perm;
+        ne.memattr = s2_memattr(o.attr);
+        ne.sh = o.sh;
+        uint64_t mask = (o.size_log2 >= 64) ? ~0ull : ((1ull << o.size_log2) - 1);
+        ne.ia = ipa & ~mask;
+        ne.oa = o.oa & ~mask;
+        smmu_tlb_fill_tcu(s, &ne);
+    }
+    return 0;
+}
+
+/* Walk stage 1 and/or stage 2 for a TLB miss, check the access, fill the TLBs. */
+static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu_cd_t *cd, smmu_tlb_key_t *key)
+{
+    smmu_t *s = x->s;
+    const smmu_txn_t *t = x->t;
+    smmu_stage_cfg_t c1, c2;
+    smmu_walk_out_t o1, o2;
+    smmu_walk_fault_t f;
+    smmu_event_t ev;
+    memset(&o1, 0, sizeof o1);
+    memset(&o2, 0, sizeof o2);
+    memset(&f, 0, sizeof f);
+    uint64_t va = t->addr, ipa = t->addr;
+    unsigned acc = access_flags(t);
+    if (ste->s2_enabled) smmu_s2_cfg(s, ste, &c2);
+    if (cd && smmu_s1_cfg(s, ste, cd, va, &c1, &f)) {
+        event_from_fault(t, &f, &ev);
+        return translation_fault(x, ste, cd, &ev);
+    }
+    smmu_wc_ctx_t wc;
+    smmu_wc_bind(s, &wc, key->sw, key->vmid, key->asid, cd ? c1.granule : 12, ste->s2_enabled ? c2.granule : 12,
+                 &x->cost, x->debug);
+    smmu_stream_stats_t *ss = x->debug ? NULL : smmu_sstats_get(s, t->sid);
+    s2_fetch_t sf = { .s = s, .ste = ste, .c2 = &c2, .wc = &wc, .cost = &x->cost, .sw = key->sw,
+                      .debug = x->debug, .cls = EVT_CLASS_TT };
+    uint32_t walks = 0, reads_before = x->cost.reads;
+    if (cd) {
+        smmu_walk_env_t env = { .smmu = s, .wc = &wc_ops, .wc_ctx = &wc, .no_update = x->debug };
+        if (ste->s2_enabled) { env.s2_table = s2_fetch; env.s2_ctx = &sf; }
+        int rc = smmu_walk(&env, &c1, va, acc, &o1);
+        walks++;
+        x->cost.reads += o1.cost.reads;
+        x->cost.writes += o1.cost.writes;
+        x->cost.cycles += o1.cost.reads * s->cfg.walk_step_cycles;
+        if (rc) {
+            o1.fault.id = (uint8_t)rc;
+            event_from_fault(t, &o1.fault, &ev);
+            return translation_fault(x, ste, cd, &ev);
+        }
+        ipa = o1.oa;
+    }
+    if (ste->s2_enabled) {
+        smmu_walk_env_t env = { .smmu = s, .wc = &wc_ops, .wc_ctx = &wc, .no_update = x->debug };
+        int rc = smmu_walk(&env, &c2, ipa, acc, &o2);
+        walks++;
+        x->cost.reads += o2.cost.reads;
+        x->cost.writes += o2.cost.writes;
+        x->cost.cycles += o2.cost.reads * s->cfg.walk_step_cycles;
+        if (rc) {
+            o2.fault.id = (uint8_t)rc;
+            o2.fault.s2 = true;
+            o2.fault.cls = EVT_CLASS_IN;
+            o2.fault.ipa = ipa;
+            event_from_fault(t, &o2.fault, &ev);
+            return translation_fault(x, ste, cd, &ev);
+        }
+    }
+    walks += sf.walks;
+    if (ss) {
+        ss->walks += walks;
+        ss->walk_reads += x->cost.reads - reads_before;
+    }
+    if (!x->debug) {
+        s->gstats.walks += walks;
+        s->gstats.walk_reads += x->cost.reads - reads_before;
+    }
+
+    smmu_tlb_entry_t e;
+    memset(&e, 0, sizeof e);
+    e.sw = key->sw;
+    e.kind = key->kind;
+    e.aset = key->aset;
+    e.vmid = key->vmid;
+    e.asid = key->asid;
+    if (cd && ste->s2_enabled) {
+        e.size_log2 = o1.size_log2 < o2.size_log2 ? o1.size_log2 : o2.size_log2;
+        e.perm = o1.perm & o2.perm;
+        e.global = !o1.ng;
+        e.level = o1.level;
+        e.granule_log2 = c1.granule;
+        e.s2_level = o2.level;
+        e.s2_granule_log2 = c2.granule;
+        uint8_t a2 = s2_memattr(o2.attr);
+        e.memattr = memattr_is_device(a2) ? a2 : o1.attr;   /* Device at stage 2 wins (simplified combine) */
+        e.sh = o1.sh > o2.sh ? o1.sh : o2.sh;
+    } else if (cd) {
+        e.size_log2 = o1.size_log2;
+        e.perm = o1.perm;
+        e.global = !o1.ng;
+        e.level = o1.level;
+        e.granule_log2 = c1.granule;
+        e.memattr = o1.attr;
+        e.sh = o1.sh;
+    } else {
+        e.size_log2 = o2.size_log2;
+        e.perm = o2.perm;
+        e.level = o2.level;
+        e.granule_log2 = c2.granule;
+        e.memattr = s2_memattr(o2.attr);
+        e.sh = o2.sh;
+    }
+    uint64_t out = ste->s2_enabled ? o2.oa : o1.oa;
+    uint64_t mask = e.size_log2 >= 64 ? ~0ull : ((1ull << e.size_log2) - 1);
+    uint64_t tva = key->ia;
+    e.ia = tva & ~mask;
+    e.oa = out & ~mask;
+    e.ipa = ipa & ~mask;
+    if (!x->debug) smmu_tlb_fill(s, t->port, &e);
+    x->r->source = SMMU_SRC_WALK;
+    return output_entry(x, &e, tva, SMMU_SRC_WALK);
 }
 
 static smmu_status_t translate(smmu_t *s, const smmu_txn_t *t, smmu_result_t *r, bool debug)
@@ -182,6 +464,25 @@ static smmu_status_t translate(smmu_t *s, const smmu_txn_t *t, smmu_result_t *r,
     }
     if (t->port >= s->cfg.num_ports) return done(&x, SMMU_ABORT);
 
+    /* TBU: a known stream context goes straight to the TLBs. */
+    tbu_ctx_t *c = tbuctx_slot(s, t);
+    smmu_tlb_key_t key;
+    bool probed = false;
+    if (tbuctx_match(s, c, t)) {
+        if (c->bypass) {
+            x.cost.cycles += s->cfg.utlb.latency;
+            if (beyond(t->addr, s->cfg.oas_bits)) return s1_bypass_addr_size(&x);
+            return output_bypass(&x, t->addr);
+        }
+        key = c->key;
+        key.ia = tlb_va(t->addr, c->tbi0, c->tbi1);
+        smmu_source_t where;
+        const smmu_tlb_entry_t *e = smmu_tlb_lookup(s, t->port, &key, &where, &x.cost, debug);
+        if (e && perm_ok(e->perm, t)) return output_entry(&x, e, key.ia, where);
+        probed = true;
+    }
+
+    /* TCU: configuration, then the TLB (if not probed yet), then walks. */
     smmu_event_t ev;
     memset(&ev, 0, sizeof ev);
     const smmu_ste_t *ste;
@@ -197,6 +498,7 @@ static smmu_status_t translate(smmu_t *s, const smmu_txn_t *t, smmu_result_t *r,
             event_for_txn(t, EVT_C_BAD_SUBSTREAMID, &ev);  /* a SubstreamID without stage 1 (7.3.9) */
             return config_error(&x, &ev);
         }
+        if (!debug) *c = (tbu_ctx_t){ .gen = s->cfg_gen, .sid = t->sid, .ssid = t->ssid, .ssv = t->ssv, .bypass = true };
         if (beyond(t->addr, s->cfg.oas_bits)) return s1_bypass_addr_size(&x);
         return output_bypass(&x, t->addr);
     }
@@ -236,7 +538,30 @@ static smmu_status_t translate(smmu_t *s, const smmu_txn_t *t, smmu_result_t *r,
         }
     }
     if (!cd && beyond(t->addr, ias_bits(s))) return s1_bypass_addr_size(&x);
-    return translate_stages(&x, ste, cd);
+    if (!cd && !ste->s2_enabled) {                /* S1DSS bypass with stage 2 disabled */
+        if (!debug) *c = (tbu_ctx_t){ .gen = s->cfg_gen, .sid = t->sid, .ssid = t->ssid, .ssv = t->ssv, .bypass = true };
+        return output_bypass(&x, t->addr);
+    }
+
+    memset(&key, 0, sizeof key);
+    key.sw = smmu_tlb_sw(s, ste);
+    key.kind = cd ? (ste->s2_enabled ? SMMU_TLB_NESTED : SMMU_TLB_S1) : SMMU_TLB_S2;
+    /* Stage-1-only entries carry STE.S2VMID when stage 2 is implemented (3.17). */
+    key.vmid = (ste->s2_enabled || s->cfg.s2p) ? ste->s2vmid : 0;
+    key.asid = cd ? cd->asid : 0;
+    key.aset = cd ? cd->aset : false;
+    bool tbi0 = cd && cd->tbi0, tbi1 = cd && cd->tbi1;
+    key.ia = tlb_va(t->addr, tbi0, tbi1);
+    if (!debug) {
+        *c = (tbu_ctx_t){ .gen = s->cfg_gen, .sid = t->sid, .ssid = t->ssid, .ssv = t->ssv, .tbi0 = tbi0,
+                          .tbi1 = tbi1, .key = key };
+    }
+    if (!probed) {
+        smmu_source_t where;
+        const smmu_tlb_entry_t *e = smmu_tlb_lookup(s, t->port, &key, &where, &x.cost, debug);
+        if (e && perm_ok(e->perm, t)) return output_entry(&x, e, key.ia, where);
+    }
+    return walk_and_fill(&x, ste, cd, &key);
 }
 
 smmu_status_t smmu_translate(smmu_t *s, const smmu_txn_t *t, smmu_result_t *r) { return translate(s, t, r, false); }
@@ -245,16 +570,26 @@ smmu_status_t smmu_translate_debug(smmu_t *s, const smmu_txn_t *t, smmu_result_t
 int smmu_s2_fetch_addr(struct smmu_core *s, const smmu_ste_t *ste, uint64_t ipa, uint64_t *pa, smmu_event_t *ev,
                        smmu_cost_t *cost)
 {
-    (void)s; (void)ste; (void)ev; (void)cost;
-    *pa = ipa;
-    return 0;
+    if (!ste->s2_enabled) { *pa = ipa; return 0; }
+    smmu_cost_t local = {0, 0, 0};
+    if (!cost) cost = &local;
+    smmu_stage_cfg_t c2;
+    smmu_s2_cfg(s, ste, &c2);
+    smmu_wc_ctx_t wc;
+    uint8_t sw = smmu_tlb_sw(s, ste);
+    smmu_wc_bind(s, &wc, sw, ste->s2vmid, 0, 12, c2.granule, cost, false);
+    s2_fetch_t sf = { .s = s, .ste = ste, .c2 = &c2, .wc = &wc, .cost = cost, .sw = sw, .cls = EVT_CLASS_CD };
+    smmu_walk_fault_t f;
+    memset(&f, 0, sizeof f);
+    int rc = s2_fetch(&sf, ipa, false, pa, &f);
+    if (rc) {
+        memset(ev, 0, sizeof *ev);
+        ev->id = (uint8_t)rc;
+        ev->s2 = true;
+        ev->cls = EVT_CLASS_CD;
+        ev->ipa = ipa;
+        ev->fetch_addr = f.fetch_addr;
+        ev->ttrnw = true;
+    }
+    return rc;
 }
-
-struct smmu_tbuctx { int unused; };
-int smmu_tbuctx_create(struct smmu_core *s, char *err, size_t errlen)
-{
-    (void)err; (void)errlen;
-    s->tbuctx = calloc(1, sizeof *s->tbuctx);
-    return s->tbuctx ? 0 : -1;
-}
-void smmu_tbuctx_destroy(struct smmu_core *s) { free(s->tbuctx); s->tbuctx = NULL; }
