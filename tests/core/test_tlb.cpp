@@ -339,6 +339,9 @@ Pop population() {
     p.tlb["j"] = mk(EL2, S1, 0, 0, false, 0x10000000, K4, 3, 12, 0x8000);   // EL2
     p.tlb["k"] = mk(E2H, S1, 0, 1, false, 0x10000000, K4, 3, 12, 0x9000);   // EL2-E2H ASID 1
     p.tlb["l"] = mk(E2H, S1, 0, 0, true, 0x10001000, K4, 3, 12, 0xA000);    // EL2-E2H global
+    p.tlb["n"] = mk(NS, N, 1, 1, false, 0x60100000, K4, 2, 12, 0xB000);    // nested piece of a 2MB stage-1 block
+    p.tlb["n"].s1_size_log2 = M2;
+    p.tlb["n"].s2_level = 3;
     p.tlb["m"] = mk(NS, S1, 1, 1, false, 0x40000000, K64, 3, 16, 0x10000);  // 64K granule page
     p.wc["W1"] = {1, NS, 1, 1, 1, 0x10000000};    // stage 1, level-1 table descriptor (1GB span)
     p.wc["W2"] = {1, NS, 1, 1, 2, 0x10000000};    // stage 1, level-2 table descriptor (2MB span)
@@ -372,9 +375,9 @@ smmu_tlbi_t op(uint8_t opc, uint16_t vmid = 0, uint16_t asid = 0, uint64_t addr 
 }
 
 const TlbiCase kTlbiCases[] = {
-    {"NH_ALL vmid1", op(0x10, 1), 0, {"a", "b", "c", "e", "f", "m", "W1", "W2", "W3"}},
+    {"NH_ALL vmid1", op(0x10, 1), 0, {"a", "b", "c", "e", "f", "m", "n", "W1", "W2", "W3"}},
     {"NH_ALL vmid3", op(0x10, 3), 0, {}},
-    {"NH_ASID vmid1 asid1", op(0x11, 1, 1), 0, {"a", "e", "f", "m", "W1", "W2"}},
+    {"NH_ASID vmid1 asid1", op(0x11, 1, 1), 0, {"a", "e", "f", "m", "n", "W1", "W2"}},
     {"NH_ASID vmid2 asid2", op(0x11, 2, 2), 0, {}},
     {"NH_VA asid1 page a", op(0x12, 1, 1, 0x10000000), 0, {"a", "W1", "W2"}},
     {"NH_VA asid1 offset in page a", op(0x12, 1, 1, 0x10000000), 0, {"a", "W1", "W2"}},
@@ -394,6 +397,9 @@ const TlbiCase kTlbiCases[] = {
     {"NH_VAA", op(0x13, 1, 0, 0x10000000), 0, {"a", "b", "W1", "W2", "W3"}},
     {"NH_VAA leaf", op(0x13, 1, 0, 0x10000000, true), 0, {"a", "b"}},
     {"NH_VAA nested VA", op(0x13, 1, 0, 0x30000000, true), 0, {"f"}},
+    {"NH_VA other page of a splintered block", op(0x12, 1, 1, 0x60000000, true), 0, {"n"}},
+    {"NH_VA range TTL3 misses a level-2 block piece", op(0x12, 1, 1, 0x60000000, true, 1, 3, 0, 0), 0, {}},
+    {"NH_VA past the splintered block", op(0x12, 1, 1, 0x60200000, true), 0, {}},
     {"EL3_ALL", op(0x18), 0, {}},
     {"EL3_VA", op(0x1A, 0, 0, 0x10000000), 0, {}},
     {"EL2_ALL", op(0x20), 0, {"j", "k", "l", "W6"}},
@@ -403,7 +409,7 @@ const TlbiCase kTlbiCases[] = {
     {"EL2_VA E2H=1 global", op(0x22, 0, 5, 0x10001000), 1, {"l"}},
     {"EL2_VAA E2H=0 leaf", op(0x23, 0, 0, 0x10000000, true), 0, {"j"}},
     {"EL2_VAA E2H=1", op(0x23, 0, 0, 0x10000000), 1, {"k"}},
-    {"S12_VMALL vmid1", op(0x28, 1), 0, {"a", "b", "c", "e", "f", "g", "i", "m", "W1", "W2", "W3", "W4"}},
+    {"S12_VMALL vmid1", op(0x28, 1), 0, {"a", "b", "c", "e", "f", "g", "i", "m", "n", "W1", "W2", "W3", "W4"}},
     {"S12_VMALL vmid2", op(0x28, 2), 0, {"d", "h", "W5"}},
     {"S2_IPA vmid1", op(0x2A, 1, 0, 0x10000000), 0, {"g", "W4"}},
     {"S2_IPA vmid1 leaf", op(0x2A, 1, 0, 0x10000000, true), 0, {"g"}},
@@ -412,7 +418,7 @@ const TlbiCase kTlbiCases[] = {
     {"S2_IPA range TTL3", op(0x2A, 1, 0, 0x20000000, true, 1, 3, 0, 0), 0, {}},
     {"S2_IPA vmid3", op(0x2A, 3, 0, 0x10000000), 0, {}},
     {"NSNH_ALL", op(0x30), 0,
-     {"a", "b", "c", "d", "e", "f", "g", "h", "i", "m", "W1", "W2", "W3", "W4", "W5"}},
+     {"a", "b", "c", "d", "e", "f", "g", "h", "i", "m", "n", "W1", "W2", "W3", "W4", "W5"}},
 };
 
 TEST_F(Tlb, EveryCommandInvalidatesExactlyItsScope) {

@@ -39,6 +39,8 @@ typedef struct smmu_tlb_entry {
     uint8_t  size_log2;              /* bytes covered: page, block or contiguous span; nested: the smaller stage */
     uint8_t  level, granule_log2;    /* leaf level and granule (12/14/16) of stage 1 (of stage 2 for S2-only) */
     uint8_t  s2_level, s2_granule_log2;  /* nested: stage-2 leaf level and granule */
+    uint8_t  s1_size_log2;           /* nested: size of the stage-1 block/page it was split from (0: size_log2);
+                                        a stage-1 invalidation of any address in it removes every piece */
     uint8_t  perm;                   /* SMMU_PERM_* */
     uint8_t  memattr, sh;
     uint64_t ia;                     /* input address of the first byte (aligned to size_log2) */

@@ -37,7 +37,9 @@ static bool tlb_in_scope(const scope_t *sc, const smmu_tlb_entry_t *e)
     if (sc->asid_mode == ASID_OR_GLOBAL && !e->global && e->asid != sc->asid) return false;
     if (sc->granule && e->granule_log2 != sc->granule) return false;
     if (sc->ttl && e->level != sc->ttl) return false;
-    return overlaps(sc, e->ia, e->size_log2);
+    unsigned sz = e->size_log2;
+    if (e->kind == SMMU_TLB_NESTED && e->s1_size_log2 > sz && e->s1_size_log2 < 64) sz = e->s1_size_log2;
+    return overlaps(sc, sz >= 64 ? 0 : e->ia & ~((1ull << sz) - 1), sz);   /* Arm ARM D8.17: splintered stage 1 */
 }
 
 /* Table descriptors carry no nG: they are tagged with the ASID of the walk (Arm ARM D8.17: VA by ASID
