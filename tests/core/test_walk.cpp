@@ -712,3 +712,73 @@ TEST_F(Fixture, AttributesEndiannessAndE0pd) {
 }
 
 } // namespace
+
+// ---- Malformed input: random regimes over memory full of random descriptors always end in a defined outcome.
+namespace fuzz {
+uint64_t mix(uint64_t x) {
+    x ^= x >> 33; x *= 0xff51afd7ed558ccdull; x ^= x >> 33; x *= 0xc4ceb9fe1a85ec53ull; x ^= x >> 33;
+    return x;
+}
+int rd(void *, uint64_t pa, void *dst, size_t len) {
+    if (mix(pa >> 12) % 29 == 0) return -1;                  // some pages abort
+    auto *b = static_cast<uint8_t *>(dst);
+    for (size_t i = 0; i < len; i++) b[i] = (uint8_t)(mix((pa + i) >> 3) >> (8 * ((pa + i) & 7)));
+    return 0;
+}
+int wr(void *, uint64_t, const void *, size_t) { return 0; }
+} // namespace fuzz
+
+TEST(WalkFuzz, RandomRegimesAndDescriptorsNeverCrash) {
+    smmu_config_t cfg;
+    smmu_config_default(&cfg);
+    cfg.oas_bits = 52;
+    cfg.vax = 1;
+    smmu_host_t host{nullptr, fuzz::rd, fuzz::wr, nullptr};
+    char err[128];
+    smmu_t *s = smmu_create(&cfg, &host, err, sizeof err);
+    ASSERT_NE(s, nullptr) << err;
+    smmu_walk_env_t env{};
+    env.smmu = s;
+    std::map<int, unsigned> outcomes;
+    for (uint64_t i = 0; i < 20000; i++) {
+        uint64_t r = fuzz::mix(i * 7919 + 1), r2 = fuzz::mix(r), va = fuzz::mix(r2);
+        smmu_stage_cfg_t k;
+        smmu_walk_fault_t f;
+        int rc;
+        if (r & 1) {
+            smmu_cd_t cd{};
+            cd.t0sz = (uint8_t)(r >> 8 & 63); cd.t1sz = (uint8_t)(r >> 14 & 63);
+            cd.tg0 = (uint8_t)(r >> 20 & 3); cd.tg1 = (uint8_t)(r >> 22 & 3); cd.ips = (uint8_t)(r >> 24 & 7);
+            cd.tbi0 = r >> 27 & 1; cd.tbi1 = r >> 28 & 1; cd.ha = r >> 29 & 1; cd.hd = r >> 30 & 1;
+            cd.affd = r >> 31 & 1; cd.endi = r >> 32 & 1; cd.wxn = r >> 33 & 1; cd.pan = r >> 34 & 1;
+            cd.ttb0 = r2 & 0x000FFFFFFFFFFFF0ull; cd.ttb1 = fuzz::mix(r2) & 0x000FFFFFFFFFFFF0ull;
+            smmu_ste_t ste{};
+            ste.strw = (uint8_t)(r >> 36 & 3);
+            if (r & 2) va &= 0x0000FFFFFFFFFFFFull;
+            rc = smmu_s1_cfg(s, &ste, &cd, va, &k, &f);
+            if (rc) { outcomes[rc]++; continue; }
+        } else {
+            smmu_ste_t ste{};
+            ste.s2t0sz = (uint8_t)(r >> 8 & 63); ste.s2sl0 = (uint8_t)(r >> 14 & 3); ste.s2tg = (uint8_t)(r >> 16 & 3);
+            ste.s2ps = (uint8_t)(r >> 18 & 7); ste.s2ha = r >> 21 & 1; ste.s2hd = r >> 22 & 1; ste.s2affd = r >> 23 & 1;
+            ste.s2endi = r >> 24 & 1; ste.s2ttb = r2 & 0x000FFFFFFFFFFFF0ull;
+            ASSERT_EQ(smmu_s2_cfg(s, &ste, &k), 0);
+            ASSERT_GE(k.concat, 1);
+            ASSERT_LE(k.concat, 16);
+            if (r & 2) va &= (1ull << k.ias) - 1;
+        }
+        smmu_walk_out_t o;
+        rc = smmu_walk(&env, &k, va, (unsigned)(r >> 40) & 7, &o);
+        ASSERT_TRUE(rc == 0 || rc == EVT_F_TRANSLATION || rc == EVT_F_ADDR_SIZE || rc == EVT_F_ACCESS ||
+                    rc == EVT_F_PERMISSION || rc == EVT_F_WALK_EABT) << rc;
+        ASSERT_LE(o.cost.reads, 5u + 4u);   // at most one read per level plus HTTU re-reads
+        if (rc) { ASSERT_EQ(o.fault.id, rc); }
+        else { ASSERT_EQ(o.oa >> k.oas, 0u); }
+        outcomes[rc]++;
+    }
+    smmu_destroy(s);
+    EXPECT_GT(outcomes[0], 0u);
+    EXPECT_GT(outcomes[EVT_F_WALK_EABT], 0u);
+    EXPECT_GT(outcomes[EVT_F_ADDR_SIZE], 0u);
+    EXPECT_GT(outcomes[EVT_F_PERMISSION], 0u);
+}
