@@ -59,7 +59,7 @@ void Smmuv3::reg_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
             if (prod_writes_.size() >= 4096) prod_writes_.pop_front();   // a driver that never lets the queue drain
             prod_writes_.emplace_back(smmu_reg_read(core_, kCmdqProd, 4), sc_core::sc_time_stamp() + delay);
         }
-        cmdq_kick_.notify(delay);                       // the consumer sees the write at its local time
+        if (sc_core::sc_is_running()) cmdq_kick_.notify(delay);   // the consumer sees it at its local time
     }
 }
 

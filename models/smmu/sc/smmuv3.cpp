@@ -51,8 +51,7 @@ Smmuv3::Smmuv3(sc_core::sc_module_name name, const Params &params)
     SC_HAS_PROCESS(Smmuv3);
     SC_THREAD(cmdq_thread);
     SC_METHOD(irq_method);
-    sensitive << irq_update_;
-    dont_initialize();
+    sensitive << irq_update_;                           // also runs once at start: levels raised before it
 }
 
 Smmuv3::~Smmuv3() { smmu_destroy(core_); }
@@ -345,7 +344,7 @@ void Smmuv3::host_irq(void *ctx, smmu_irq_t line, bool level)
         m->irq_pulse_[line] = true;
     }
     m->irq_level_[line] = level;
-    m->irq_update_.notify(SC_ZERO_TIME);
+    if (sc_core::sc_is_running()) m->irq_update_.notify(SC_ZERO_TIME);
 }
 
 void Smmuv3::irq_method()

@@ -51,8 +51,9 @@ uint64_t LatencyStats::percentile(double p) const
     for (unsigned b = 0; b < buckets_.size(); b++) {
         seen += buckets_[b];
         if (seen >= rank) {
+            if (b == bucket_of(max_)) return max_;
             uint64_t lo = bucket_low(b);
-            return lo < min_ ? min_ : (lo > max_ ? max_ : lo);
+            return lo < min_ ? min_ : lo;
         }
     }
     return max_;

@@ -17,7 +17,7 @@ public:
     uint64_t min() const { return n_ ? min_ : 0; }
     uint64_t max() const { return max_; }
     double mean() const { return n_ ? sum_ / (double)n_ : 0.0; }
-    uint64_t percentile(double p) const;                 // p in [0,100]; lower bound of the bucket
+    uint64_t percentile(double p) const;                 // p in [0,100], nearest rank: the bucket's lower bound (max in the top bucket)
     // Non-empty buckets as (lower bound in cycles, count).
     std::vector<std::pair<uint64_t, uint64_t>> histogram() const;
     void json(std::ostream &os) const;

@@ -1,0 +1,419 @@
+// The SystemC module driven through its sockets: bypass/abort/fault responses, register frame, commands and
+// MSIs at their modelled times, debug transport, DMI refusal, statistics, and the timing model.
+#include "sc_util.h"
+
+#include <algorithm>
+
+using namespace sct;
+using sc_core::sc_time;
+using sc_core::SC_NS;
+
+int sc_main(int, char **) { return 0; }   // libsystemc needs the symbol; tests run from main()
+
+namespace {
+
+constexpr uint64_t kData = 0x40000000, kDataSize = 0x10000000;
+const sc_time kMemLat(50, SC_NS);
+
+// Initiator with N ports into dma_in; each transaction is a b_transport with a caller-given delay.
+struct Initiator : sc_core::sc_module {
+    std::vector<std::unique_ptr<tlm_utils::simple_initiator_socket_tagged<Initiator>>> ports;
+    std::vector<std::pair<uint64_t, uint64_t>> invalidations;
+    Initiator(sc_core::sc_module_name n, unsigned nports) : sc_module(n) {
+        for (unsigned i = 0; i < nports; i++) {
+            ports.emplace_back(new tlm_utils::simple_initiator_socket_tagged<Initiator>(sc_core::sc_gen_unique_name("p")));
+            ports.back()->register_invalidate_direct_mem_ptr(this, &Initiator::inval, (int)i);
+        }
+    }
+    void inval(int, sc_dt::uint64 s, sc_dt::uint64 e) { invalidations.emplace_back(s, e); }
+    struct Result { tlm::tlm_response_status status; sc_time latency; uint32_t data; };
+    Result access(unsigned port, bool write, uint64_t addr, uint32_t data = 0, smmu::StreamIdExtension *ext = nullptr,
+                  sc_time delay = sc_core::SC_ZERO_TIME) {
+        tlm::tlm_generic_payload gp;
+        gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+        gp.set_address(addr);
+        gp.set_data_ptr(reinterpret_cast<unsigned char *>(&data));
+        gp.set_data_length(4);
+        gp.set_streaming_width(4);
+        gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        if (ext) gp.set_extension(ext);
+        sc_time d = delay;
+        (*ports[port])->b_transport(gp, d);
+        if (ext) gp.clear_extension(ext);
+        EXPECT_EQ(gp.get_address(), addr) << "the initiator's address is restored";
+        return {gp.get_response_status(), d - delay, data};
+    }
+};
+
+// SMMU between an initiator and a router to table memory (50 ns reads) and data memory (no latency).
+struct Platform {
+    SparseMem tables{"tables", kMemLat, kMemLat};
+    SparseMem data{"data"};
+    Router router{"router", {{kTableRegion, kTableRegionSize, false}, {kData, kDataSize, false}}};
+    smmu::Smmuv3 smmu;
+    Driver drv{"drv", tables};
+    Initiator init;
+    sc_core::sc_signal<bool> irq_evtq{"irq_evtq_sig"}, irq_cmd_sync{"irq_cmd_sync_sig"};
+    PageTables pt{tables, kTables};
+
+    explicit Platform(const smmu::Params &p) : smmu("smmu", p), init("init", p.num_ports) {
+        for (unsigned i = 0; i < p.num_ports; i++) (*init.ports[i])(smmu.dma_in);
+        smmu.dma_out(router.in);
+        (*router.out[0])(tables.socket);
+        (*router.out[1])(data.socket);
+        drv.regs(smmu.reg_socket);
+        smmu.irq_evtq(irq_evtq);
+        smmu.irq_cmd_sync(irq_cmd_sync);
+    }
+};
+
+// Timing parameters with round numbers: 1 ns clock, uTLB 1, main TLB 3, DTI 8 + 8, STE/CD decode 4,
+// walk step 4, no configuration-cache or walk-cache lookup cost, no TCU TLB.
+smmu::Params timing_params()
+{
+    smmu::Params p = smmu::Params::mmu700();
+    p.clock_period = sc_time(1, SC_NS);
+    p.num_ports = 1;
+    p.core.utlb = {2, 2, SMMU_REPL_LRU, 1};
+    p.core.main_tlb = {64, 4, SMMU_REPL_LRU, 3};
+    p.core.tcu_tlb = {0, 0, SMMU_REPL_LRU, 0};
+    p.core.cfg_cache = {64, 4, SMMU_REPL_LRU, 0};
+    p.core.walk_cache_unified = false;
+    for (int l = 0; l < 4; l++) {
+        p.core.walk_cache_s1[l] = {0, 0, SMMU_REPL_LRU, 0};
+        p.core.walk_cache_s2[l] = {0, 0, SMMU_REPL_LRU, 0};
+    }
+    p.core.link_tbu_to_tcu = 8;
+    p.core.link_tcu_to_tbu = 8;
+    p.core.cfg_fetch_cycles = 4;
+    p.core.walk_step_cycles = 4;
+    p.core.cmd_cycles = 2;
+    p.tbu_slots = 16;
+    p.tcu_slots = 16;
+    p.walk_slots = 2;
+    return p;
+}
+
+// Hand-computed latencies for timing_params() (cycles of 1 ns, plus 50 ns per table read).
+const sc_time kUtlbHit(1, SC_NS);                                  // uTLB
+const sc_time kMainTlbHit(1 + 3, SC_NS);                           // uTLB miss + main TLB
+const sc_time kColdWalk = sc_time(1 + 3 + 8 + 2 * 4 + 4 * 4 + 8, SC_NS) + 6 * kMemLat;   // STE, CD, 4 levels
+const sc_time kWarmWalk = sc_time(1 + 3 + 8 + 4 * 4 + 8, SC_NS) + 4 * kMemLat;           // configuration cached
+const sc_time kWalkWork = sc_time(4 * 4, SC_NS) + 4 * kMemLat;     // time a walk holds its walk slot
+
+// Stage-1 stream 0 with ASID 1, pages 0x10000+n*0x1000 -> kData + n*0x1000.
+void setup_s1(Driver &d, PageTables &pt, unsigned pages)
+{
+    d.bringup();
+    for (unsigned n = 0; n < pages; n++) pt.map(0x10000 + 0x1000ull * n, kData + 0x1000ull * n);
+    d.write_cd(kCd, cd_s1(kTables, 1));
+    d.write_ste(0, ste_s1(kCd));
+}
+
+} // namespace
+
+TEST(SmmuSc, BypassStreamForwardsDataAndRestoresPayload)
+{
+    run_sim([] {
+        smmu::Params p = timing_params();
+        Platform pl(p);
+        pl.drv.setup = [](Driver &d) { d.bringup(); d.write_ste(0, ste_bypass()); };
+        pl.drv.program = [&](Driver &) {
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            auto w = pl.init.access(0, true, kData + 0x120, 0xCAFEF00D);
+            EXPECT_EQ(w.status, tlm::TLM_OK_RESPONSE);
+            EXPECT_EQ(pl.data.r32(kData + 0x120), 0xCAFEF00Du);
+            auto r = pl.init.access(0, false, kData + 0x120);
+            EXPECT_EQ(r.status, tlm::TLM_OK_RESPONSE);
+            EXPECT_EQ(r.data, 0xCAFEF00Du);
+            EXPECT_GE(w.latency, kMemLat) << "the cold access fetched the STE (one 50 ns read)";
+            const auto &s = pl.smmu.stats().streams.at(0);
+            EXPECT_EQ(s.transactions, 2u);
+            EXPECT_EQ(s.writes, 1u);
+            EXPECT_EQ(s.reads, 1u);
+            EXPECT_EQ(s.bytes, 8u);
+            EXPECT_EQ(s.bypassed, 2u);
+        };
+        sc_core::sc_start();
+    });
+}
+
+TEST(SmmuSc, AbortAndBadSteGiveErrorResponsesAndEvents)
+{
+    run_sim([] {
+        Platform pl(timing_params());
+        pl.drv.setup = [](Driver &d) {
+            d.bringup();
+            d.write_ste(5, Q8{0, 0, 0, 0, 0, 0, 0, 0});       // V=0: C_BAD_STE
+        };
+        pl.drv.program = [&](Driver &d) {
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            smmu::StreamIdExtension ext4(4), ext5(5);
+            auto a = pl.init.access(0, false, kData, 0, &ext4);            // abort STE: no event (5.2 Config)
+            EXPECT_EQ(a.status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+            auto b = pl.init.access(0, true, kData + 8, 0x1234, &ext5);   // invalid STE
+            EXPECT_EQ(b.status, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+            EXPECT_EQ(pl.data.writes, 0u);
+            sc_core::wait(sc_time(10, SC_NS));
+            auto ev = d.pop_events();
+            ASSERT_EQ(ev.size(), 1u);
+            EXPECT_EQ(ev[0][0] & 0xFF, 0x04u);                              // C_BAD_STE
+            EXPECT_EQ(ev[0][0] >> 32, 5u);                                  // StreamID
+            EXPECT_EQ(pl.smmu.stats().streams.at(5).faults_by_event.at(0x04), 1u);
+            EXPECT_EQ(pl.smmu.stats().streams.at(4).aborted, 1u);
+            EXPECT_EQ(pl.smmu.stats().irq_edges[SMMU_IRQ_EVTQ], 1u);
+        };
+        sc_core::sc_start();
+    });
+}
+
+TEST(SmmuSc, RegisterFrameChecksSizeAlignmentAndRange)
+{
+    run_sim([] {
+        Platform pl(timing_params());
+        pl.drv.program = [&](Driver &d) {
+            struct Case { uint64_t off; unsigned len; tlm::tlm_response_status want; };
+            const Case cases[] = {
+                {0x000, 4, tlm::TLM_OK_RESPONSE},   {0x080, 8, tlm::TLM_OK_RESPONSE},
+                {0x000, 2, tlm::TLM_BURST_ERROR_RESPONSE}, {0x000, 16, tlm::TLM_BURST_ERROR_RESPONSE},
+                {0x002, 4, tlm::TLM_ADDRESS_ERROR_RESPONSE}, {0x084, 8, tlm::TLM_ADDRESS_ERROR_RESPONSE},
+                {0x20000, 4, tlm::TLM_ADDRESS_ERROR_RESPONSE}, {0x1FFFC, 8, tlm::TLM_ADDRESS_ERROR_RESPONSE},
+            };
+            for (const Case &c : cases) {
+                uint64_t v[2] = {0, 0};
+                tlm::tlm_generic_payload gp;
+                sc_time t = sc_core::SC_ZERO_TIME;
+                gp.set_command(tlm::TLM_READ_COMMAND);
+                gp.set_address(c.off);
+                gp.set_data_ptr(reinterpret_cast<unsigned char *>(v));
+                gp.set_data_length(c.len);
+                gp.set_streaming_width(c.len);
+                d.regs->b_transport(gp, t);
+                EXPECT_EQ(gp.get_response_status(), c.want) << std::hex << "offset 0x" << c.off << " len " << c.len;
+                if (c.want == tlm::TLM_OK_RESPONSE) {
+                    EXPECT_EQ(t, sc_time(1, SC_NS)) << "reg_access_cycles";
+                }
+            }
+            EXPECT_EQ(d.r32(0x18), pl.smmu.params().core.iidr);                      // SMMU_IIDR
+            uint64_t v = 0;
+            tlm::tlm_generic_payload gp;
+            gp.set_command(tlm::TLM_READ_COMMAND);
+            gp.set_address(0x18);
+            gp.set_data_ptr(reinterpret_cast<unsigned char *>(&v));
+            gp.set_data_length(4);
+            gp.set_streaming_width(4);
+            EXPECT_EQ(d.regs->transport_dbg(gp), 4u);
+            EXPECT_EQ(v, pl.smmu.params().core.iidr);
+        };
+        sc_core::sc_start();
+    });
+}
+
+TEST(SmmuSc, CmdSyncMsiLandsAfterItsCommandCost)
+{
+    run_sim([] {
+        Platform pl(timing_params());
+        pl.drv.setup = [](Driver &d) { d.bringup(); };
+        pl.drv.program = [&](Driver &d) {
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            const auto syncs = pl.smmu.stats().cmd_syncs;
+            EXPECT_EQ(syncs, 2u) << "the two bring-up CMD_SYNCs";
+            const sc_time t0 = sc_core::sc_time_stamp();
+            d.publish({cmd::sync_msi(kSyncMsi, 0xABCD)});   // PROD written at t0 + 1 ns (reg_access_cycles)
+            sc_core::wait(sc_time(3, SC_NS) - sc_time(1, sc_core::SC_PS));
+            EXPECT_EQ(pl.tables.r32(kSyncMsi), 0u) << "not before cmd_cycles (2) after the PROD write";
+            sc_core::wait(sc_time(1, sc_core::SC_PS));
+            sc_core::wait(sc_core::SC_ZERO_TIME);
+            EXPECT_EQ(pl.tables.r32(kSyncMsi), 0xABCDu) << "at " << (sc_core::sc_time_stamp() - t0);
+            EXPECT_EQ(d.r32(0x9C) & 0xFFFFFF, d.prod);
+            EXPECT_EQ(pl.smmu.stats().cmd_syncs, syncs + 1);
+            EXPECT_EQ(pl.smmu.stats().commands_by_opcode.at(0x46), 3u);
+            EXPECT_EQ(pl.smmu.stats().commands_by_opcode.at(0x04), 1u);
+            EXPECT_EQ(pl.smmu.stats().cmd_sync_latency.count(), 3u);
+            EXPECT_EQ(pl.smmu.stats().cmd_sync_latency.min(), 2u) << "the lone CMD_SYNC: publication to completion";
+        };
+        sc_core::sc_start();
+    });
+}
+
+TEST(SmmuSc, DebugTransportHasNoSideEffectsAndDmiIsRefused)
+{
+    run_sim([] {
+        Platform pl(timing_params());
+        pl.drv.setup = [](Driver &d) { d.bringup(); d.write_ste(0, ste_bypass()); };
+        pl.drv.program = [&](Driver &) {
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            pl.data.w32(kData + 0x40, 0x5A5A1234);
+            const uint64_t table_reads = pl.tables.reads;
+            uint32_t v = 0;
+            tlm::tlm_generic_payload gp;
+            gp.set_command(tlm::TLM_READ_COMMAND);
+            gp.set_address(kData + 0x40);
+            gp.set_data_ptr(reinterpret_cast<unsigned char *>(&v));
+            gp.set_data_length(4);
+            gp.set_streaming_width(4);
+            EXPECT_EQ((*pl.init.ports[0])->transport_dbg(gp), 4u);
+            EXPECT_EQ(v, 0x5A5A1234u);
+            EXPECT_EQ(gp.get_address(), kData + 0x40);
+            EXPECT_EQ(pl.smmu.stats().streams.count(0), 0u) << "no statistics from debug accesses";
+            EXPECT_EQ(pl.tables.reads, table_reads) << "debug walks use transport_dbg";
+            tlm::tlm_dmi dmi;
+            EXPECT_FALSE((*pl.init.ports[0])->get_direct_mem_ptr(gp, dmi));
+            EXPECT_EQ(dmi.get_granted_access(), tlm::tlm_dmi::DMI_ACCESS_NONE);
+            auto r = pl.init.access(0, false, kData + 0x40);
+            EXPECT_EQ(r.data, 0x5A5A1234u);
+        };
+        sc_core::sc_start();
+    });
+}
+
+TEST(SmmuSc, StatisticsJson)
+{
+    run_sim([] {
+        Platform pl(timing_params());
+        pl.drv.setup = [](Driver &d) { d.bringup(); d.write_ste(0, ste_bypass()); };
+        pl.drv.program = [&](Driver &) {
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            for (int i = 0; i < 10; i++) pl.init.access(0, false, kData + 4 * i);
+            std::string j = pl.smmu.stats_json();
+            EXPECT_NE(j.find("\"streams\":{\"0\":{\"transactions\":10,\"reads\":10"), std::string::npos) << j;
+            EXPECT_NE(j.find("\"commands_by_opcode\":{\"0x4\":1,\"0x30\":1,\"0x46\":2}"), std::string::npos) << j;
+            EXPECT_EQ(std::count(j.begin(), j.end(), '{'), std::count(j.begin(), j.end(), '}'));
+            const auto &lat = pl.smmu.stats().streams.at(0).latency;
+            EXPECT_EQ(lat.count(), 10u);
+            EXPECT_LE(lat.min(), lat.percentile(50));
+            EXPECT_LE(lat.percentile(50), lat.percentile(99));
+            EXPECT_EQ(lat.percentile(100), lat.max());
+        };
+        sc_core::sc_start();
+    });
+}
+
+TEST(SmmuScStats, LatencyPercentilesTableDriven)
+{
+    smmu::LatencyStats s;
+    for (uint64_t v = 1; v <= 100; v++) s.add(v);
+    s.add(5000);
+    struct { double p; uint64_t want; } cases[] = {{0, 1}, {50, 51}, {90, 91}, {99, 100}, {100, 5000}};
+    for (auto c : cases) EXPECT_EQ(s.percentile(c.p), c.want) << c.p;
+    EXPECT_EQ(s.min(), 1u);
+    EXPECT_EQ(s.max(), 5000u);
+    EXPECT_DOUBLE_EQ(s.mean(), (5050.0 + 5000.0) / 101.0);
+    auto h = s.histogram();
+    ASSERT_EQ(h.size(), 101u);
+    EXPECT_EQ(h.back().first, 4864u);        // 5000 falls in [4096 + 3*256, 4096 + 4*256)
+}
+
+// ---- Timing (waits on the core's stage-1 translation).
+
+TEST(SmmuScTiming, UtlbHitMainTlbHitAndColdWalk)
+{
+    run_sim([] {
+        Platform pl(timing_params());
+        pl.drv.setup = [&](Driver &d) { setup_s1(d, pl.pt, 4); };
+        pl.drv.program = [&](Driver &) {
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            auto cold = pl.init.access(0, true, 0x10000, 0x11);
+            EXPECT_EQ(cold.status, tlm::TLM_OK_RESPONSE);
+            EXPECT_EQ(pl.data.r32(kData), 0x11u) << "page 0x10000 maps to kData";
+            EXPECT_EQ(cold.latency, kColdWalk);
+            EXPECT_EQ(pl.init.access(0, false, 0x10004).latency, kUtlbHit);
+            pl.init.access(0, false, 0x11000);                 // two more pages evict 0x10000 from the 2-entry uTLB
+            pl.init.access(0, false, 0x12000);
+            auto main = pl.init.access(0, false, 0x10008);
+            EXPECT_EQ(main.latency, kMainTlbHit);
+            const auto &s = pl.smmu.stats().streams.at(0);
+            EXPECT_EQ(s.walks, 3u);
+            EXPECT_EQ(s.utlb_hits, 1u);
+            EXPECT_EQ(s.main_tlb_hits, 1u);
+        };
+        sc_core::sc_start();
+    });
+}
+
+TEST(SmmuScTiming, WalkCacheAssistedWalkReadsOnlyTheLeaf)
+{
+    run_sim([] {
+        smmu::Params p = timing_params();
+        for (int l = 0; l < 4; l++) p.core.walk_cache_s1[l] = {16, 4, SMMU_REPL_LRU, 0};
+        Platform pl(p);
+        pl.drv.setup = [&](Driver &d) { setup_s1(d, pl.pt, 4); };
+        pl.drv.program = [&](Driver &) {
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            EXPECT_EQ(pl.init.access(0, false, 0x10000).latency, kColdWalk);
+            const uint64_t reads = pl.tables.reads;
+            auto r = pl.init.access(0, false, 0x11000);        // same level-3 table: one descriptor read
+            EXPECT_EQ(pl.tables.reads - reads, 1u);
+            EXPECT_EQ(r.latency, sc_time(1 + 3 + 8 + 4 + 8, SC_NS) + kMemLat);
+        };
+        sc_core::sc_start();
+    });
+}
+
+TEST(SmmuScTiming, ConcurrentMissesQueueForWalkSlots)
+{
+    // 6 misses at the same time, 2 walk slots: pairs start walks kWalkWork apart.
+    run_sim([] {
+        Platform pl(timing_params());
+        std::vector<sc_time> lat;
+        pl.drv.setup = [&](Driver &d) { setup_s1(d, pl.pt, 8); };
+        pl.drv.program = [&](Driver &) {
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            pl.init.access(0, false, 0x17000);                 // warms the configuration cache
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            for (int i = 0; i < 6; i++)
+                sc_core::sc_spawn([&, i] { lat.push_back(pl.init.access(0, false, 0x10000 + 0x1000ull * i).latency); });
+            sc_core::wait(sc_time(10, sc_core::SC_US));
+            ASSERT_EQ(lat.size(), 6u);
+            std::sort(lat.begin(), lat.end());
+            for (int k = 0; k < 6; k++) EXPECT_EQ(lat[k], kWarmWalk + (k / 2) * kWalkWork) << k;
+            EXPECT_EQ(pl.smmu.stats().walk_slots_peak, 2u);
+        };
+        sc_core::sc_start();
+    });
+}
+
+TEST(SmmuScTiming, MissesToOnePageShareTheWalkInFlight)
+{
+    run_sim([] {
+        Platform pl(timing_params());
+        std::vector<sc_time> lat;
+        pl.drv.setup = [&](Driver &d) { setup_s1(d, pl.pt, 8); };
+        pl.drv.program = [&](Driver &) {
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            pl.init.access(0, false, 0x17000);
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            for (int i = 0; i < 2; i++)
+                sc_core::sc_spawn([&, i] { lat.push_back(pl.init.access(0, false, 0x10000 + 4 * i).latency); });
+            sc_core::wait(sc_time(10, sc_core::SC_US));
+            ASSERT_EQ(lat.size(), 2u);
+            EXPECT_EQ(lat[0], kWarmWalk);
+            EXPECT_EQ(lat[1], kWarmWalk) << "the second miss completes with the walk it shares";
+            EXPECT_EQ(pl.smmu.stats().streams.at(0).shared_walks, 1u);
+        };
+        sc_core::sc_start();
+    });
+}
+
+TEST(SmmuScTiming, InvalidationThenMissWalksAgain)
+{
+    run_sim([] {
+        Platform pl(timing_params());
+        pl.drv.setup = [&](Driver &d) { setup_s1(d, pl.pt, 4); };
+        pl.drv.program = [&](Driver &d) {
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            pl.init.access(0, false, 0x10000);
+            EXPECT_EQ(pl.init.access(0, false, 0x10000).latency, kUtlbHit);
+            d.submit({cmd::tlbi_nh_va(1, 0x10000), cmd::sync_sev()});
+            EXPECT_EQ(pl.init.access(0, false, 0x10000).latency, kWarmWalk);
+        };
+        sc_core::sc_start();
+    });
+}
+
+int main(int argc, char **argv)
+{
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+    ::testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}
