@@ -264,10 +264,15 @@ uint64_t IoPgtable::unmap_region(uint64_t iova, uint64_t size, TlbGather *g)
 
 bool IoPgtable::iova_to_phys(uint64_t iova, uint64_t *pa, uint64_t *desc, int *level)
 {
-    if (!ok() || (cfg_.ias < 64 && (iova >> cfg_.ias))) return false;
-    uint64_t table = pgd_;
+    return ok() && walk(mem_, pgd_, iova, pa, desc, level);
+}
+
+bool IoPgtable::walk(PhysMemory &mem, uint64_t ttbr, uint64_t iova, uint64_t *pa, uint64_t *desc, int *level) const
+{
+    if (cfg_.ias < 64 && (iova >> cfg_.ias)) return false;
+    uint64_t table = ttbr;
     for (int lvl = start_level_; lvl <= 3; lvl++) {
-        uint64_t pte = mem_.r64(table + 8 * level_idx(iova, lvl));
+        uint64_t pte = mem.r64(table + 8 * level_idx(iova, lvl));
         if (!(pte & 1)) return false;
         if (leaf(pte, lvl)) {
             uint64_t mask = block_size(lvl) - 1;

@@ -54,6 +54,8 @@ public:
 
     // Walk the tables in memory: output address, leaf descriptor and its level.
     bool iova_to_phys(uint64_t iova, uint64_t *pa, uint64_t *desc = nullptr, int *level = nullptr);
+    // The same walk over other tables of this geometry (e.g. tables another implementation built).
+    bool walk(PhysMemory &mem, uint64_t ttbr, uint64_t iova, uint64_t *pa, uint64_t *desc = nullptr, int *level = nullptr) const;
 
     // Called when a table is removed (io_pgtable_tlb_flush_walk): iova, size, granule.
     std::function<void(uint64_t, uint64_t, uint64_t)> on_flush_walk;
