@@ -75,7 +75,7 @@ static inline bool tags_match(const smmu_tlb_entry_t *e, const smmu_tlb_key_t *k
 
 static inline bool covers(const smmu_tlb_entry_t *e, uint64_t ia)
 {
-    return ((ia ^ e->ia) >> e->size_log2) == 0 || e->size_log2 >= 64;
+    return e->size_log2 >= 64 || ((ia ^ e->ia) >> e->size_log2) == 0;
 }
 
 static int find(smmu_tlb_t *t, const smmu_tlb_key_t *k, uint32_t *set_out)
