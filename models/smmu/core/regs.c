@@ -242,6 +242,7 @@ static void write_cr0(struct smmu_core *s, uint32_t v)
 {
     uint32_t old = s->cr0ack;
     s->cr0 = s->cr0ack = v & cr0_mask(s);        /* every Update completes before the write returns */
+    if ((old ^ s->cr0ack) & CR0_SMMUEN) smmu_config_changed(s);   /* the TBUs' stream contexts start afresh */
     if (!(old & CR0_CMDQEN) && (s->cr0ack & CR0_CMDQEN)) smmu_cmdq_prod_written(s);
 }
 

@@ -270,9 +270,7 @@ static void event_from_fault(const smmu_txn_t *t, const smmu_walk_fault_t *f, sm
     ev->fetch_addr = f->fetch_addr;
 }
 
-static bool wc_lookup_op(void *ctx, unsigned stage, uint64_t ia, smmu_wc_entry_t *e) { return smmu_wc_lookup(ctx, (int)stage, ia, e); }
-static void wc_fill_op(void *ctx, unsigned stage, uint64_t ia, const smmu_wc_entry_t *e) { smmu_wc_fill(ctx, (int)stage, ia, e); }
-static const smmu_walk_cache_ops_t wc_ops = { wc_lookup_op, wc_fill_op };
+static const smmu_walk_cache_ops_t wc_ops = { smmu_wc_lookup, smmu_wc_fill };
 
 /* Stage-2 translation of an address the TCU itself fetches (a stage-1 table or a CD) for a nested stream. */
 typedef struct s2_fetch {
@@ -423,6 +421,7 @@ static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu
         e.granule_log2 = c1.granule;
         e.s2_level = o2.level;
         e.s2_granule_log2 = c2.granule;
+        e.s1_size_log2 = o1.size_log2;     /* a stage-1 TLBI must find every piece of a split stage-1 block */
         uint8_t a2 = s2_memattr(o2.attr);
         e.memattr = memattr_is_device(a2) ? a2 : o1.attr;   /* Device at stage 2 wins (simplified combine) */
         e.sh = o1.sh > o2.sh ? o1.sh : o2.sh;
