@@ -1,0 +1,85 @@
+// A scenario file (configs/scenarios/*.yaml) loaded, validated against the schema and typed.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace simcfg {
+
+struct Error {
+    std::string file;   // the YAML file, or "--set"
+    int line = 0;       // 1-based; for --set the argument's position
+    std::string key;    // dotted path, list elements as name[i]
+    std::string message;
+    std::string str() const { return file + ":" + std::to_string(line) + ": key '" + key + "': " + message; }
+};
+
+struct Mapping {
+    uint64_t iova = 0, size = 0, page_size = 4096, pa = 0;
+    bool has_pa = false;
+    bool read = true, write = true, exec = false, priv = false;
+    uint32_t pasid = 0;
+};
+
+struct Traffic {
+    std::string pattern = "sequential";
+    uint64_t size = 64;
+    double read_ratio = 1.0;
+    double rate = 0;            // bytes/s, 0 = use interarrival
+    uint64_t interarrival_ps = 0;
+    uint32_t outstanding = 8;
+    uint64_t count = 0, duration_ps = 0, start_ps = 0;
+    uint64_t base = 0, footprint = 0;
+    bool has_base = false, has_footprint = false;
+    uint64_t stride = 4096;
+    double zipf_s = 1.0;
+    uint64_t zipf_pages = 0;
+    uint32_t ring_entries = 256;
+    uint64_t descriptor_size = 16, buffer_size = 2048;
+    std::string file;           // resolved against the scenario's directory
+    uint32_t pasid = 0;
+    uint64_t seed = 0;
+};
+
+struct Device {
+    std::string name;
+    bool has_bdf = false;
+    std::string bdf;
+    uint32_t sid = 0;           // from bdf (requester ID) or sid
+    std::string domain = "s1", granule = "4K", share_domain, fault_handler = "terminate";
+    uint32_t pasids = 0, port = 0;
+    bool stall = false;
+    std::vector<Mapping> mappings;
+    bool dynamic = false;
+    uint64_t dyn_buffer_size = 4096;
+    uint32_t dyn_buffers = 64, dyn_remap_every = 16;
+    Traffic traffic;
+};
+
+struct Scenario {
+    std::string file, name, description;
+    uint64_t seed = 1;
+    uint64_t run_duration_ps = 1000000000, run_transactions = 0;
+    std::string preset = "mmu-700";
+    std::map<std::string, std::string> smmu;   // every smmu.* key given, dotted (without "smmu."), as text
+    uint64_t ic_latency_ps = 10000, mem_latency_ps = 80000, mem_size = 16ull << 30;
+    double mem_bandwidth = 25.6e9;
+    std::string sync = "auto", invalidation = "strict";
+    uint32_t lazy_batch = 256, cmdq_entries = 256, evtq_entries = 128, va_bits = 48;
+    std::vector<Device> devices;
+    bool report_summary = true, report_plots = false, report_progress = true;
+    std::string report_json = "report.json", report_csv_dir;
+    std::vector<std::string> expect_events;
+    bool expect_no_faults = false;
+};
+
+// Loads `file`, applies `sets` ("a.b.c=value", list elements as devices[0] or by name devices[nic]),
+// validates. Returns false with every error found.
+bool load_scenario(const std::string &file, const std::vector<std::string> &sets, Scenario *out, std::vector<Error> *errors);
+
+// Input address bits of a device's domain (stage 1: va_bits, stage 2: the SMMU's OAS).
+unsigned domain_ias(const Scenario &s, const Device &d);
+
+} // namespace simcfg
