@@ -166,6 +166,51 @@ TEST_F(CdTest, FetchAbortReportsThePhysicalAddress) {
     EXPECT_EQ(f.rc, 0);
 }
 
+// Nested: the CD table address is an IPA. Stage 2 here: 40-bit IPA, 4KB, start level 1 (two concatenated
+// tables at kS2), IPA 1GB block 0 -> PA 0x40000000, every other IPA unmapped.
+const uint64_t kS2 = 0x30000000, kGb = 0x40000000;
+
+struct NestedCd : CdTest {
+    void SetUp() override {
+        create();
+        stu::set_strtab(smmu, th::kStrtab, 8);
+        const uint64_t block = kGb | 1 | 0xFull << 2 | 3ull << 6 | 3ull << 8 | 1ull << 10;  // S2AP RW, WB, ISH, AF
+        mem.w64(kS2, block);
+    }
+    Ste nested(unsigned cdmax = 0, unsigned fmt = 0) {
+        return stu::linux_s2(kS2).s2t0sz(24).s2sl0(1).s2ps(2).config(7).ctxptr(kCd).cdmax(cdmax).s1fmt(fmt);
+    }
+};
+
+TEST_F(NestedCd, CdAddressIsTranslatedByStage2) {
+    use_ste(nested());
+    put(kGb + kCd, stu::linux_cd(kTtb, 0x66));
+    put(kCd, stu::linux_cd(kTtb, 0x11));                          // what an untranslated fetch would read
+    auto f = fetch(0);
+    ASSERT_EQ(f.rc, 0);
+    EXPECT_EQ(f.cd.asid, 0x66);
+}
+
+TEST_F(NestedCd, L1CdAndL2PtrAreIpas) {
+    use_ste(nested(8, 1));
+    mem.w64(kGb + kCd + 8 * 2, 0x15000000 | 1);                   // L1CD at IPA kCd + 16, L2Ptr IPA 0x15000000
+    put(kGb + 0x15000000 + 64 * 9, stu::linux_cd(kTtb, 0x99));
+    auto f = fetch(2 << 6 | 9);
+    ASSERT_EQ(f.rc, 0);
+    EXPECT_EQ(f.cd.asid, 0x99);
+}
+
+TEST_F(NestedCd, Stage2FaultOnTheFetchIsPassedUp) {
+    use_ste(stu::linux_s2(kS2).s2t0sz(24).s2sl0(1).s2ps(2).config(7).ctxptr(kGb + 0x1000));   // IPA 1GB: unmapped
+    auto f = fetch(0, 11);
+    EXPECT_EQ(f.rc, EVT_F_TRANSLATION);
+    EXPECT_EQ(f.ev.id, EVT_F_TRANSLATION);
+    EXPECT_TRUE(f.ev.s2);
+    EXPECT_EQ(f.ev.cls, EVT_CLASS_CD);
+    EXPECT_EQ(f.ev.ipa, kGb + 0x1000);
+    EXPECT_EQ(f.ev.sid, 11u);
+}
+
 TEST_F(CdTest, InvalidCdIsBadCd) {
     create();
     use_ste(stu::linux_s1(kCd));

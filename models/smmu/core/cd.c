@@ -154,11 +154,21 @@ static int cd_read(struct smmu_core *s, const smmu_ste_t *ste, uint64_t addr, vo
     return 0;
 }
 
+static int cd_fetch(struct smmu_core *s, const smmu_ste_t *ste, uint32_t ssid, smmu_cd_t *cd,
+                    smmu_event_t *ev, smmu_cost_t *cost);
+
 int smmu_cd_fetch(struct smmu_core *s, const smmu_ste_t *ste, uint32_t sid, uint32_t ssid,
                   smmu_cd_t *cd, smmu_event_t *ev, smmu_cost_t *cost)
 {
     memset(ev, 0, sizeof *ev);
-    ev->sid = sid;
+    int rc = cd_fetch(s, ste, ssid, cd, ev, cost);
+    ev->sid = sid;                                                 /* also on a stage-2 fault's record */
+    return rc;
+}
+
+static int cd_fetch(struct smmu_core *s, const smmu_ste_t *ste, uint32_t ssid, smmu_cd_t *cd,
+                    smmu_event_t *ev, smmu_cost_t *cost)
+{
     memset(cd, 0, sizeof *cd);
     if (!ste->s1_enabled) return cd_fail(ev, EVT_C_BAD_CD, 0);     /* no CD is reachable without stage 1 */
     unsigned cdmax = ste->s1cdmax;
