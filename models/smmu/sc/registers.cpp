@@ -2,6 +2,9 @@
 #include <smmu/sc/smmuv3.h>
 
 #include <cstring>
+#include <optional>
+
+#include "core_lock.h"
 
 using sc_core::sc_time;
 using sc_core::SC_ZERO_TIME;
@@ -31,6 +34,7 @@ bool Smmuv3::reg_access(tlm::tlm_generic_payload &gp)
         gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return false;
     }
+    CoreLock lock(*this);
     if (gp.is_read()) {
         uint64_t v = smmu_reg_read(core_, off, len);
         std::memcpy(gp.get_data_ptr(), &v, len);       // little-endian host: the frame is little-endian
@@ -57,7 +61,9 @@ void Smmuv3::reg_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
         if (gp.get_address() == kCmdqProd)
         {
             if (prod_writes_.size() >= 4096) prod_writes_.pop_front();   // a driver that never lets the queue drain
-            prod_writes_.emplace_back(smmu_reg_read(core_, kCmdqProd, 4), sc_core::sc_time_stamp() + delay);
+            uint32_t prod = 0;
+            std::memcpy(&prod, gp.get_data_ptr(), 4);
+            prod_writes_.emplace_back(prod, sc_core::sc_time_stamp() + delay);
         }
         if (sc_core::sc_is_running()) cmdq_kick_.notify(delay);   // the consumer sees it at its local time
     }
@@ -65,7 +71,7 @@ void Smmuv3::reg_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
 
 unsigned Smmuv3::reg_transport_dbg(tlm::tlm_generic_payload &gp)
 {
-    if (!gp.is_read()) return 0;                        // debug writes would have side effects
+    if (!gp.is_read() || core_busy_) return 0;          // debug writes would have side effects; no waiting
     return reg_access(gp) ? gp.get_data_length() : 0;
 }
 
@@ -83,15 +89,18 @@ void Smmuv3::cmdq_thread()
         }
         const uint64_t base = (uint64_t)params_.core.cmd_cycles + params_.cmd_fetch_cycles;
         wait(cyc(base));
+        std::optional<CoreLock> lock(std::in_place, *this);
         smmu_global_stats(core_, &before);
         const uint32_t cons = (uint32_t)smmu_reg_read(core_, kCmdqCons, 4) & 0x00FFFFFFu;
         mem_cursor_ = sc_core::sc_time_stamp();
         uint32_t cycles = 0;
         if (!smmu_cmdq_step(core_, &cycles)) {
+            lock.reset();
             wait(cmdq_kick_);
             continue;
         }
         smmu_global_stats(core_, &after);
+        lock.reset();
         unsigned op = 256;
         for (unsigned i = 0; i < 256; i++)
             if (after.commands_by_opcode[i] != before.commands_by_opcode[i]) { op = i; break; }

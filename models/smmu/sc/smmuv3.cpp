@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core_lock.h"
 #include "timeline.h"
 
 using sc_core::sc_time;
@@ -156,8 +157,15 @@ void Smmuv3::transact(unsigned port, tlm::tlm_generic_payload &gp, sc_time &dela
         wait(delay);                                     // a stalled transaction waits in simulated time
         delay = SC_ZERO_TIME;
         smmu_stall_state_t st;
-        while ((st = smmu_stall_query(core_, txn.sid, res.stag)) == SMMU_STALL_PENDING) wait(stall_settled_);
-        smmu_stall_release(core_, txn.sid, res.stag);
+        for (;;) {
+            {
+                CoreLock lock(*this);
+                st = smmu_stall_query(core_, txn.sid, res.stag);
+                if (st != SMMU_STALL_PENDING) smmu_stall_release(core_, txn.sid, res.stag);
+            }
+            if (st != SMMU_STALL_PENDING) break;
+            wait(stall_settled_);
+        }
         if (st != SMMU_STALL_RETRY) {                    // CMD_STALL_TERM, CMD_RESUME with Abort, or gone
             res.status = SMMU_ABORT;
             break;
@@ -186,6 +194,7 @@ void Smmuv3::transact(unsigned port, tlm::tlm_generic_payload &gp, sc_time &dela
 
 sc_time Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, sc_time arrival, smmu_result_t &res)
 {
+    CoreLock lock(*this);
     const sc_time now = sc_core::sc_time_stamp();
     mem_cursor_ = arrival;
     smmu_translate(core_, &txn, &res);
@@ -267,7 +276,7 @@ sc_time Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, sc_time ar
 
 unsigned Smmuv3::transport_dbg(int port, tlm::tlm_generic_payload &gp)
 {
-    if (!core_ || (unsigned)port >= params_.num_ports) return 0;
+    if (!core_ || core_busy_ || (unsigned)port >= params_.num_ports) return 0;   // debug access cannot wait
     const smmu_txn_t txn = txn_of(gp, (unsigned)port, params_.port_sid((unsigned)port));
     smmu_result_t res{};
     mem_debug_ = true;

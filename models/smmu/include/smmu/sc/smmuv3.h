@@ -49,6 +49,7 @@ public:
 private:
     struct Inflight { uint32_t sid, ssid; bool ssv; uint64_t page; sc_core::sc_time done; };
     struct AtTxn;
+    struct CoreLock;              // the core is not re-entrant: a downstream access may wait() inside it
 
     // Upstream.
     void b_transport(int port, tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
@@ -94,6 +95,8 @@ private:
     std::unique_ptr<Smmuv3Timeline> tcu_slots_, walk_slots_;
     std::vector<Inflight> inflight_;
 
+    bool core_busy_ = false;
+    sc_core::sc_event core_free_;
     sc_core::sc_event cmdq_kick_, stall_settled_, irq_update_;
     std::deque<std::pair<uint32_t, sc_core::sc_time>> prod_writes_;   // CMDQ_PROD values and when written
     bool irq_level_[4] = {false, false, false, false};

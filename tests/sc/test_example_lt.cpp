@@ -1,0 +1,25 @@
+// The Accellera "lt" example's initiators (LT, b_transport) and targets around the SMMU, bypass and stage 1.
+#define REPORT_DEFINE_GLOBALS                  // the examples' reporting switches live in the program
+#include "reporting.h"
+#include "initiator_top.h"
+#include "at_target_1_phase.h"
+#include "lt_target.h"
+
+#include "example_util.h"
+
+using namespace sct;
+
+static void run(Mode mode)
+{
+    run_sim([mode] {
+        ExamplePlatform<at_target_1_phase, lt_target> pl(mode);
+        initiator_top i1("initiator_1", 101, 0x0, 0x10000000), i2("initiator_2", 102, 0x0, 0x10000000);
+        i1.top_initiator_socket(pl.smmu.dma_in);
+        i2.top_initiator_socket(pl.smmu.dma_in);
+        sc_core::sc_start();
+        pl.check(mode);
+    });
+}
+
+TEST(AccelleraLt, Bypass) { run(Mode::Bypass); }
+TEST(AccelleraLt, Stage1) { run(Mode::Stage1); }
