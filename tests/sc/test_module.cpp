@@ -3,6 +3,8 @@
 #include "sc_util.h"
 
 #include <algorithm>
+#include <map>
+#include <string>
 
 using namespace sct;
 using sc_core::sc_time;
@@ -409,6 +411,103 @@ TEST(SmmuScTiming, InvalidationThenMissWalksAgain)
         };
         sc_core::sc_start();
     });
+}
+
+TEST(SmmuScStall, StalledTransactionWaitsForResumeThenRetries)
+{
+    run_sim([] {
+        Platform pl(timing_params());
+        sc_time done_at;
+        Initiator::Result res{};
+        pl.drv.setup = [&](Driver &d) {
+            setup_s1(d, pl.pt, 4);
+            Q8 cd = cd_s1(kTables, 1);
+            cd[0] |= 1ull << 44;                                  // CD.S: stall on faults (5.4)
+            d.write_cd(kCd, cd);
+        };
+        pl.drv.program = [&](Driver &d) {
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            sc_core::sc_spawn([&] {
+                res = pl.init.access(0, true, 0x20010, 0x77);     // unmapped page
+                done_at = sc_core::sc_time_stamp() + res.latency;
+            });
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            auto ev = d.pop_events();
+            ASSERT_EQ(ev.size(), 1u);
+            EXPECT_EQ(ev[0][0] & 0xFF, 0x10u);                    // F_TRANSLATION
+            EXPECT_EQ((ev[0][1] >> 31) & 1, 1u) << "Stall";
+            EXPECT_EQ(ev[0][2], 0x20010u) << "InputAddr";
+            EXPECT_EQ(pl.data.writes, 0u) << "the stalled write has not been performed";
+            pl.pt.map(0x20000, kData + 0x5000);
+            const sc_time resumed = sc_core::sc_time_stamp();
+            d.submit({{0x44 | 1ull << 12, ev[0][1] & 0xFFFF}, cmd::sync_sev()});   // CMD_RESUME, Retry
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            EXPECT_EQ(res.status, tlm::TLM_OK_RESPONSE);
+            EXPECT_EQ(pl.data.r32(kData + 0x5010), 0x77u);
+            EXPECT_GT(done_at, resumed);
+            EXPECT_EQ(pl.smmu.stats().streams.at(0).stalls, 1u);
+        };
+        sc_core::sc_start();
+    });
+}
+
+// Every preset builds a valid core, and its YAML twin in configs/presets carries the same key values.
+TEST(SmmuScParams, PresetsMatchTheirYamlAndBuildValidCores)
+{
+    struct Preset { const char *file; smmu::Params p; };
+    const Preset presets[] = {{"mmu600.yaml", smmu::Params::mmu600()}, {"mmu700.yaml", smmu::Params::mmu700()},
+                              {"gem5_default.yaml", smmu::Params::gem5_default()}};
+    auto yaml = [](const std::string &file) {
+        std::map<std::string, std::string> kv;     // "section.key" -> value (first two levels only)
+        FILE *f = std::fopen((std::string(SMMU_SOURCE_DIR "/configs/presets/") + file).c_str(), "r");
+        EXPECT_NE(f, nullptr) << file;
+        if (!f) return kv;
+        char line[512];
+        std::string section;
+        while (std::fgets(line, sizeof line, f)) {
+            std::string l(line);
+            l = l.substr(0, l.find('#'));
+            size_t colon = l.find(':');
+            if (colon == std::string::npos) continue;
+            size_t indent = l.find_first_not_of(' ');
+            std::string key = l.substr(indent, colon - indent);
+            std::string val = l.substr(colon + 1);
+            val.erase(0, val.find_first_not_of(' '));
+            val.erase(val.find_last_not_of(" \n\r") + 1);
+            if (indent == 0) section = val.empty() ? key : "";
+            kv[indent == 0 ? key : section + "." + key] = val;
+        }
+        std::fclose(f);
+        return kv;
+    };
+    for (const Preset &pr : presets) {
+        auto kv = yaml(pr.file);
+        const smmu::Params &p = pr.p;
+        EXPECT_EQ(kv["tbu.slots"], std::to_string(p.tbu_slots)) << pr.file;
+        EXPECT_EQ(kv["tcu.slots"], std::to_string(p.tcu_slots)) << pr.file;
+        EXPECT_EQ(kv["tcu.walk_slots"], std::to_string(p.walk_slots)) << pr.file;
+        EXPECT_EQ(kv["tcu.walk_step_cycles"], std::to_string(p.core.walk_step_cycles)) << pr.file;
+        EXPECT_EQ(kv["tcu.cfg_fetch_cycles"], std::to_string(p.core.cfg_fetch_cycles)) << pr.file;
+        EXPECT_EQ(kv["dti.link_tbu_to_tcu"], std::to_string(p.core.link_tbu_to_tcu)) << pr.file;
+        EXPECT_EQ(kv["dti.link_tcu_to_tbu"], std::to_string(p.core.link_tcu_to_tbu)) << pr.file;
+        EXPECT_EQ(kv["commands.cmd_cycles"], std::to_string(p.core.cmd_cycles)) << pr.file;
+        EXPECT_EQ(kv["arch.arch_minor"], std::to_string(p.core.arch_minor)) << pr.file;
+        EXPECT_EQ(std::stoul(kv["arch.iidr"], nullptr, 0), p.core.iidr) << pr.file;
+        EXPECT_EQ(kv["clock_period_ns"], std::to_string((int)(p.clock_period.to_seconds() * 1e9 + 0.5))) << pr.file;
+        EXPECT_EQ(kv["tcu.walk_cache_unified"], p.core.walk_cache_unified ? "true" : "false") << pr.file;
+        smmu_host_t host{nullptr, [](void *, uint64_t, void *, size_t) { return -1; },
+                         [](void *, uint64_t, const void *, size_t) { return -1; }, nullptr};
+        smmu_config_t c = p.core;
+        c.num_ports = p.num_ports;
+        char err[256] = "";
+        smmu_t *core = smmu_create(&c, &host, err, sizeof err);
+        EXPECT_NE(core, nullptr) << pr.file << ": " << err;
+        if (core) {
+            EXPECT_EQ((uint32_t)smmu_reg_read(core, 0x18, 4), p.core.iidr) << pr.file;
+        }
+        smmu_destroy(core);
+    }
+    EXPECT_EQ(smmu::Params().core.iidr, smmu::Params::mmu700().core.iidr) << "the default is MMU-700-like";
 }
 
 int main(int argc, char **argv)
