@@ -218,7 +218,7 @@ struct PageTables {
             }
             table = d & 0x0000FFFFFFFFF000ull;
         }
-        mem.w64(table + 8 * ((va >> 12) & 0x1FF), (pa & 0x0000FFFFFFFFF000ull) | 0x403);   // AF, AP=0, AttrIndx 0
+        mem.w64(table + 8 * ((va >> 12) & 0x1FF), (pa & 0x0000FFFFFFFFF000ull) | 0x443);   // AF, AP=01 (EL0 RW), AttrIndx 0
     }
 };
 

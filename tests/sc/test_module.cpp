@@ -43,7 +43,9 @@ struct Initiator : sc_core::sc_module {
         (*ports[port])->b_transport(gp, d);
         if (ext) gp.clear_extension(ext);
         EXPECT_EQ(gp.get_address(), addr) << "the initiator's address is restored";
-        return {gp.get_response_status(), d - delay, data};
+        Result r{gp.get_response_status(), d - delay, data};
+        sc_core::wait(d);                      // an LT initiator without temporal decoupling
+        return r;
     }
 };
 
