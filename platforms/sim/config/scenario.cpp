@@ -394,6 +394,7 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
         t.ring_entries = (uint32_t)uint_of(sub(tn, "ring_entries"), 256);
         t.descriptor_size = size_of(sub(tn, "descriptor_size"), 16);
         t.buffer_size = size_of(sub(tn, "buffer_size"), 2048);
+        t.buffer_base = size_of(sub(tn, "buffer_base"), 0);
         t.pasid = (uint32_t)uint_of(sub(tn, "pasid"), 0);
         if (t.pasid > d.pasids) c.error(sub(tn, "pasid"), tp + ".pasid", "PASID " + std::to_string(t.pasid) + " beyond the device's " + std::to_string(d.pasids) + " PASIDs");
         t.seed = uint_of(sub(tn, "seed"), s.seed + i);

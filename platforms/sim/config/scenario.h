@@ -37,7 +37,7 @@ struct Traffic {
     double zipf_s = 1.0;
     uint64_t zipf_pages = 0;
     uint32_t ring_entries = 256;
-    uint64_t descriptor_size = 16, buffer_size = 2048;
+    uint64_t descriptor_size = 16, buffer_size = 2048, buffer_base = 0;
     std::string file;           // resolved against the scenario's directory
     uint32_t pasid = 0;
     uint64_t seed = 0;

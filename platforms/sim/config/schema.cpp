@@ -69,6 +69,7 @@ Key build()
         U("ring_entries", "ring: descriptors in the ring", "256", 1, 1 << 20),
         K("descriptor_size", Type::Size, "ring: bytes per descriptor read", "16"),
         K("buffer_size", Type::Size, "ring: bytes of packet buffer written per descriptor", "2K"),
+        K("buffer_base", Type::Size, "ring: first packet buffer (default: after the descriptors, 2M aligned)", ""),
         K("file", Type::String, "trace: trace file (docs/trace-format.md), relative to the scenario file", ""),
         U("pasid", "SubstreamID of every transaction (0 = none)", "0", 0, (1 << 20) - 1),
         U("seed", "random seed (default: run.seed + device index)", "", 0, 1.8e19),
