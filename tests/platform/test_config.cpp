@@ -238,3 +238,41 @@ TEST(Schema, DocumentsEveryKey)
 }
 
 } // namespace
+
+#include "config/sweep.h"
+
+namespace {
+
+TEST(Sweep, GridExpandsIntoValidatedPoints)
+{
+    Sweep s;
+    std::vector<Error> errs;
+    ASSERT_TRUE(load_sweep(std::string(SMMU_SOURCE_DIR) + "/configs/sweeps/tlb-size.yaml", &s, &errs))
+        << (errs.empty() ? "" : errs[0].str());
+    ASSERT_EQ(s.points.size(), 8u);
+    EXPECT_EQ(s.points[0], (std::vector<std::string>{"run.duration=50us", "smmu.tbu.main_tlb.entries=256", "driver.invalidation=strict"}));
+    EXPECT_EQ(s.points[7], (std::vector<std::string>{"run.duration=50us", "smmu.tbu.main_tlb.entries=2048", "driver.invalidation=lazy"}));
+    EXPECT_EQ(shard(8, 1, 3), (std::vector<size_t>{1, 4, 7}));
+    EXPECT_EQ(shard(8, 3, 3), (std::vector<size_t>{}));
+    Sweep n;
+    ASSERT_TRUE(load_sweep(std::string(SMMU_SOURCE_DIR) + "/configs/sweeps/nic-page-size.yaml", &n, &errs));
+    EXPECT_EQ(n.points.size(), 6u);
+}
+
+TEST(Sweep, BadGridKeysAndValuesAreReported)
+{
+    std::string scen = std::string(SMMU_SOURCE_DIR) + "/configs/scenarios/gpu-copy.yaml";
+    std::string f = write("bad-sweep.yaml", "scenario: " + scen + "\ngrid:\n  smmu.tbu.main_tlb.ways: [4, 3]\n");
+    Sweep s;
+    std::vector<Error> errs;
+    EXPECT_FALSE(load_sweep(f, &s, &errs));
+    ASSERT_EQ(errs.size(), 1u);
+    EXPECT_EQ(errs[0].str(), f + ":0: key 'smmu.tbu.main_tlb.ways': grid point 1: 3 is not a power of two");
+    errs.clear();
+    f = write("bad-sweep2.yaml", "scenario: x.yaml\ngird: {a: [1]}\n");
+    EXPECT_FALSE(load_sweep(f, &s, &errs));
+    ASSERT_EQ(errs.size(), 1u);
+    EXPECT_EQ(errs[0].str(), f + ":2: key 'gird': unknown key; valid keys: scenario, grid, set, metrics");
+}
+
+} // namespace
