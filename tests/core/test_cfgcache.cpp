@@ -275,6 +275,84 @@ TEST_F(CfgCache, FailedOrInvalidFetchesAreNotCached) {
     EXPECT_EQ(stats().fills, 5u);                                 // STEs 6, 7, 8 and CDs (8,0), (8,1)
 }
 
+TEST_F(CfgCache, L1stdIsCachedAndNeedsNonLeafCfgiSte) {
+    make(64, 4);
+    stu::set_strtab(smmu, th::kStrtab, 16, true, 8);
+    const uint64_t l2a = 0x30000000, l2b = 0x31000000;
+    mem.w64(th::kStrtab + 8 * 1, l2a | 9);                         // StreamIDs 0x100-0x1FF
+    for (uint32_t i : {5u, 6u, 7u}) {
+        write_cd(l2a + 64 * i, stu::linux_s1(kCd).vmid(0xA0 + i).q);
+        write_cd(l2b + 64 * i, stu::linux_s1(kCd).vmid(0xB0 + i).q);
+    }
+    Res r = ste(0x105);
+    EXPECT_EQ(r.vmid, 0xA5);
+    EXPECT_EQ(r.cost.reads, 2u);
+    r = ste(0x106);
+    EXPECT_EQ(r.vmid, 0xA6);
+    EXPECT_EQ(r.cost.reads, 1u) << "L1STD from the cache";
+
+    mem.w64(th::kStrtab + 8 * 1, l2b | 9);                         // move the level-2 table
+    smmu_cfgi_ste(smmu, 0x106, true);
+    EXPECT_EQ(ste(0x106).vmid, 0xA6) << "Leaf=1 keeps the cached L1STD";
+    smmu_cfgi_ste(smmu, 0x106, false);
+    r = ste(0x106);
+    EXPECT_EQ(r.vmid, 0xB6) << "Leaf=0 drops the L1STD (4.3.1)";
+    EXPECT_EQ(r.cost.reads, 2u);
+    EXPECT_EQ(ste(0x105).vmid, 0xA5) << "the STE of 0x105 itself is still cached";
+
+    mem.w64(th::kStrtab + 8 * 1, l2a | 9);
+    smmu_cfgi_ste_range(smmu, 0x1F0, 3);                           // 0x1F0-0x1FF: overlaps the L1STD's span
+    smmu_cfgi_ste(smmu, 0x107, true);
+    EXPECT_EQ(ste(0x107).vmid, 0xA7);
+}
+
+TEST_F(CfgCache, InvalidL1stdIsNotCached) {
+    make(64, 4);
+    stu::set_strtab(smmu, th::kStrtab, 16, true, 8);
+    const uint64_t l2 = 0x30000000;
+    write_cd(l2 + 64 * 3, stu::linux_s1(kCd).vmid(7).q);
+    mem.w64(th::kStrtab + 8 * 2, l2 | 0);                          // Span 0
+    EXPECT_EQ(ste(0x203).rc, EVT_C_BAD_STREAMID);
+    mem.w64(th::kStrtab + 8 * 2, l2 | 3);
+    EXPECT_EQ(ste(0x203).vmid, 7);
+    EXPECT_EQ(stats().fills, 2u);                                  // the L1STD and the STE
+}
+
+TEST_F(CfgCache, L1cdIsCachedAndNeedsNonLeafCfgiCd) {
+    make(64, 4);
+    const uint64_t l2a = 0x40000000, l2b = 0x41000000;
+    write_ste(9, stu::linux_s1(kCd, 10, 1).vmid(1).q);
+    mem.w64(kCd + 8 * 1, l2a | 1);                                 // SubstreamIDs 64-127
+    for (uint32_t i : {5u, 6u, 7u}) {
+        write_cd(l2a + 64 * i, stu::linux_cd(kTtb, 0xA0 + i).q);
+        write_cd(l2b + 64 * i, stu::linux_cd(kTtb, 0xB0 + i).q);
+    }
+    Res r = cd(9, 64 + 5);
+    EXPECT_EQ(r.asid, 0xA5);
+    EXPECT_EQ(r.cost.reads, 2u);
+    r = cd(9, 64 + 6);
+    EXPECT_EQ(r.asid, 0xA6);
+    EXPECT_EQ(r.cost.reads, 1u) << "L1CD from the cache";
+
+    mem.w64(kCd + 8 * 1, l2b | 1);
+    smmu_cfgi_cd(smmu, 9, 64 + 6, true);
+    EXPECT_EQ(cd(9, 64 + 6).asid, 0xA6) << "Leaf=1 keeps the cached L1CD";
+    smmu_cfgi_cd(smmu, 9, 64 + 6, false);
+    EXPECT_EQ(cd(9, 64 + 6).asid, 0xB6) << "Leaf=0 drops the L1CD (4.3.3)";
+    EXPECT_EQ(cd(9, 64 + 5).asid, 0xA5);
+
+    mem.w64(kCd + 8 * 1, l2a | 1);
+    smmu_cfgi_cd_all(smmu, 9);
+    EXPECT_EQ(cd(9, 64 + 7).asid, 0xA7);
+    EXPECT_EQ(cd(9, 64 + 5).asid, 0xA5);
+
+    mem.w64(kCd + 8 * 1, 0);                                      // L1CD.V = 0
+    smmu_cfgi_ste(smmu, 9, true);                                 // also drops the L1CDs of the stream
+    EXPECT_EQ(cd(9, 64 + 5).rc, EVT_C_BAD_SUBSTREAMID);
+    mem.w64(kCd + 8 * 1, l2b | 1);
+    EXPECT_EQ(cd(9, 64 + 5).asid, 0xB5) << "an invalid L1CD is not cached";
+}
+
 TEST_F(CfgCache, NothingIsCachedWhileSmmuDisabled) {
     make(64, 4);
     smmu->cr0ack &= ~CR0_SMMUEN;

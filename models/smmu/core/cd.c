@@ -154,19 +154,7 @@ static int cd_read(struct smmu_core *s, const smmu_ste_t *ste, uint64_t addr, vo
     return 0;
 }
 
-static int cd_fetch(struct smmu_core *s, const smmu_ste_t *ste, uint32_t ssid, smmu_cd_t *cd,
-                    smmu_event_t *ev, smmu_cost_t *cost);
-
-int smmu_cd_fetch(struct smmu_core *s, const smmu_ste_t *ste, uint32_t sid, uint32_t ssid,
-                  smmu_cd_t *cd, smmu_event_t *ev, smmu_cost_t *cost)
-{
-    memset(ev, 0, sizeof *ev);
-    int rc = cd_fetch(s, ste, ssid, cd, ev, cost);
-    ev->sid = sid;                                                 /* also on a stage-2 fault's record */
-    return rc;
-}
-
-static int cd_fetch(struct smmu_core *s, const smmu_ste_t *ste, uint32_t ssid, smmu_cd_t *cd,
+static int cd_fetch(struct smmu_core *s, const smmu_ste_t *ste, uint32_t ssid, smmu_l1desc_t *l1d, smmu_cd_t *cd,
                     smmu_event_t *ev, smmu_cost_t *cost)
 {
     memset(cd, 0, sizeof *cd);
@@ -175,23 +163,29 @@ static int cd_fetch(struct smmu_core *s, const smmu_ste_t *ste, uint32_t ssid, s
     if (ssid >> cdmax) return cd_fail(ev, EVT_C_BAD_SUBSTREAMID, 0);   /* SubstreamID >= 2^S1CDMax */
     uint64_t base = ste->s1contextptr & ADDR_55_6;
     uint64_t addr;
-    if (cdmax == 0 || ste->s1fmt == 0) {
+    uint32_t l1_index;
+    if (!smmu_cd_l1_index(ste, ssid, &l1_index)) {
         base &= ~low_mask(cdmax + 6);                             /* linear table aligned to its size */
         addr = base + 64ull * ssid;
     } else {
         unsigned split = ste->s1fmt == 1 ? 6 : 10;                /* 4KB leaves of 64 CDs, 64KB of 1024 */
-        unsigned l1_bits = cdmax > split ? cdmax - split + 3 : 3; /* L1 table aligned to its size, at least 64B */
-        base &= ~low_mask(l1_bits > 6 ? l1_bits : 6);
-        uint64_t l1_addr = base + 8ull * (ssid >> split);
-        uint8_t buf[8];
-        int rc = cd_read(s, ste, l1_addr, buf, sizeof buf, ev, cost);
-        if (rc) return rc;
-        uint64_t l1 = smmu_le64(buf);
+        uint64_t l1;
+        if (l1d && l1d->present) {
+            l1 = l1d->desc;
+        } else {
+            unsigned l1_bits = cdmax > split ? cdmax - split + 3 : 3; /* L1 table aligned to its size, at least 64B */
+            base &= ~low_mask(l1_bits > 6 ? l1_bits : 6);
+            uint8_t buf[8];
+            int rc = cd_read(s, ste, base + 8ull * l1_index, buf, sizeof buf, ev, cost);
+            if (rc) return rc;
+            l1 = smmu_le64(buf);
+        }
         if (!(l1 & 1)) return cd_fail(ev, EVT_C_BAD_SUBSTREAMID, 0);  /* L1CD.V == 0 (5.3.1) */
         uint64_t l2 = l1 & ADDR_55_12;
         if (split == 10) l2 &= ~0xFFFFull;                        /* 64KB leaves: L2Ptr[15:12] RES0, taken as 0 */
         /* L2Ptr beyond the IAS/OAS: C_BAD_SUBSTREAMID (3.4.3 (3), and the permitted choice (4a) when nested). */
         if (beyond(l2, ste->s2_enabled ? smmu_ias_bits(s) : s->cfg.oas_bits)) return cd_fail(ev, EVT_C_BAD_SUBSTREAMID, 0);
+        if (l1d) { l1d->present = true; l1d->desc = l1; }
         addr = l2 + 64ull * (ssid & (uint32_t)low_mask(split));
     }
     uint8_t buf[64];
@@ -202,4 +196,26 @@ static int cd_fetch(struct smmu_core *s, const smmu_ste_t *ste, uint32_t ssid, s
     rc = smmu_cd_decode(s, ste, raw, cd);
     if (rc) return cd_fail(ev, rc, 0);
     return 0;
+}
+
+bool smmu_cd_l1_index(const smmu_ste_t *ste, uint32_t ssid, uint32_t *index)
+{
+    if (ste->s1cdmax == 0 || ste->s1fmt == 0) return false;
+    *index = ssid >> (ste->s1fmt == 1 ? 6 : 10);
+    return true;
+}
+
+int smmu_cd_fetch_l1(struct smmu_core *s, const smmu_ste_t *ste, uint32_t sid, uint32_t ssid, smmu_l1desc_t *l1,
+                     smmu_cd_t *cd, smmu_event_t *ev, smmu_cost_t *cost)
+{
+    memset(ev, 0, sizeof *ev);
+    int rc = cd_fetch(s, ste, ssid, l1, cd, ev, cost);
+    ev->sid = sid;                                                 /* also on a stage-2 fault's record */
+    return rc;
+}
+
+int smmu_cd_fetch(struct smmu_core *s, const smmu_ste_t *ste, uint32_t sid, uint32_t ssid,
+                  smmu_cd_t *cd, smmu_event_t *ev, smmu_cost_t *cost)
+{
+    return smmu_cd_fetch_l1(s, ste, sid, ssid, NULL, cd, ev, cost);
 }

@@ -1,8 +1,8 @@
-/* Configuration cache of decoded STEs (keyed by StreamID) and CDs (StreamID, SubstreamID), and the
- * CMD_CFGI_* invalidations (IHI 0070 3.21.3, 4.3), on the set-associative engine of cache.h (every policy).
+/* Configuration cache of decoded STEs (keyed by StreamID), CDs (StreamID, SubstreamID) and level-1 table
+ * descriptors (L1STD by StreamID span, L1CD by StreamID and SubstreamID span, as MMU-600/700 cache them), and
+ * the CMD_CFGI_* invalidations (IHI 0070 3.21.3, 4.3, 5.1.1, 5.3.1), on the set-associative engine of cache.h.
  * Only valid, legal structures are cached: 3.21.3 permits caching invalid ones too, but a failed fetch
- * (F_STE_FETCH, F_CD_FETCH, stage-2 fault) must never be, and an invalid STE/CD costs a re-fetch per use.
- * L1STD/L1CD descriptors are not cached separately, so Leaf has no extra scope. */
+ * (F_STE_FETCH, F_CD_FETCH, stage-2 fault) must never be, and an invalid STE/CD costs a re-fetch per use. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,11 +10,15 @@
 #include "cache.h"
 #include "stats.h"
 
+enum { K_STE, K_CD, K_L1STD, K_L1CD };
+
 typedef struct cfg_entry {
     smmu_cache_hdr_t hdr;
-    bool     is_cd;
-    uint32_t sid, ssid;
-    union { smmu_ste_t ste; smmu_cd_t cd; } u;
+    uint8_t  kind;
+    uint32_t sid;                   /* STE, CD, L1CD: the StreamID; L1STD: the first StreamID it covers */
+    uint32_t ssid;                  /* CD: the CD table index; L1CD: the first index it covers */
+    uint32_t last;                  /* L1STD: last StreamID covered; L1CD: last index covered */
+    union { smmu_ste_t ste; smmu_cd_t cd; uint64_t l1; } u;
 } cfg_entry_t;
 
 struct smmu_cfgcache {
@@ -49,20 +53,20 @@ void smmu_cfgcache_stats(const struct smmu_core *s, smmu_cache_stats_t *out)
     else memset(out, 0, sizeof *out);
 }
 
-static uint32_t set_of(const smmu_cache_t *c, bool is_cd, uint32_t sid, uint32_t ssid)
+static uint32_t set_of(const smmu_cache_t *c, unsigned kind, uint32_t sid, uint32_t ssid)
 {
-    uint32_t h = sid * 0x9E3779B1u ^ (is_cd ? (ssid + 1) * 0x85EBCA77u : 0);
+    uint32_t h = sid * 0x9E3779B1u ^ (kind == K_CD || kind == K_L1CD ? (ssid + 1) * 0x85EBCA77u : 0) ^ kind * 0xC2B2AE35u;
     h ^= h >> 16;
     return smmu_cache_set_of(c, h);
 }
 
 /* Find an entry; with `count` (not a debug lookup) the lookup is counted and a hit updates the policy. */
-static cfg_entry_t *lookup(smmu_cache_t *c, bool is_cd, uint32_t sid, uint32_t ssid, bool count)
+static cfg_entry_t *lookup(smmu_cache_t *c, unsigned kind, uint32_t sid, uint32_t ssid, bool count)
 {
-    uint32_t set = set_of(c, is_cd, sid, ssid);
+    uint32_t set = set_of(c, kind, sid, ssid);
     for (uint32_t w = 0; w < c->ways; w++) {
         cfg_entry_t *e = smmu_cache_entry(c, set, w);
-        if (e->hdr.valid && e->is_cd == is_cd && e->sid == sid && (!is_cd || e->ssid == ssid)) {
+        if (e->hdr.valid && e->kind == kind && e->sid == sid && e->ssid == ssid) {
             if (count) smmu_cache_touch(c, set, w);
             return e;
         }
@@ -71,17 +75,17 @@ static cfg_entry_t *lookup(smmu_cache_t *c, bool is_cd, uint32_t sid, uint32_t s
     return NULL;
 }
 
-static void insert(smmu_cache_t *c, bool is_cd, uint32_t sid, uint32_t ssid, const void *cfg)
+static cfg_entry_t *insert(smmu_cache_t *c, unsigned kind, uint32_t sid, uint32_t ssid, uint32_t last)
 {
-    uint32_t set = set_of(c, is_cd, sid, ssid);
+    uint32_t set = set_of(c, kind, sid, ssid);
     uint32_t way = smmu_cache_victim(c, set);
     cfg_entry_t *e = smmu_cache_entry(c, set, way);
-    e->is_cd = is_cd;
+    e->kind = (uint8_t)kind;
     e->sid = sid;
-    e->ssid = is_cd ? ssid : 0;
-    if (is_cd) e->u.cd = *(const smmu_cd_t *)cfg;
-    else e->u.ste = *(const smmu_ste_t *)cfg;
+    e->ssid = ssid;
+    e->last = last;
     smmu_cache_filled(c, set, way);
+    return e;
 }
 
 static void count_fetch(struct smmu_core *s, uint32_t sid, smmu_cost_t *cost, bool fill)
@@ -95,20 +99,34 @@ static void count_fetch(struct smmu_core *s, uint32_t sid, smmu_cost_t *cost, bo
 int smmu_cfg_ste(struct smmu_core *s, uint32_t sid, const smmu_ste_t **ste, smmu_event_t *ev, smmu_cost_t *cost, bool fill)
 {
     struct smmu_cfgcache *cc = s->cfgc;
-    if (cc->c) {
+    smmu_cache_t *c = cc->c;
+    if (c) {
         cost->cycles += s->cfg.cfg_cache.latency;
-        const cfg_entry_t *e = lookup(cc->c, false, sid, 0, fill);
+        const cfg_entry_t *e = lookup(c, K_STE, sid, 0, fill);
         if (e) {
             cc->ste_out = e->u.ste;
             *ste = &cc->ste_out;
             return 0;
         }
     }
-    count_fetch(s, sid, cost, fill);
-    int rc = smmu_ste_fetch(s, sid, &cc->ste_out, ev, cost);
-    if (rc) return rc;
     /* No configuration is cached while SMMUEN == 0 (3.21.3). */
-    if (cc->c && fill && smmu_enabled(s)) insert(cc->c, false, sid, 0, &cc->ste_out);
+    bool insert_ok = c && fill && smmu_enabled(s);
+    smmu_l1desc_t l1 = { false, 0 };
+    uint32_t l1_index = 0, first = 0;
+    unsigned split = 0;
+    bool two_level = c && smmu_strtab_l1_index(s, sid, &l1_index, &split);
+    if (two_level) {                                   /* the L1STD lookup rides on the same cache access */
+        first = l1_index << split;
+        const cfg_entry_t *e = lookup(c, K_L1STD, first, 0, fill);
+        if (e) l1 = (smmu_l1desc_t){ true, e->u.l1 };
+    }
+    bool l1_cached = l1.present;
+    count_fetch(s, sid, cost, fill);
+    int rc = smmu_ste_fetch_l1(s, sid, &l1, &cc->ste_out, ev, cost);
+    if (two_level && insert_ok && l1.present && !l1_cached)
+        insert(c, K_L1STD, first, 0, first + ((1u << split) - 1))->u.l1 = l1.desc;
+    if (rc) return rc;
+    if (insert_ok) insert(c, K_STE, sid, 0, 0)->u.ste = cc->ste_out;
     *ste = &cc->ste_out;
     return 0;
 }
@@ -117,68 +135,89 @@ int smmu_cfg_cd(struct smmu_core *s, const smmu_ste_t *ste, uint32_t sid, uint32
                 const smmu_cd_t **cd, smmu_event_t *ev, smmu_cost_t *cost, bool fill)
 {
     struct smmu_cfgcache *cc = s->cfgc;
-    if (cc->c) {
+    smmu_cache_t *c = cc->c;
+    if (c) {
         cost->cycles += s->cfg.cfg_cache.latency;
-        const cfg_entry_t *e = lookup(cc->c, true, sid, ssid, fill);
+        const cfg_entry_t *e = lookup(c, K_CD, sid, ssid, fill);
         if (e) {
             cc->cd_out = e->u.cd;
             *cd = &cc->cd_out;
             return 0;
         }
     }
+    bool insert_ok = c && fill && smmu_enabled(s);
+    smmu_l1desc_t l1 = { false, 0 };
+    uint32_t l1_index = 0, first = 0;
+    unsigned split = ste->s1fmt == 1 ? 6 : 10;
+    bool two_level = c && smmu_cd_l1_index(ste, ssid, &l1_index);
+    if (two_level) {
+        first = l1_index << split;
+        const cfg_entry_t *e = lookup(c, K_L1CD, sid, first, fill);
+        if (e) l1 = (smmu_l1desc_t){ true, e->u.l1 };
+    }
+    bool l1_cached = l1.present;
     count_fetch(s, sid, cost, fill);
-    int rc = smmu_cd_fetch(s, ste, sid, ssid, &cc->cd_out, ev, cost);
+    int rc = smmu_cd_fetch_l1(s, ste, sid, ssid, &l1, &cc->cd_out, ev, cost);
+    if (two_level && insert_ok && l1.present && !l1_cached)
+        insert(c, K_L1CD, sid, first, first + ((1u << split) - 1))->u.l1 = l1.desc;
     if (rc) return rc;
-    if (cc->c && fill && smmu_enabled(s)) insert(cc->c, true, sid, ssid, &cc->cd_out);
+    if (insert_ok) insert(c, K_CD, sid, ssid, 0)->u.cd = cc->cd_out;
     *cd = &cc->cd_out;
     return 0;
 }
 
-/* Drop STEs and CDs of StreamIDs in [lo, hi]; CDs only when `cds_only`. The TBUs' contexts follow (cfg_gen). */
-static void drop_sids(struct smmu_core *s, uint64_t lo, uint64_t hi, bool cds_only)
+/* Drop what is cached for StreamIDs [lo, hi]: STEs (unless cds_only), CDs and L1CDs, and with `l1std` the
+ * L1STDs covering any of them. The TBUs' contexts follow (cfg_gen). */
+static void drop_sids(struct smmu_core *s, uint64_t lo, uint64_t hi, bool cds_only, bool l1std)
 {
     smmu_config_changed(s);
     smmu_cache_t *c = s->cfgc->c;
     for (smmu_cache_iter_t it = {0}; smmu_cache_next(c, &it);) {
         const cfg_entry_t *e = it.entry;
-        if (e->sid >= lo && e->sid <= hi && (e->is_cd || !cds_only)) smmu_cache_invalidate(c, it.set, it.way);
+        bool hit;
+        switch (e->kind) {
+        case K_STE:   hit = !cds_only && e->sid >= lo && e->sid <= hi; break;
+        case K_L1STD: hit = l1std && e->sid <= hi && e->last >= lo; break;
+        default:      hit = e->sid >= lo && e->sid <= hi; break;
+        }
+        if (hit) smmu_cache_invalidate(c, it.set, it.way);
     }
 }
 
-/* CMD_CFGI_STE: the STE and every CD (and L1CD) cached through that StreamID (4.3.1). */
+/* CMD_CFGI_STE: the STE, every CD and L1CD cached through that StreamID, and with Leaf=0 the L1STD (4.3.1). */
 void smmu_cfgi_ste(struct smmu_core *s, uint32_t sid, bool leaf)
 {
-    (void)leaf;                                              /* no L1STD is cached */
-    drop_sids(s, sid, sid, false);
+    drop_sids(s, sid, sid, false, !leaf);
 }
 
-/* CMD_CFGI_STE_RANGE: 2^(Range+1) StreamIDs aligned to that size; Range 31 is CMD_CFGI_ALL (4.3.2, 4.3.6). */
+/* CMD_CFGI_STE_RANGE: 2^(Range+1) StreamIDs aligned to that size, their CDs and L1STDs; Range 31 is
+ * CMD_CFGI_ALL (4.3.2, 4.3.6). */
 void smmu_cfgi_ste_range(struct smmu_core *s, uint32_t sid, unsigned range)
 {
     if (range >= 31) { smmu_cfgi_all(s); return; }
     uint64_t size = 1ull << (range + 1);
     uint64_t lo = sid & ~(size - 1);
-    drop_sids(s, lo, lo + size - 1, false);
+    drop_sids(s, lo, lo + size - 1, false, true);
 }
 
-/* CMD_CFGI_CD: the CD fetched from index `ssid` of the CD table located through `sid` (4.3.3). */
+/* CMD_CFGI_CD: the CD fetched from index `ssid` of the table located through `sid`, with Leaf=0 also the
+ * L1CD covering it (4.3.3). */
 void smmu_cfgi_cd(struct smmu_core *s, uint32_t sid, uint32_t ssid, bool leaf)
 {
-    (void)leaf;                                              /* no L1CD is cached */
     smmu_config_changed(s);
     smmu_cache_t *c = s->cfgc->c;
-    if (!c) return;
-    uint32_t set = set_of(c, true, sid, ssid);
-    for (uint32_t w = 0; w < c->ways; w++) {
-        const cfg_entry_t *e = smmu_cache_entry(c, set, w);
-        if (e->hdr.valid && e->is_cd && e->sid == sid && e->ssid == ssid) smmu_cache_invalidate(c, set, w);
+    for (smmu_cache_iter_t it = {0}; smmu_cache_next(c, &it);) {
+        const cfg_entry_t *e = it.entry;
+        if (e->sid != sid) continue;
+        if ((e->kind == K_CD && e->ssid == ssid) || (!leaf && e->kind == K_L1CD && e->ssid <= ssid && e->last >= ssid))
+            smmu_cache_invalidate(c, it.set, it.way);
     }
 }
 
-/* CMD_CFGI_CD_ALL: every CD cached through `sid` (4.3.4). */
+/* CMD_CFGI_CD_ALL: every CD and L1CD cached through `sid` (4.3.4). */
 void smmu_cfgi_cd_all(struct smmu_core *s, uint32_t sid)
 {
-    drop_sids(s, sid, sid, true);
+    drop_sids(s, sid, sid, true, false);
 }
 
 void smmu_cfgi_all(struct smmu_core *s)

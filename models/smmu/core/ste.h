@@ -71,6 +71,19 @@ int smmu_ste_decode(const struct smmu_core *smmu, const uint64_t raw[8], smmu_st
  * (C_BAD_STREAMID, F_STE_FETCH, C_BAD_STE) with *ev filled except the transaction fields. */
 int smmu_ste_fetch(struct smmu_core *smmu, uint32_t sid, smmu_ste_t *ste, smmu_event_t *ev, smmu_cost_t *cost);
 
+/* A level-1 descriptor (L1STD or L1CD) that the configuration cache holds: `present` with its raw value. */
+typedef struct smmu_l1desc {
+    bool     present;
+    uint64_t desc;
+} smmu_l1desc_t;
+
+/* 2-level stream table: the L1STD index covering `sid` and the effective SPLIT. False for a linear table. */
+bool smmu_strtab_l1_index(const struct smmu_core *smmu, uint32_t sid, uint32_t *index, unsigned *split);
+/* smmu_ste_fetch with an L1STD the caller may supply (l1->present: no L1 read); on return l1 holds the L1STD
+ * read when it was valid (a cacheable descriptor). l1 may be NULL. */
+int smmu_ste_fetch_l1(struct smmu_core *smmu, uint32_t sid, smmu_l1desc_t *l1, smmu_ste_t *ste,
+                      smmu_event_t *ev, smmu_cost_t *cost);
+
 /* Decode and check a raw 64-byte CD for the stream's STE. Returns 0 or EVT_C_BAD_CD. */
 int smmu_cd_decode(const struct smmu_core *smmu, const smmu_ste_t *ste, const uint64_t raw[8], smmu_cd_t *cd);
 
@@ -78,5 +91,10 @@ int smmu_cd_decode(const struct smmu_core *smmu, const smmu_ste_t *ste, const ui
  * C_BAD_SUBSTREAMID / F_CD_FETCH / C_BAD_CD (or a stage-2 fault on the fetch) with *ev filled. */
 int smmu_cd_fetch(struct smmu_core *smmu, const smmu_ste_t *ste, uint32_t sid, uint32_t ssid,
                   smmu_cd_t *cd, smmu_event_t *ev, smmu_cost_t *cost);
+/* 2-level CD table of the stream: the L1CD index covering `ssid`. False for a single CD or a linear table. */
+bool smmu_cd_l1_index(const smmu_ste_t *ste, uint32_t ssid, uint32_t *index);
+/* smmu_cd_fetch with an L1CD the caller may supply, as for smmu_ste_fetch_l1 (valid L1CDs only). */
+int smmu_cd_fetch_l1(struct smmu_core *smmu, const smmu_ste_t *ste, uint32_t sid, uint32_t ssid, smmu_l1desc_t *l1,
+                     smmu_cd_t *cd, smmu_event_t *ev, smmu_cost_t *cost);
 
 #endif

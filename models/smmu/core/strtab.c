@@ -224,30 +224,51 @@ static int ste_fail(smmu_event_t *ev, int id, uint64_t fetch_addr)
 }
 
 /* Locate the STE of `sid`: its PA, or an EventID (C_BAD_STREAMID, F_STE_FETCH on the L1STD). */
-static int ste_locate(struct smmu_core *s, uint32_t sid, uint64_t *pa, smmu_event_t *ev, smmu_cost_t *cost)
+static unsigned strtab_split(const struct smmu_core *s)
+{
+    unsigned split = (s->strtab_base_cfg >> 6) & 0x1F;
+    return split == 6 || split == 8 || split == 10 ? split : 6;  /* reserved SPLIT values behave as 6 */
+}
+
+bool smmu_strtab_l1_index(const struct smmu_core *s, uint32_t sid, uint32_t *index, unsigned *split)
+{
+    if (!s->cfg.st_2lvl || ((s->strtab_base_cfg >> 16) & 3) != 1) return false;  /* reserved FMT behaves as linear */
+    *split = strtab_split(s);
+    *index = sid >> *split;
+    return true;
+}
+
+/* Locate the STE of `sid`: its PA, or an EventID (C_BAD_STREAMID, F_STE_FETCH on the L1STD). */
+static int ste_locate(struct smmu_core *s, uint32_t sid, smmu_l1desc_t *l1d, uint64_t *pa, smmu_event_t *ev,
+                      smmu_cost_t *cost)
 {
     unsigned log2size = s->strtab_base_cfg & 0x3F;
     unsigned eff = eff_log2size(s);
     if (eff < 32 && (sid >> eff) != 0) return ste_fail(ev, EVT_C_BAD_STREAMID, 0);   /* SID >= 2^LOG2SIZE */
     /* ADDR bits above the OAS are RES0; the model truncates (3.4.3 (5)). */
     uint64_t base = s->strtab_base & ADDR_55_6 & low_mask(s->cfg.oas_bits);
-    bool two_level = s->cfg.st_2lvl && ((s->strtab_base_cfg >> 16) & 3) == 1;  /* reserved FMT behaves as linear */
-    if (!two_level) {
+    uint32_t l1_index;
+    unsigned split;
+    if (!smmu_strtab_l1_index(s, sid, &l1_index, &split)) {
         base &= ~low_mask(log2size + 6);                      /* ADDR[LOG2SIZE+5:0] = 0, literal LOG2SIZE */
         *pa = base + 64ull * sid;
         return 0;
     }
-    unsigned split = (s->strtab_base_cfg >> 6) & 0x1F;
-    if (split != 6 && split != 8 && split != 10) split = 6;   /* reserved SPLIT values behave as 6 */
-    int l1_bits = (int)log2size - (int)split + 3;             /* ADDR[MAX(5, LOG2SIZE-SPLIT-1+3):0] = 0 */
-    base &= ~low_mask(l1_bits > 6 ? (unsigned)l1_bits : 6);
-    uint64_t l1_addr = base + 8ull * (sid >> split);
-    uint8_t buf[8];
-    if (smmu_mem_read(s, l1_addr, buf, 8, cost)) return ste_fail(ev, EVT_F_STE_FETCH, l1_addr);
-    uint64_t l1 = smmu_le64(buf);
+    uint64_t l1;
+    if (l1d && l1d->present) {
+        l1 = l1d->desc;
+    } else {
+        int l1_bits = (int)log2size - (int)split + 3;         /* ADDR[MAX(5, LOG2SIZE-SPLIT-1+3):0] = 0 */
+        base &= ~low_mask(l1_bits > 6 ? (unsigned)l1_bits : 6);
+        uint64_t l1_addr = base + 8ull * l1_index;
+        uint8_t buf[8];
+        if (smmu_mem_read(s, l1_addr, buf, 8, cost)) return ste_fail(ev, EVT_F_STE_FETCH, l1_addr);
+        l1 = smmu_le64(buf);
+    }
     unsigned span = (unsigned)(l1 & 0x1F);
     /* Span 0, reserved Span (12-31, behaves as 0) or Span beyond SPLIT+1: every SID is invalid (5.1.1). */
     if (span == 0 || span > 11 || span > split + 1) return ste_fail(ev, EVT_C_BAD_STREAMID, 0);
+    if (l1d) { l1d->present = true; l1d->desc = l1; }
     uint32_t idx = sid & (uint32_t)low_mask(split);
     if (idx >> (span - 1)) return ste_fail(ev, EVT_C_BAD_STREAMID, 0);   /* beyond the 2^(Span-1) STEs */
     uint64_t l2 = l1 & ADDR_55_6 & low_mask(s->cfg.oas_bits);
@@ -256,13 +277,14 @@ static int ste_locate(struct smmu_core *s, uint32_t sid, uint64_t *pa, smmu_even
     return 0;
 }
 
-int smmu_ste_fetch(struct smmu_core *s, uint32_t sid, smmu_ste_t *ste, smmu_event_t *ev, smmu_cost_t *cost)
+int smmu_ste_fetch_l1(struct smmu_core *s, uint32_t sid, smmu_l1desc_t *l1, smmu_ste_t *ste, smmu_event_t *ev,
+                      smmu_cost_t *cost)
 {
     memset(ev, 0, sizeof *ev);
     ev->sid = sid;
     memset(ste, 0, sizeof *ste);
     uint64_t pa;
-    int rc = ste_locate(s, sid, &pa, ev, cost);
+    int rc = ste_locate(s, sid, l1, &pa, ev, cost);
     if (rc) return rc;
     uint8_t buf[64];
     if (smmu_mem_read(s, pa, buf, sizeof buf, cost)) return ste_fail(ev, EVT_F_STE_FETCH, pa);
@@ -271,4 +293,9 @@ int smmu_ste_fetch(struct smmu_core *s, uint32_t sid, smmu_ste_t *ste, smmu_even
     rc = smmu_ste_decode(s, raw, ste);
     if (rc) return ste_fail(ev, rc, 0);
     return 0;
+}
+
+int smmu_ste_fetch(struct smmu_core *s, uint32_t sid, smmu_ste_t *ste, smmu_event_t *ev, smmu_cost_t *cost)
+{
+    return smmu_ste_fetch_l1(s, sid, NULL, ste, ev, cost);
 }
