@@ -302,7 +302,7 @@ static int s2_fetch(void *ctx, uint64_t ipa, bool write, uint64_t *pa, smmu_walk
     sf->walks++;
     sf->cost->reads += o.cost.reads;
     sf->cost->writes += o.cost.writes;
-    sf->cost->cycles += o.cost.reads * s->cfg.walk_step_cycles;
+    sf->cost->cycles += o.cost.cycles;
     if (!rc && sf->ste->s2ptw && (o.attr >> 2) == 0) {
         /* STE.S2PTW: a stage-1 table walk that stage 2 maps as Device is a stage-2 permission fault (5.2). */
         memset(&o.fault, 0, sizeof o.fault);
@@ -372,7 +372,7 @@ static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu
         walks++;
         x->cost.reads += o1.cost.reads;
         x->cost.writes += o1.cost.writes;
-        x->cost.cycles += o1.cost.reads * s->cfg.walk_step_cycles;
+        x->cost.cycles += o1.cost.cycles;
         if (rc) {
             o1.fault.id = (uint8_t)rc;
             event_from_fault(t, &o1.fault, &ev);
@@ -386,7 +386,7 @@ static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu
         walks++;
         x->cost.reads += o2.cost.reads;
         x->cost.writes += o2.cost.writes;
-        x->cost.cycles += o2.cost.reads * s->cfg.walk_step_cycles;
+        x->cost.cycles += o2.cost.cycles;
         if (rc) {
             o2.fault.id = (uint8_t)rc;
             o2.fault.s2 = true;
