@@ -1,8 +1,9 @@
 /* Configuration cache of decoded STEs (keyed by StreamID), CDs (StreamID, SubstreamID) and level-1 table
  * descriptors (L1STD by StreamID span, L1CD by StreamID and SubstreamID span; MMU-600 caches them), and
  * the CMD_CFGI_* invalidations (IHI 0070 3.21.3, 4.3, 5.1.1, 5.3.1), on the set-associative engine of cache.h.
- * Only valid, legal structures (and valid L1 descriptors) are cached: 3.21.3 permits caching invalid ones too, but a failed fetch
- * (F_STE_FETCH, F_CD_FETCH, stage-2 fault) must never be, and an invalid STE/CD costs a re-fetch per use. */
+ * Only valid, legal structures (and valid L1 descriptors) are cached: 3.21.3 permits caching invalid ones
+ * too, but a failed fetch (F_STE_FETCH, F_CD_FETCH, stage-2 fault) must never be, and an invalid STE/CD
+ * costs a re-fetch per use. */
 #include <stdio.h>
 #include <stdlib.h>
 
