@@ -78,20 +78,42 @@ static inline bool covers(const smmu_tlb_entry_t *e, uint64_t ia)
     return e->size_log2 >= 64 || ((ia ^ e->ia) >> e->size_log2) == 0;
 }
 
+/* Set index: the page number at the entry's size, mixed with the VMID and (non-global) ASID tags so that
+ * streams using the same IOVAs spread over the sets instead of fighting for one. */
+static inline uint32_t set_index(const smmu_cache_t *c, uint64_t ia, unsigned sz, uint16_t vmid, bool global, uint16_t asid)
+{
+    if (c->sets == 1) return 0;
+    uint64_t h = (uint64_t)vmid * 0x9E3779B97F4A7C15ull ^ (global ? 0 : ((uint64_t)asid + 1) * 0xC2B2AE3D27D4EB4Full);
+    return smmu_cache_set_of(c, (ia >> sz) ^ (h >> 40));
+}
+
+static int find_in_set(smmu_cache_t *c, uint32_t set, const smmu_tlb_key_t *k)
+{
+    for (uint32_t w = 0; w < c->ways; w++) {
+        const smmu_tlb_entry_t *e = smmu_cache_entry(c, set, w);
+        if (e->hdr.valid && covers(e, k->ia) && tags_match(e, k)) return (int)w;
+    }
+    return -1;
+}
+
 static int find(smmu_tlb_t *t, const smmu_tlb_key_t *k, uint32_t *set_out)
 {
     smmu_cache_t *c = t->c;
     uint64_t sizes = c->sets == 1 ? 1 : t->size_mask;
+    uint16_t vmid = k->sw == SMMU_SW_NSEL1 ? k->vmid : 0;
+    bool asids = !(k->kind == SMMU_TLB_S2 || k->sw == SMMU_SW_EL2);
     while (sizes) {
         unsigned sz = (unsigned)__builtin_ctzll(sizes);
         sizes &= sizes - 1;
-        uint32_t set = c->sets == 1 ? 0 : smmu_cache_set_of(c, k->ia >> sz);
-        for (uint32_t w = 0; w < c->ways; w++) {
-            const smmu_tlb_entry_t *e = smmu_cache_entry(c, set, w);
-            if (e->hdr.valid && covers(e, k->ia) && tags_match(e, k)) {
-                *set_out = set;
-                return (int)w;
-            }
+        int w;
+        uint32_t set;
+        if (asids) {
+            set = set_index(c, k->ia, sz, vmid, false, k->asid);
+            if ((w = find_in_set(c, set, k)) >= 0) { *set_out = set; return w; }
+        }
+        if (!asids || t->nglobal) {
+            set = set_index(c, k->ia, sz, vmid, true, 0);
+            if ((w = find_in_set(c, set, k)) >= 0) { *set_out = set; return w; }
         }
     }
     return -1;
@@ -117,6 +139,7 @@ void smmu_tlb_forget(smmu_tlb_t *t, uint32_t set, uint32_t way)
     if (!e->hdr.valid) return;
     unsigned sz = e->size_log2 & 63;
     if (t->size_count[sz] && --t->size_count[sz] == 0) t->size_mask &= ~(1ull << sz);
+    if (e->global && t->nglobal) t->nglobal--;
     smmu_cache_invalidate(t->c, set, way);
 }
 
@@ -137,7 +160,7 @@ static void insert(smmu_tlb_t *t, const smmu_tlb_entry_t *src)
     if (e.sw == SMMU_SW_EL2 || e.kind == SMMU_TLB_S2) { e.global = true; e.asid = 0; e.aset = false; }
     if (e.global) e.asid = 0;
     e.hdr.valid = false;
-    uint32_t set = c->sets == 1 ? 0 : smmu_cache_set_of(c, e.ia >> e.size_log2);
+    uint32_t set = set_index(c, e.ia, e.size_log2, e.vmid, e.global, e.asid);
     uint32_t way = c->ways;
     for (uint32_t w = 0; w < c->ways && way == c->ways; w++) {
         const smmu_tlb_entry_t *o = smmu_cache_entry(c, set, w);
@@ -150,8 +173,10 @@ static void insert(smmu_tlb_t *t, const smmu_tlb_entry_t *src)
         if (old->hdr.valid) {
             unsigned osz = old->size_log2;
             if (t->size_count[osz] && --t->size_count[osz] == 0) t->size_mask &= ~(1ull << osz);
+            if (old->global && t->nglobal) t->nglobal--;
         }
         if (t->size_count[e.size_log2]++ == 0) t->size_mask |= 1ull << e.size_log2;
+        if (e.global) t->nglobal++;
     }
     *(smmu_tlb_entry_t *)smmu_cache_entry(c, set, way) = e;
     smmu_cache_filled(c, set, way);
@@ -213,6 +238,7 @@ uint64_t smmu_tlb_invalidate_all(struct smmu_core *s)
             if (!tl || !tl->c) continue;
             n += smmu_cache_invalidate_all(tl->c);
             tl->size_mask = 0;
+            tl->nglobal = 0;
             memset(tl->size_count, 0, sizeof tl->size_count);
         }
     for (int st = 0; st < 2; st++)

@@ -96,6 +96,7 @@ typedef struct smmu_tlb {
     smmu_cache_t *c;                 /* NULL: absent */
     uint64_t size_mask;              /* bit n: entries of size_log2 n are present (probe each size once) */
     uint32_t size_count[64];
+    uint32_t nglobal;                /* valid entries matching any ASID (probed at their own set index) */
 } smmu_tlb_t;
 
 struct smmu_tlbs {

@@ -30,6 +30,13 @@ static bool tags_match(const smmu_wc_line_t *l, const smmu_wc_ctx_t *c, unsigned
     return stage == 2 || l->asid == c->asid;
 }
 
+/* Set of a line: the IA prefix mixed with its VMID/ASID tags, so streams walking the same IOVAs spread out. */
+static uint32_t wc_set(const smmu_cache_t *c, uint64_t prefix, uint16_t vmid, uint16_t asid, unsigned stage)
+{
+    uint64_t h = (uint64_t)vmid * 0x9E3779B97F4A7C15ull ^ (stage == 1 ? ((uint64_t)asid + 1) * 0xC2B2AE3D27D4EB4Full : 0);
+    return smmu_cache_set_of(c, prefix ^ (h >> 40));
+}
+
 static int good_granule(unsigned g) { return g == 12 || g == 14 || g == 16; }
 
 bool smmu_wc_lookup(void *vctx, unsigned stage, uint64_t ia, smmu_wc_entry_t *out)
@@ -48,7 +55,7 @@ bool smmu_wc_lookup(void *vctx, unsigned stage, uint64_t ia, smmu_wc_entry_t *ou
         unsigned shift = level_shift(g, dl);
         if (shift >= 64) continue;
         uint64_t prefix = ia >> shift;
-        uint32_t set = smmu_cache_set_of(c, prefix);
+        uint32_t set = wc_set(c, prefix, ctx->vmid, ctx->asid, stage);
         for (uint32_t w = 0; w < c->ways; w++) {
             const smmu_wc_line_t *l = smmu_cache_entry(c, set, w);
             if (l->hdr.valid && l->e.level == dl + 1 && l->e.ia_shift == shift && l->prefix == prefix &&
@@ -82,7 +89,7 @@ void smmu_wc_fill(void *vctx, unsigned stage, uint64_t ia, const smmu_wc_entry_t
     line.asid = stage == 1 ? ctx->asid : 0;
     line.prefix = ia >> e->ia_shift;
     line.e = *e;
-    uint32_t set = smmu_cache_set_of(c, line.prefix);
+    uint32_t set = wc_set(c, line.prefix, line.vmid, line.asid, stage);
     uint32_t way = c->ways;
     for (uint32_t w = 0; w < c->ways && way == c->ways; w++) {
         const smmu_wc_line_t *l = smmu_cache_entry(c, set, w);
