@@ -1,0 +1,87 @@
+// End-to-end helpers: a th::Smmu rig that can be instantiated outside a TEST_F (one per configuration),
+// with a host that only lets the SMMU read named physical ranges, and event-record field accessors.
+#pragma once
+
+#include "strtab_util.h"
+
+namespace e2e {
+
+// An SMMU brought up the Linux way over a sparse memory; reads and writes outside `readable` (when
+// non-empty) and outside the SMMU's own structures abort.
+struct Rig : th::Smmu {
+    std::vector<std::pair<uint64_t, uint64_t>> readable;
+    smmu_host_t host{};
+    static constexpr uint64_t kOwnBase = th::kStrtab, kOwnEnd = th::kCdBase + 0x1000000;
+
+    void TestBody() override {}
+
+    bool allowed(uint64_t pa, size_t len) const {
+        if (readable.empty()) return true;
+        if (pa >= kOwnBase && pa + len <= kOwnEnd) return true;
+        for (const auto &r : readable)
+            if (pa >= r.first && pa + len <= r.first + r.second) return true;
+        return false;
+    }
+    static int read_cb(void *ctx, uint64_t pa, void *dst, size_t len) {
+        auto *r = static_cast<Rig *>(ctx);
+        if (!r->allowed(pa, len) || r->mem.aborted(pa, len, false)) return -1;
+        r->mem.reads++;
+        r->mem.read(pa, dst, len);
+        return 0;
+    }
+    static int write_cb(void *ctx, uint64_t pa, const void *src, size_t len) {
+        auto *r = static_cast<Rig *>(ctx);
+        if (!r->allowed(pa, len) || r->mem.aborted(pa, len, true)) return -1;
+        r->mem.writes++;
+        r->mem.write(pa, src, len);
+        return 0;
+    }
+    // Create the SMMU over the restricted host (call before bringup()).
+    bool create_restricted() {
+        host.ctx = this;
+        host.mem_read = read_cb;
+        host.mem_write = write_cb;
+        host.irq = nullptr;
+        char err[256] = "";
+        smmu = smmu_create(&cfg, &host, err, sizeof err);
+        EXPECT_NE(smmu, nullptr) << err;
+        return smmu != nullptr;
+    }
+    void install(uint32_t sid, const th::Qwords8 &ste) {
+        write_ste(sid, ste);
+        submit({th::cmd::cfgi_ste(sid)});
+        sync();
+    }
+    void tlbi_all() {
+        submit({th::cmd::tlbi_nsnh_all()});
+        sync();
+    }
+};
+
+// Event record fields (IHI 0070 7.3.12-7.3.15 layout of the translation faults).
+struct Rec {
+    std::array<uint64_t, 4> r;
+    unsigned id() const { return r[0] & 0xFF; }
+    uint32_t sid() const { return (uint32_t)(r[0] >> 32); }
+    bool pnu() const { return (r[1] >> 33) & 1; }
+    bool ind() const { return (r[1] >> 34) & 1; }
+    bool rnw() const { return (r[1] >> 35) & 1; }
+    bool s2() const { return (r[1] >> 39) & 1; }
+    unsigned cls() const { return (r[1] >> 40) & 3; }
+    uint64_t input() const { return r[2]; }
+    uint64_t ipa() const { return r[3] & 0x000FFFFFFFFFF000ull; }
+};
+
+// TLBI_NH_VA / TLBI_NH_ASID (4.4.2, 4.4.3) for VMID `vmid`.
+inline std::array<uint64_t, 2> tlbi_nh_va(uint16_t vmid, uint16_t asid, uint64_t va, bool leaf = false) {
+    return {th::cmd::TLBI_NH_VA | (uint64_t)vmid << 32 | (uint64_t)asid << 48, (va & ~0xFFFull) | (leaf ? 1u : 0u)};
+}
+inline std::array<uint64_t, 2> tlbi_nh_asid(uint16_t vmid, uint16_t asid) {
+    return {th::cmd::TLBI_NH_ASID | (uint64_t)vmid << 32 | (uint64_t)asid << 48, 0};
+}
+inline std::array<uint64_t, 2> tlbi_s2_ipa(uint16_t vmid, uint64_t ipa, bool leaf = false) {
+    return {th::cmd::TLBI_S2_IPA | (uint64_t)vmid << 32, (ipa & 0x000FFFFFFFFFF000ull) | (leaf ? 1u : 0u)};
+}
+inline std::array<uint64_t, 2> tlbi_s12_vmall(uint16_t vmid) { return {th::cmd::TLBI_S12_VMALL | (uint64_t)vmid << 32, 0}; }
+
+} // namespace e2e
