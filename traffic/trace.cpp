@@ -32,8 +32,9 @@ bool time_of(const std::string &s, uint64_t *ps)
     size_t i = 0;
     while (i < s.size() && (std::isdigit((unsigned char)s[i]) || s[i] == '.')) i++;
     if (!i) return false;
+    std::string digits = s.substr(0, i);
     char *end;
-    double n = std::strtod(s.substr(0, i).c_str(), &end);
+    double n = std::strtod(digits.c_str(), &end);
     if (*end) return false;
     std::string u = s.substr(i);
     double mul = u == "ps" ? 1 : u == "ns" ? 1e3 : u == "us" ? 1e6 : u == "ms" ? 1e9 : u == "s" ? 1e12 : -1;

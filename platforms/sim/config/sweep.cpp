@@ -29,8 +29,9 @@ bool load_sweep(const std::string &file, Sweep *out, std::vector<Error> *errors)
     std::vector<std::string> fixed;
     std::vector<std::vector<std::string>> values;
     for (auto it = root.begin(); it != root.end(); ++it) {
-        std::string k = it->first.Scalar();
-        const YAML::Node &v = it->second;
+        YAML::Node keynode = it->first;
+        std::string k = keynode.Scalar();
+        YAML::Node v = it->second;
         if (k == "scenario") {
             if (!v.IsScalar()) { err(v, k, "expected a file name"); continue; }
             s.scenario = v.Scalar();
@@ -39,9 +40,11 @@ bool load_sweep(const std::string &file, Sweep *out, std::vector<Error> *errors)
             if (!v.IsMap()) { err(v, k, "expected a map of key: [values]"); continue; }
             for (auto g = v.begin(); g != v.end(); ++g) {
                 std::string gk = g->first.Scalar();
-                if (!g->second.IsSequence() || g->second.size() == 0) { err(g->second, "grid." + gk, "expected a non-empty list of values"); continue; }
+                YAML::Node list = g->second;
+                if (!list.IsSequence() || list.size() == 0) { err(list, "grid." + gk, "expected a non-empty list of values"); continue; }
                 std::vector<std::string> vals;
-                for (const auto &x : g->second) {
+                for (size_t i = 0; i < list.size(); i++) {
+                    YAML::Node x = list[i];
                     if (!x.IsScalar()) { err(x, "grid." + gk, "values must be scalars"); continue; }
                     vals.push_back(x.Scalar());
                 }
@@ -50,12 +53,15 @@ bool load_sweep(const std::string &file, Sweep *out, std::vector<Error> *errors)
             }
         } else if (k == "set") {
             if (!v.IsMap()) { err(v, k, "expected a map of key: value"); continue; }
-            for (auto g = v.begin(); g != v.end(); ++g) fixed.push_back(g->first.Scalar() + "=" + g->second.Scalar());
+            for (auto g = v.begin(); g != v.end(); ++g) {
+                YAML::Node key = g->first, val = g->second;
+                fixed.push_back(key.Scalar() + "=" + val.Scalar());
+            }
         } else if (k == "metrics") {
             if (!v.IsSequence()) { err(v, k, "expected a list"); continue; }
-            for (const auto &x : v) s.metrics.push_back(x.Scalar());
+            for (size_t i = 0; i < v.size(); i++) s.metrics.push_back(v[i].Scalar());
         } else {
-            err(it->first, k, "unknown key; valid keys: scenario, grid, set, metrics");
+            err(keynode, k, "unknown key; valid keys: scenario, grid, set, metrics");
         }
     }
     if (s.scenario.empty() && errors->size() == before) err(root, "scenario", "required key is missing");

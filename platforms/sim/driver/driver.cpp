@@ -11,7 +11,11 @@ namespace smmusim {
 SmmuDriver::SmmuDriver(RegisterPort &regs, PhysMemory &mem, PhysAllocator &alloc, DriverOptions opt)
     : regs_(regs), mem_(mem), alloc_(alloc), opt_(opt) {}
 
-SmmuDriver::~SmmuDriver() = default;
+SmmuDriver::~SmmuDriver()
+{
+    // Nested domains read their tables through their stage-2 parent, which was allocated earlier.
+    while (!domains_.empty()) domains_.pop_back();
+}
 
 uint32_t SmmuDriver::rd(uint64_t off) { cnt_.reg_reads++; return regs_.read32(off); }
 void SmmuDriver::wr(uint64_t off, uint32_t v) { cnt_.reg_writes++; regs_.write32(off, v); }
