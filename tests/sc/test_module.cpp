@@ -146,6 +146,12 @@ TEST(SmmuSc, AbortAndBadSteGiveErrorResponsesAndEvents)
 {
     run_sim([] {
         Platform pl(timing_params());
+        unsigned irq_rises = 0;
+        sc_core::sc_spawn_options opt;
+        opt.spawn_method();
+        opt.set_sensitivity(&pl.irq_evtq.posedge_event());
+        opt.dont_initialize();
+        sc_core::sc_spawn([&] { irq_rises++; }, "irq_counter", &opt);
         pl.drv.setup = [](Driver &d) {
             d.bringup();
             d.write_ste(5, Q8{0, 0, 0, 0, 0, 0, 0, 0});       // V=0: C_BAD_STE
@@ -166,6 +172,8 @@ TEST(SmmuSc, AbortAndBadSteGiveErrorResponsesAndEvents)
             EXPECT_EQ(pl.smmu.stats().streams.at(5).faults_by_event.at(0x04), 1u);
             EXPECT_EQ(pl.smmu.stats().streams.at(4).aborted, 1u);
             EXPECT_EQ(pl.smmu.stats().irq_edges[SMMU_IRQ_EVTQ], 1u);
+            EXPECT_EQ(irq_rises, 1u) << "irq_evtq pulsed once";
+            EXPECT_FALSE(pl.irq_evtq.read()) << "and dropped again";
         };
         sc_core::sc_start();
     });

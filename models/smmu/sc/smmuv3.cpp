@@ -64,6 +64,12 @@ void Smmuv3::before_end_of_elaboration()
         if (outs[i]->bind_count() == 0) outs[i]->bind(irq_dummy_[i]);
 }
 
+void Smmuv3::end_of_elaboration()
+{
+    if ((unsigned)dma_in.size() > params_.num_ports)
+        SC_REPORT_ERROR(name(), "dma_in has more bindings than Params::num_ports (one TBU per port)");
+}
+
 uint64_t Smmuv3::cycles_of(const sc_time &t) const
 {
     return (uint64_t)(t / params_.clock_period + 0.5);

@@ -79,6 +79,7 @@ private:
     void cmdq_thread();
     void irq_method();
     void before_end_of_elaboration() override;
+    void end_of_elaboration() override;
 
     uint64_t cycles_of(const sc_core::sc_time &t) const;
     sc_core::sc_time cyc(uint64_t n) const { return params_.clock_period * (double)n; }
