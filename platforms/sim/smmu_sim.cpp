@@ -1,0 +1,348 @@
+// smmu-sim: builds the example SoC from a scenario, lets the driver model program the SMMU, replays the traffic
+// and reports latency, TLB behaviour, invalidation cost and events.
+#include <algorithm>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include <smmu/sc/smmuv3.h>
+
+#include "config/scenario.h"
+#include "driver/driver.h"
+#include "patterns.h"
+#include "smmu_params.h"
+#include "soc.h"
+
+using namespace sc_core;
+using namespace smmusim;
+
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+struct DevRun {
+    const simcfg::Device *cfg = nullptr;
+    int dev = -1, dom = -1;
+    std::vector<int> pasid_dom;                       // index = PASID
+    std::unique_ptr<traffic::Pattern> pattern;
+    std::vector<double> lat_ns;                        // end-to-end per transaction
+    uint64_t issued = 0, ok = 0, errors = 0, bytes = 0, remaps = 0;
+    uint64_t first_ps = ~0ull, last_ps = 0;
+    std::ofstream csv;
+};
+
+struct Master : sc_module {
+    tlm_utils::simple_initiator_socket<Master> socket;
+    DevRun &run;
+    SmmuDriver *drv = nullptr;
+    sc_mutex *drv_lock = nullptr;
+    sc_event *ready = nullptr;
+    PhysAllocator *dma_alloc = nullptr;
+    sc_time stop;
+    unsigned workers;
+    Master(sc_module_name n, DevRun &r, unsigned w) : sc_module(n), socket("socket"), run(r), workers(w) {
+        SC_HAS_PROCESS(Master);
+        for (unsigned i = 0; i < workers; i++) sc_spawn(sc_bind(&Master::worker, this), sc_gen_unique_name("worker"));
+    }
+    void remap() {
+        // Streaming DMA: unmap one buffer of the first mapping and map it again at a new PA.
+        const simcfg::Device &d = *run.cfg;
+        if (d.mappings.empty()) return;
+        const simcfg::Mapping &m = d.mappings[0];
+        uint64_t n = std::max<uint64_t>(m.size / d.dyn_buffer_size, 1);
+        uint64_t iova = m.iova + (run.remaps % n) * d.dyn_buffer_size;
+        drv_lock->lock();
+        drv->unmap(run.dom, iova, d.dyn_buffer_size);
+        uint64_t pa = dma_alloc->alloc(d.dyn_buffer_size, d.dyn_buffer_size);
+        drv->map(run.dom, iova, pa, d.dyn_buffer_size, m.page_size > d.dyn_buffer_size ? 4096 : m.page_size, PROT_READ | PROT_WRITE);
+        drv_lock->unlock();
+        run.remaps++;
+    }
+    void worker() {
+        wait(*ready);
+        std::vector<uint8_t> data;
+        for (;;) {
+            traffic::Txn t;
+            if (g_interrupted || !run.pattern->next(t)) return;
+            sc_time when(t.time_ps, SC_PS);
+            if (when >= stop) return;
+            if (when > sc_time_stamp()) wait(when - sc_time_stamp());
+            if (sc_time_stamp() >= stop) return;
+            data.assign(t.size, 0);
+            tlm::tlm_generic_payload gp;
+            smmu::StreamIdExtension ext(t.sid, t.ssid, t.ssv);
+            gp.set_command(t.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+            gp.set_address(t.addr);
+            gp.set_data_ptr(data.data());
+            gp.set_data_length(t.size);
+            gp.set_streaming_width(t.size);
+            gp.set_byte_enable_ptr(nullptr);
+            gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+            gp.set_extension(&ext);
+            sc_time issue = sc_time_stamp(), delay = SC_ZERO_TIME;
+            socket->b_transport(gp, delay);
+            wait(delay);
+            gp.clear_extension(&ext);
+            double ns = (sc_time_stamp() - issue).to_seconds() * 1e9;
+            run.issued++;
+            run.lat_ns.push_back(ns);
+            uint64_t ps = (uint64_t)(issue.to_seconds() * 1e12);
+            run.first_ps = std::min(run.first_ps, ps);
+            run.last_ps = std::max(run.last_ps, (uint64_t)(sc_time_stamp().to_seconds() * 1e12));
+            bool good = gp.get_response_status() == tlm::TLM_OK_RESPONSE;
+            if (good) { run.ok++; run.bytes += t.size; } else run.errors++;
+            if (run.csv.is_open())
+                run.csv << ps << ',' << (uint64_t)(ns * 1000) << ",0x" << std::hex << t.addr << std::dec << ',' << (t.write ? 'W' : 'R')
+                        << ',' << t.size << ',' << (good ? "ok" : "error") << '\n';
+            if (run.cfg->dynamic && run.issued % run.cfg->dyn_remap_every == 0) remap();
+        }
+    }
+};
+
+double percentile(std::vector<double> v, double p)
+{
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    size_t i = (size_t)std::ceil(p / 100.0 * v.size());
+    return v[i ? i - 1 : 0];
+}
+
+unsigned log2u(uint64_t x) { unsigned r = 0; while (x >>= 1) r++; return r; }
+
+int usage(const char *a)
+{
+    std::fprintf(stderr, "usage: %s scenario.yaml [--set key=value]... [--out DIR] [--quiet]\n", a);
+    return 2;
+}
+
+} // namespace
+
+int sc_main(int argc, char **argv)
+{
+    std::vector<std::string> sets;
+    std::string file, outdir = ".";
+    bool quiet = false;
+    for (int i = 1; i < argc; i++) {
+        std::string a = argv[i];
+        if (a == "--set" && i + 1 < argc) sets.push_back(argv[++i]);
+        else if (a.rfind("--set=", 0) == 0) sets.push_back(a.substr(6));
+        else if (a == "--out" && i + 1 < argc) outdir = argv[++i];
+        else if (a == "--quiet") quiet = true;
+        else if (a[0] == '-') return usage(argv[0]);
+        else file = a;
+    }
+    if (file.empty()) return usage(argv[0]);
+    simcfg::Scenario sc;
+    std::vector<simcfg::Error> errs;
+    if (!simcfg::load_scenario(file, sets, &sc, &errs)) {
+        for (auto &e : errs) std::fprintf(stderr, "%s\n", e.str().c_str());
+        return 1;
+    }
+    smmu::Params params;
+    std::string perr;
+    if (!make_params(sc.preset, sc.smmu, &params, &perr)) { std::fprintf(stderr, "%s: %s\n", file.c_str(), perr.c_str()); return 1; }
+    unsigned ports = 1;
+    for (auto &d : sc.devices) ports = std::max(ports, d.port + 1);
+    params.num_ports = std::max(params.num_ports, ports);
+    std::signal(SIGINT, [](int) { g_interrupted = 1; });
+
+    // Physical memory map: page tables/queues at 1G, DMA buffers at 4G, guest RAM of nested devices at 64G.
+    SparseMemory mem;
+    PhysAllocator tables(0x40000000ull, 0x40000000ull), dma(0x100000000ull, 0xF00000000ull), guests(0x1000000000ull, 0x1000000000ull);
+    sc_time ic(sc.ic_latency_ps, SC_PS);
+    smmu::Smmuv3 smmu("smmu", params);
+    Dram dram("dram", mem, sc_time(sc.mem_latency_ps, SC_PS), sc.mem_bandwidth);
+    Link down("ic_down", ic);
+    smmu.dma_out.bind(down.in);
+    down.out.bind(dram.socket);
+    RegBus cpu("cpu");
+    cpu.socket.bind(smmu.reg_socket);
+    sc_signal<bool> evtq_irq("evtq_irq");
+    smmu.irq_evtq.bind(evtq_irq);
+    std::vector<std::unique_ptr<Link>> up;
+    for (unsigned p = 0; p < ports; p++) {
+        up.emplace_back(new Link(sc_gen_unique_name("ic_up"), ic));
+        up.back()->out.bind(smmu.dma_in);
+    }
+
+    DriverOptions opt;
+    opt.strict = sc.invalidation == "strict";
+    opt.lazy_batch = sc.lazy_batch;
+    opt.sync = sc.sync == "poll" ? DriverOptions::Sync::Poll : sc.sync == "msi" ? DriverOptions::Sync::Msi : DriverOptions::Sync::Auto;
+    opt.cmdq_log2 = log2u(sc.cmdq_entries);
+    opt.evtq_log2 = log2u(sc.evtq_entries);
+    opt.va_bits = sc.va_bits;
+    opt.max_sid_bits = 16;
+    SmmuDriver drv(cpu, mem, tables, opt);
+    sc_mutex drv_lock;
+    sc_event ready;
+    sc_time stop(sc.run_duration_ps, SC_PS);
+
+    std::vector<std::unique_ptr<DevRun>> runs;
+    std::vector<std::unique_ptr<Master>> masters;
+    for (size_t i = 0; i < sc.devices.size(); i++) {
+        auto r = std::make_unique<DevRun>();
+        r->cfg = &sc.devices[i];
+        runs.push_back(std::move(r));
+    }
+    std::map<std::string, uint64_t> events_by_name;
+    uint64_t stall_events = 0;
+
+    // Software: probe, attach, map; then service the event queue on its interrupt.
+    sc_spawn([&] {
+        drv_lock.lock();
+        if (!drv.probe()) { std::fprintf(stderr, "driver: %s\n", drv.error().c_str()); sc_stop(); return; }
+        std::map<std::string, int> dom_of;
+        for (auto &rp : runs) {
+            DevRun &r = *rp;
+            const simcfg::Device &d = *r.cfg;
+            r.dev = drv.add_device({d.name, d.sid, d.pasids ? log2u(d.pasids) + 1 : 0, d.stall});
+            unsigned g = d.granule == "64K" ? 16 : d.granule == "16K" ? 14 : 12;
+            DomainType t = d.domain == "bypass" ? DomainType::Bypass : d.domain == "s2" ? DomainType::S2
+                         : d.domain == "nested" ? DomainType::Nested : d.domain == "blocked" ? DomainType::Blocked : DomainType::S1;
+            if (!d.share_domain.empty()) r.dom = dom_of[d.share_domain];
+            else if (t == DomainType::Nested) {
+                // The VM: 1 GiB of guest RAM at IPA 0 mapped by stage 2 with 2M blocks; its tables and CDs in the top half.
+                int s2 = drv.domain_alloc(DomainType::S2, g);
+                uint64_t ram = guests.alloc(1ull << 30, 1ull << 30);
+                drv.map(s2, 0, ram, 1ull << 30, 2ull << 20, PROT_READ | PROT_WRITE | PROT_CACHE);
+                r.dom = drv.domain_alloc(DomainType::Nested, g, s2, 512ull << 20, 512ull << 20);
+            } else r.dom = drv.domain_alloc(t, g);
+            dom_of[d.name] = r.dom;
+            if (r.dom < 0 || !drv.attach(r.dev, r.dom)) { std::fprintf(stderr, "driver: %s: %s\n", d.name.c_str(), drv.error().c_str()); sc_stop(); return; }
+            r.pasid_dom.assign(d.pasids + 1, r.dom);
+            for (uint32_t p = 1; p <= d.pasids; p++) {
+                r.pasid_dom[p] = drv.domain_alloc(DomainType::S1, g);
+                drv.attach_pasid(r.dev, r.pasid_dom[p], p);
+            }
+            uint64_t guest_pa = 0x100000;
+            for (const simcfg::Mapping &m : d.mappings) {
+                if (t == DomainType::Bypass || t == DomainType::Blocked) break;
+                unsigned prot = (m.read ? +PROT_READ : 0u) | (m.write ? +PROT_WRITE : 0u) | (m.exec ? 0u : +PROT_NOEXEC) |
+                                (m.priv ? +PROT_PRIV : 0u) | PROT_CACHE;
+                uint64_t pa = m.pa;
+                if (!m.has_pa) {
+                    if (t == DomainType::Nested) { guest_pa = (guest_pa + m.page_size - 1) & ~(m.page_size - 1); pa = guest_pa; guest_pa += m.size; }
+                    else pa = dma.alloc(m.size, m.page_size);
+                }
+                int rc = drv.map(r.pasid_dom[m.pasid], m.iova, pa, m.size, m.page_size, prot);
+                if (rc) std::fprintf(stderr, "driver: %s: map 0x%llx: error %d\n", d.name.c_str(), (unsigned long long)m.iova, rc);
+            }
+        }
+        drv.on_stall = [&](const Event &e) {
+            stall_events++;
+            for (auto &rp : runs)
+                if (rp->cfg->sid == e.sid && rp->cfg->fault_handler == "map")
+                    return drv.map(rp->pasid_dom[e.ssv ? e.ssid : 0], e.iova & ~0xFFFull, dma.alloc(4096, 4096), 4096, 4096,
+                                   PROT_READ | PROT_WRITE) == 0;
+            return false;
+        };
+        drv_lock.unlock();
+        ready.notify(SC_ZERO_TIME);
+        while (sc_time_stamp() < stop + sc_time(1, SC_US) && !g_interrupted) {
+            wait(sc_time(1, SC_US), evtq_irq.posedge_event());
+            drv_lock.lock();
+            for (const Event &e : drv.drain_events()) {
+                events_by_name[event_spec_name(e.id)]++;
+                if (!quiet && events_by_name[event_spec_name(e.id)] <= 3)
+                    std::fputs(format_event(e, drv.client_name(e.sid)).c_str(), stderr);
+            }
+            drv_lock.unlock();
+        }
+        if (!opt.strict) drv.flush_lazy();
+    }, "software");
+
+    for (size_t i = 0; i < runs.size(); i++) {
+        DevRun &r = *runs[i];
+        const simcfg::Device &d = *r.cfg;
+        traffic::PatternConfig pc;
+        const simcfg::Traffic &t = d.traffic;
+        pc.pattern = t.pattern; pc.size = (uint32_t)t.size; pc.read_ratio = t.read_ratio; pc.rate = t.rate;
+        pc.interarrival_ps = t.interarrival_ps; pc.outstanding = t.outstanding; pc.count = t.count;
+        pc.duration_ps = t.duration_ps; pc.start_ps = t.start_ps; pc.stride = t.stride; pc.zipf_s = t.zipf_s;
+        pc.zipf_pages = t.zipf_pages; pc.ring_entries = t.ring_entries; pc.descriptor_size = (uint32_t)t.descriptor_size;
+        pc.buffer_size = (uint32_t)t.buffer_size; pc.buffer_base = t.buffer_base; pc.trace_file = t.file; pc.seed = t.seed;
+        pc.sid = d.sid; pc.ssid = t.pasid; pc.ssv = t.pasid != 0;
+        uint64_t lo = ~0ull, hi = 0;
+        for (auto &m : d.mappings) if (m.pasid == t.pasid) { lo = std::min(lo, m.iova); hi = std::max(hi, m.iova + m.size); }
+        pc.base = t.has_base ? t.base : (lo == ~0ull ? 0 : lo);
+        pc.footprint = t.has_footprint ? t.footprint : (hi > pc.base ? hi - pc.base : 1 << 20);
+        std::string err;
+        r.pattern = traffic::make_pattern(pc, &err);
+        if (!r.pattern) { std::fprintf(stderr, "%s: device %s: %s\n", file.c_str(), d.name.c_str(), err.c_str()); return 1; }
+        if (!sc.report_csv_dir.empty()) r.csv.open(outdir + "/" + sc.report_csv_dir + "/" + d.name + ".csv");
+        if (r.csv.is_open()) r.csv << "issue_ps,latency_ps,addr,op,size,status\n";
+        auto m = std::make_unique<Master>(sc_gen_unique_name(("dma_" + d.name).c_str()), r, t.outstanding);
+        m->drv = &drv; m->drv_lock = &drv_lock; m->ready = &ready; m->dma_alloc = &dma; m->stop = stop;
+        m->socket.bind(up[d.port]->in);
+        masters.push_back(std::move(m));
+    }
+
+    sc_start(stop + sc_time(50, SC_US));
+    if (g_interrupted) std::fprintf(stderr, "interrupted at %s: partial report\n", sc_time_stamp().to_string().c_str());
+
+    // Reports.
+    const smmu::Stats &st = smmu.stats();
+    double period_ns = params.clock_period.to_seconds() * 1e9;
+    std::ostringstream js;
+    js << "{\n  \"scenario\": \"" << sc.name << "\",\n  \"simulated_ns\": " << sc_time_stamp().to_seconds() * 1e9 << ",\n  \"devices\": [";
+    if (sc.report_summary)
+        std::printf("%-10s %6s %9s %7s %9s %9s %9s %7s %7s %7s %9s\n", "device", "sid", "txns", "errors", "mean_ns", "p99_ns",
+                    "smmu_ns", "utlb%", "mtlb%", "walks", "GB/s");
+    bool first = true;
+    uint64_t total_errors = 0;
+    for (auto &rp : runs) {
+        DevRun &r = *rp;
+        smmu::TrafficStats ts;
+        auto it = st.streams.find(r.cfg->sid);
+        if (it != st.streams.end()) ts = it->second;
+        double mean = 0;
+        for (double x : r.lat_ns) mean += x;
+        mean = r.lat_ns.empty() ? 0 : mean / r.lat_ns.size();
+        double p99 = percentile(r.lat_ns, 99), p50 = percentile(r.lat_ns, 50);
+        double span = r.last_ps > r.first_ps ? (r.last_ps - r.first_ps) * 1e-12 : 0;
+        double gbps = span > 0 ? r.bytes / span / 1e9 : 0;
+        total_errors += r.errors;
+        if (sc.report_summary)
+            std::printf("%-10s %6x %9llu %7llu %9.1f %9.1f %9.1f %7.1f %7.1f %7llu %9.2f\n", r.cfg->name.c_str(), r.cfg->sid,
+                        (unsigned long long)r.issued, (unsigned long long)r.errors, mean, p99, ts.latency.mean() * period_ns,
+                        100 * ts.utlb_hit_rate(), 100 * ts.main_tlb_hit_rate(), (unsigned long long)ts.walks, gbps);
+        js << (first ? "\n" : ",\n") << "    {\"name\": \"" << r.cfg->name << "\", \"sid\": " << r.cfg->sid << ", \"transactions\": " << r.issued
+           << ", \"errors\": " << r.errors << ", \"bytes\": " << r.bytes << ", \"mean_latency_ns\": " << mean << ", \"p50_latency_ns\": " << p50
+           << ", \"p99_latency_ns\": " << p99 << ", \"mean_translation_ns\": " << ts.latency.mean() * period_ns
+           << ", \"utlb_hit_rate\": " << ts.utlb_hit_rate() << ", \"main_tlb_hit_rate\": " << ts.main_tlb_hit_rate()
+           << ", \"walks\": " << ts.walks << ", \"throughput_gbps\": " << gbps << ", \"remaps\": " << r.remaps << "}";
+        first = false;
+    }
+    const DriverCounters &dc = drv.counters();
+    js << "\n  ],\n  \"driver\": {\"commands\": " << dc.commands << ", \"syncs\": " << dc.syncs << ", \"tlbi\": " << dc.tlbi
+       << ", \"cfgi\": " << dc.cfgi << ", \"polls\": " << dc.polls << ", \"maps\": " << dc.maps << ", \"unmaps\": " << dc.unmaps
+       << ", \"lazy_flushes\": " << dc.lazy_flushes << ", \"events\": " << dc.events << ", \"resumes\": " << dc.resumes
+       << ", \"cmd_sync_mean_ns\": " << st.cmd_sync_latency.mean() * period_ns << "},\n  \"events\": {";
+    first = true;
+    for (auto &kv : events_by_name) { js << (first ? "" : ", ") << "\"" << kv.first << "\": " << kv.second; first = false; }
+    js << "},\n  \"memory\": {\"accesses\": " << dram.accesses << ", \"bytes\": " << dram.bytes << ", \"mean_queue_ns\": "
+       << (dram.accesses ? dram.queued_ps / dram.accesses / 1000 : 0) << "},\n  \"smmu\": " << smmu.stats_json() << "\n}\n";
+    if (!sc.report_json.empty()) std::ofstream(outdir + "/" + sc.report_json) << js.str();
+    if (sc.report_summary) {
+        std::printf("driver: %llu commands, %llu CMD_SYNC (mean %.1f ns), %llu TLBI, %llu unmaps, %llu lazy flushes\n",
+                    (unsigned long long)dc.commands, (unsigned long long)dc.syncs, st.cmd_sync_latency.mean() * period_ns,
+                    (unsigned long long)dc.tlbi, (unsigned long long)dc.unmaps, (unsigned long long)dc.lazy_flushes);
+        for (auto &kv : events_by_name) std::printf("event %s: %llu\n", kv.first.c_str(), (unsigned long long)kv.second);
+    }
+
+    int rc = 0;
+    if (sc.expect_no_faults && (total_errors || !events_by_name.empty())) {
+        std::fprintf(stderr, "expect.no_faults: %llu transactions failed, %zu event kinds reported\n", (unsigned long long)total_errors,
+                     events_by_name.size());
+        rc = 3;
+    }
+    for (auto &e : sc.expect_events)
+        if (!events_by_name.count(e)) { std::fprintf(stderr, "expect.events: no %s reported\n", e.c_str()); rc = 3; }
+    return rc;
+}
