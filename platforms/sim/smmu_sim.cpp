@@ -45,10 +45,17 @@ struct Master : sc_module {
     PhysAllocator *dma_alloc = nullptr;
     sc_time stop;
     unsigned workers;
+    // Per worker, owned here: a worker still waiting in the SMMU when the run ends is never unwound.
+    struct Slot { tlm::tlm_generic_payload gp; std::vector<uint8_t> data; smmu::StreamIdExtension ext; };
+    std::vector<std::unique_ptr<Slot>> slots;
     Master(sc_module_name n, DevRun &r, unsigned w) : sc_module(n), socket("socket"), run(r), workers(w) {
         SC_HAS_PROCESS(Master);
-        for (unsigned i = 0; i < workers; i++) sc_spawn(sc_bind(&Master::worker, this), sc_gen_unique_name("worker"));
+        for (unsigned i = 0; i < workers; i++) {
+            slots.emplace_back(new Slot);
+            sc_spawn(sc_bind(&Master::worker, this, i), sc_gen_unique_name("worker"));
+        }
     }
+    ~Master() override { for (auto &s : slots) s->gp.clear_extension(&s->ext); }
     void remap() {
         // Streaming DMA: unmap one buffer of the first mapping and map it again at a new PA.
         const simcfg::Device &d = *run.cfg;
@@ -63,9 +70,11 @@ struct Master : sc_module {
         drv_lock->unlock();
         run.remaps++;
     }
-    void worker() {
+    void worker(unsigned slot) {
         wait(*ready);
-        std::vector<uint8_t> data;
+        std::vector<uint8_t> &data = slots[slot]->data;
+        tlm::tlm_generic_payload &gp = slots[slot]->gp;
+        smmu::StreamIdExtension &ext = slots[slot]->ext;
         for (;;) {
             traffic::Txn t;
             if (g_interrupted || !run.pattern->next(t)) return;
@@ -74,8 +83,7 @@ struct Master : sc_module {
             if (when > sc_time_stamp()) wait(when - sc_time_stamp());
             if (sc_time_stamp() >= stop) return;
             data.assign(t.size, 0);
-            tlm::tlm_generic_payload gp;
-            smmu::StreamIdExtension ext(t.sid, t.ssid, t.ssv);
+            ext = smmu::StreamIdExtension(t.sid, t.ssid, t.ssv);
             gp.set_command(t.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
             gp.set_address(t.addr);
             gp.set_data_ptr(data.data());
