@@ -339,6 +339,18 @@ static int s2_fetch(void *ctx, uint64_t ipa, bool write, uint64_t *pa, smmu_walk
     return 0;
 }
 
+/* One stage's walk, its cost added to the translation's; out->fault.id holds the EventID on a fault. */
+static int run_walk(xlate_t *x, const smmu_walk_env_t *env, const smmu_stage_cfg_t *cfg, uint64_t ia, unsigned acc,
+                    smmu_walk_out_t *out)
+{
+    int rc = smmu_walk(env, cfg, ia, acc, out);
+    x->cost.reads += out->cost.reads;
+    x->cost.writes += out->cost.writes;
+    x->cost.cycles += out->cost.cycles;
+    if (rc) out->fault.id = (uint8_t)rc;
+    return rc;
+}
+
 /* Walk stage 1 and/or stage 2 for a TLB miss, check the access, fill the TLBs. */
 static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu_cd_t *cd, smmu_tlb_key_t *key)
 {
@@ -365,31 +377,23 @@ static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu
     s2_fetch_t sf = { .s = s, .ste = ste, .c2 = &c2, .wc = &wc, .cost = &x->cost, .sw = key->sw,
                       .debug = x->debug, .cls = EVT_CLASS_TT };
     uint32_t walks = 0, reads_before = x->cost.reads;
+    smmu_walk_env_t env = { .smmu = s, .wc = &wc_ops, .wc_ctx = &wc, .no_update = x->debug };
     if (cd) {
-        smmu_walk_env_t env = { .smmu = s, .wc = &wc_ops, .wc_ctx = &wc, .no_update = x->debug };
         if (ste->s2_enabled) { env.s2_table = s2_fetch; env.s2_ctx = &sf; }
-        int rc = smmu_walk(&env, &c1, va, acc, &o1);
+        int rc = run_walk(x, &env, &c1, va, acc, &o1);
         walks++;
-        x->cost.reads += o1.cost.reads;
-        x->cost.writes += o1.cost.writes;
-        x->cost.cycles += o1.cost.cycles;
         if (rc) {
-            o1.fault.id = (uint8_t)rc;
             event_from_fault(t, &o1.fault, &ev);
             return translation_fault(x, ste, cd, &ev);
         }
         ipa = o1.oa;
     }
     if (ste->s2_enabled) {
-        smmu_walk_env_t env = { .smmu = s, .wc = &wc_ops, .wc_ctx = &wc, .no_update = x->debug };
-        int rc = smmu_walk(&env, &c2, ipa, acc, &o2);
+        env.s2_table = NULL;
+        int rc = run_walk(x, &env, &c2, ipa, acc, &o2);
         walks++;
-        x->cost.reads += o2.cost.reads;
-        x->cost.writes += o2.cost.writes;
-        x->cost.cycles += o2.cost.cycles;
         if (rc) {
-            o2.fault.id = (uint8_t)rc;
-            o2.fault.s2 = true;
+            o2.fault.s2 = true;               /* a fault on the final IPA: CLASS = IN (7.3.13) */
             o2.fault.cls = EVT_CLASS_IN;
             o2.fault.ipa = ipa;
             event_from_fault(t, &o2.fault, &ev);
