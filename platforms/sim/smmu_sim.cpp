@@ -1,6 +1,7 @@
 // smmu-sim: builds the example SoC from a scenario, lets the driver model program the SMMU, replays the traffic
 // and reports latency, TLB behaviour, invalidation cost and events.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
@@ -9,12 +10,15 @@
 #include <memory>
 #include <set>
 #include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <smmu/sc/smmuv3.h>
 
 #include "config/scenario.h"
 #include "driver/driver.h"
 #include "patterns.h"
+#include "report/run_plots.h"
 #include "smmu_params.h"
 #include "soc.h"
 
@@ -24,6 +28,8 @@ using namespace smmusim;
 namespace {
 
 volatile std::sig_atomic_t g_interrupted = 0;
+uint64_t g_bin_ps = 1;          // throughput time-series bin
+uint64_t g_completed = 0, g_limit = 0;   // run.transactions (0 = none)
 
 struct DevRun {
     const simcfg::Device *cfg = nullptr;
@@ -33,6 +39,7 @@ struct DevRun {
     std::vector<double> lat_ns;                        // end-to-end per transaction
     uint64_t issued = 0, ok = 0, errors = 0, bytes = 0, remaps = 0;
     uint64_t first_ps = ~0ull, last_ps = 0;
+    std::vector<uint64_t> bytes_per_bin;               // completed bytes per g_bin_ps of simulated time
     std::ofstream csv;
 };
 
@@ -103,10 +110,17 @@ struct Master : sc_module {
             run.first_ps = std::min(run.first_ps, ps);
             run.last_ps = std::max(run.last_ps, (uint64_t)(sc_time_stamp().to_seconds() * 1e12));
             bool good = gp.get_response_status() == tlm::TLM_OK_RESPONSE;
-            if (good) { run.ok++; run.bytes += t.size; } else run.errors++;
+            if (good) {
+                run.ok++;
+                run.bytes += t.size;
+                size_t bin = (size_t)(sc_time_stamp().value() / sc_time(1, SC_PS).value() / g_bin_ps);
+                if (bin >= run.bytes_per_bin.size()) run.bytes_per_bin.resize(bin + 1, 0);
+                run.bytes_per_bin[bin] += t.size;
+            } else run.errors++;
             if (run.csv.is_open())
                 run.csv << ps << ',' << (uint64_t)(ns * 1000) << ",0x" << std::hex << t.addr << std::dec << ',' << (t.write ? 'W' : 'R')
                         << ',' << t.size << ',' << (good ? "ok" : "error") << '\n';
+            if (g_limit && ++g_completed >= g_limit) { sc_stop(); return; }
             if (run.cfg->dynamic && run.issued % run.cfg->dyn_remap_every == 0) remap();
         }
     }
@@ -120,7 +134,30 @@ double percentile(std::vector<double> v, double p)
     return v[i ? i - 1 : 0];
 }
 
+// Translations the module counted for a stream (one per page touched, when the module reports it; else per transaction).
+template <class T> auto translations_of(const T &t, int) -> decltype((uint64_t)t.translations) { return t.translations; }
+template <class T> uint64_t translations_of(const T &t, long) { return t.transactions; }
+
 unsigned log2u(uint64_t x) { unsigned r = 0; while (x >>= 1) r++; return r; }
+
+std::string fmt_time(double ps)
+{
+    char b[32];
+    if (ps >= 1e9) std::snprintf(b, sizeof b, "%.3f ms", ps / 1e9);
+    else if (ps >= 1e6) std::snprintf(b, sizeof b, "%.2f us", ps / 1e6);
+    else std::snprintf(b, sizeof b, "%.1f ns", ps / 1e3);
+    return b;
+}
+
+bool make_dirs(const std::string &path)
+{
+    for (size_t i = 1; i <= path.size(); i++)
+        if (i == path.size() || path[i] == '/') {
+            std::string d = path.substr(0, i);
+            if (mkdir(d.c_str(), 0777) != 0 && errno != EEXIST) return false;
+        }
+    return true;
+}
 
 int usage(const char *a)
 {
@@ -157,7 +194,15 @@ int sc_main(int argc, char **argv)
     unsigned ports = 1;
     for (auto &d : sc.devices) ports = std::max(ports, d.port + 1);
     params.num_ports = std::max(params.num_ports, ports);
-    std::signal(SIGINT, [](int) { g_interrupted = 1; });
+    // The first Ctrl-C ends the run with a partial report; a second one kills the process.
+    struct sigaction sa {};
+    sa.sa_handler = [](int) { g_interrupted = 1; };
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+    if (!make_dirs(outdir)) { std::fprintf(stderr, "cannot create %s: %s\n", outdir.c_str(), std::strerror(errno)); return 1; }
+    g_limit = sc.run_transactions;
+    g_bin_ps = std::max<uint64_t>(sc.run_duration_ps / 100, 1000);
 
     // Physical memory map: page tables/queues at 1G, DMA buffers at 4G, guest RAM of nested devices at 64G.
     SparseMemory mem;
@@ -283,7 +328,11 @@ int sc_main(int argc, char **argv)
         std::string err;
         r.pattern = traffic::make_pattern(pc, &err);
         if (!r.pattern) { std::fprintf(stderr, "%s: device %s: %s\n", file.c_str(), d.name.c_str(), err.c_str()); return 1; }
-        if (!sc.report_csv_dir.empty()) r.csv.open(outdir + "/" + sc.report_csv_dir + "/" + d.name + ".csv");
+        if (!sc.report_csv_dir.empty()) {
+            std::string dir = sc.report_csv_dir[0] == '/' ? sc.report_csv_dir : outdir + "/" + sc.report_csv_dir;
+            if (!make_dirs(dir)) { std::fprintf(stderr, "cannot create %s: %s\n", dir.c_str(), std::strerror(errno)); return 1; }
+            r.csv.open(dir + "/" + d.name + ".csv");
+        }
         if (r.csv.is_open()) r.csv << "issue_ps,latency_ps,addr,op,size,status\n";
         auto m = std::make_unique<Master>(sc_gen_unique_name(("dma_" + d.name).c_str()), r, t.outstanding);
         m->drv = &drv; m->drv_lock = &drv_lock; m->ready = &ready; m->dma_alloc = &dma; m->stop = stop;
@@ -291,19 +340,57 @@ int sc_main(int argc, char **argv)
         masters.push_back(std::move(m));
     }
 
-    sc_start(stop + sc_time(50, SC_US));
-    if (g_interrupted) std::fprintf(stderr, "interrupted at %s: partial report\n", sc_time_stamp().to_string().c_str());
+    // Monitor: turns Ctrl-C into a clean stop, and on a terminal shows progress on one updating line.
+    bool progress = sc.report_progress && !quiet && isatty(STDOUT_FILENO);
+    auto wall0 = std::chrono::steady_clock::now();
+    sc_time end = stop + sc_time(50, SC_US);
+    sc_spawn([&] {
+        sc_time step = std::max(stop / 2000.0, sc_time(100, SC_NS));
+        auto last = wall0;
+        uint64_t last_txns = 0;
+        while (sc_time_stamp() < end) {
+            wait(step);
+            if (g_interrupted) { sc_stop(); return; }
+            if (!progress) continue;
+            auto now = std::chrono::steady_clock::now();
+            double dt = std::chrono::duration<double>(now - last).count();
+            if (dt < 0.25) continue;
+            uint64_t txns = 0;
+            for (auto &rp : runs) txns += rp->issued;
+            double done = std::min(1.0, sc_time_stamp() / stop);
+            double el = std::chrono::duration<double>(now - wall0).count();
+            std::printf("\r\033[K[%s] %s / %s simulated (%3.0f%%)  %llu transactions  %.0f txn/s  ETA %.0f s  (Ctrl-C: stop and report)",
+                        sc.name.c_str(), fmt_time(sc_time_stamp().to_seconds() * 1e12).c_str(), fmt_time(stop.to_seconds() * 1e12).c_str(),
+                        100 * done, (unsigned long long)txns, (double)(txns - last_txns) / dt, done > 0 ? el / done - el : 0.0);
+            std::fflush(stdout);
+            last = now;
+            last_txns = txns;
+        }
+    }, "monitor");
+
+    sc_start(end);
+    double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+    if (progress) { std::printf("\r\033[K"); std::fflush(stdout); }
+    if (g_interrupted) std::fprintf(stderr, "interrupted at %s simulated: partial report\n", fmt_time(sc_time_stamp().to_seconds() * 1e12).c_str());
 
     // Reports.
     const smmu::Stats &st = smmu.stats();
     double period_ns = params.clock_period.to_seconds() * 1e9;
+    double sim_ns = sc_time_stamp().to_seconds() * 1e9;
     std::ostringstream js;
-    js << "{\n  \"scenario\": \"" << sc.name << "\",\n  \"simulated_ns\": " << sc_time_stamp().to_seconds() * 1e9 << ",\n  \"devices\": [";
-    if (sc.report_summary)
-        std::printf("%-10s %6s %9s %7s %9s %9s %9s %7s %7s %7s %9s\n", "device", "sid", "txns", "errors", "mean_ns", "p99_ns",
-                    "smmu_ns", "utlb%", "mtlb%", "walks", "GB/s");
+    js << "{\n  \"scenario\": \"" << sc.name << "\",\n  \"simulated_ns\": " << sim_ns << ",\n  \"wall_s\": " << wall_s
+       << ",\n  \"interrupted\": " << (g_interrupted ? "true" : "false") << ",\n  \"devices\": [";
+    uint64_t all_txns = 0;
+    for (auto &rp : runs) all_txns += rp->issued;
+    if (sc.report_summary) {
+        std::printf("\n%s: %s simulated in %.2f s wall, %llu transactions%s\n", sc.name.c_str(), fmt_time(sim_ns * 1000).c_str(), wall_s,
+                    (unsigned long long)all_txns, g_interrupted ? " (INTERRUPTED: partial results)" : "");
+        std::printf("%-10s %6s %9s %7s %9s %9s %9s %6s %6s %6s %6s %7s %8s\n", "device", "sid", "txns", "errors", "mean_ns", "p99_ns",
+                    "smmu_ns", "utlb%", "mtlb%", "tcu%", "tlb%", "walks", "GB/s");
+    }
     bool first = true;
     uint64_t total_errors = 0;
+    std::vector<simreport::StreamResult> series;
     for (auto &rp : runs) {
         DevRun &r = *rp;
         smmu::TrafficStats ts;
@@ -315,20 +402,32 @@ int sc_main(int argc, char **argv)
         double p99 = percentile(r.lat_ns, 99), p50 = percentile(r.lat_ns, 50);
         double span = r.last_ps > r.first_ps ? (r.last_ps - r.first_ps) * 1e-12 : 0;
         double gbps = span > 0 ? r.bytes / span / 1e9 : 0;
+        uint64_t xl = translations_of(ts, 0);
+        // The series stops where issuing stopped (the drain after it is not throughput).
+        uint64_t shown = std::max<uint64_t>(1, (std::min(sc_time_stamp(), stop).value() / sc_time(1, SC_PS).value() + g_bin_ps - 1) / g_bin_ps);
+        if (r.bytes_per_bin.size() > shown) r.bytes_per_bin.resize(shown);
+        double tcu = xl ? (double)ts.tcu_tlb_hits / xl : 0;
+        double any = xl ? (double)(ts.utlb_hits + ts.main_tlb_hits + ts.tcu_tlb_hits) / xl : 0;
         total_errors += r.errors;
         if (sc.report_summary)
-            std::printf("%-10s %6x %9llu %7llu %9.1f %9.1f %9.1f %7.1f %7.1f %7llu %9.2f\n", r.cfg->name.c_str(), r.cfg->sid,
+            std::printf("%-10s %6x %9llu %7llu %9.1f %9.1f %9.1f %6.1f %6.1f %6.1f %6.1f %7llu %8.2f\n", r.cfg->name.c_str(), r.cfg->sid,
                         (unsigned long long)r.issued, (unsigned long long)r.errors, mean, p99, ts.latency.mean() * period_ns,
-                        100 * ts.utlb_hit_rate(), 100 * ts.main_tlb_hit_rate(), (unsigned long long)ts.walks, gbps);
+                        100 * ts.utlb_hit_rate(), 100 * ts.main_tlb_hit_rate(), 100 * tcu, 100 * any, (unsigned long long)ts.walks, gbps);
         js << (first ? "\n" : ",\n") << "    {\"name\": \"" << r.cfg->name << "\", \"sid\": " << r.cfg->sid << ", \"transactions\": " << r.issued
            << ", \"errors\": " << r.errors << ", \"bytes\": " << r.bytes << ", \"mean_latency_ns\": " << mean << ", \"p50_latency_ns\": " << p50
-           << ", \"p99_latency_ns\": " << p99 << ", \"mean_translation_ns\": " << ts.latency.mean() * period_ns
-           << ", \"utlb_hit_rate\": " << ts.utlb_hit_rate() << ", \"main_tlb_hit_rate\": " << ts.main_tlb_hit_rate()
-           << ", \"walks\": " << ts.walks << ", \"throughput_gbps\": " << gbps << ", \"remaps\": " << r.remaps << "}";
+           << ", \"p99_latency_ns\": " << p99 << ", \"max_latency_ns\": " << (r.lat_ns.empty() ? 0 : *std::max_element(r.lat_ns.begin(), r.lat_ns.end()))
+           << ", \"mean_translation_ns\": " << ts.latency.mean() * period_ns
+           << ", \"translations\": " << xl << ", \"utlb_hit_rate\": " << ts.utlb_hit_rate()
+           << ", \"main_tlb_hit_rate\": " << ts.main_tlb_hit_rate() << ", \"tcu_tlb_hit_rate\": " << tcu << ", \"tlb_hit_rate\": " << any
+           << ", \"walks\": " << ts.walks << ", \"throughput_gbps\": " << gbps << ", \"remaps\": " << r.remaps << ", \"throughput_series_gbps\": [";
+        for (size_t b = 0; b < r.bytes_per_bin.size(); b++) js << (b ? ", " : "") << (double)r.bytes_per_bin[b] / (g_bin_ps * 1e-12) / 1e9;
+        js << "]}";
         first = false;
+        series.push_back({r.cfg->name, std::move(r.lat_ns), ts.utlb_hit_rate(), ts.main_tlb_hit_rate(), tcu, std::move(r.bytes_per_bin)});
     }
     const DriverCounters &dc = drv.counters();
-    js << "\n  ],\n  \"driver\": {\"commands\": " << dc.commands << ", \"syncs\": " << dc.syncs << ", \"tlbi\": " << dc.tlbi
+    js << "\n  ],\n  \"series_bin_ns\": " << g_bin_ps / 1000.0;
+    js << ",\n  \"driver\": {\"commands\": " << dc.commands << ", \"syncs\": " << dc.syncs << ", \"tlbi\": " << dc.tlbi
        << ", \"cfgi\": " << dc.cfgi << ", \"polls\": " << dc.polls << ", \"maps\": " << dc.maps << ", \"unmaps\": " << dc.unmaps
        << ", \"lazy_flushes\": " << dc.lazy_flushes << ", \"events\": " << dc.events << ", \"resumes\": " << dc.resumes
        << ", \"cmd_sync_mean_ns\": " << st.cmd_sync_latency.mean() * period_ns << "},\n  \"events\": {";
@@ -336,13 +435,31 @@ int sc_main(int argc, char **argv)
     for (auto &kv : events_by_name) { js << (first ? "" : ", ") << "\"" << kv.first << "\": " << kv.second; first = false; }
     js << "},\n  \"memory\": {\"accesses\": " << dram.accesses << ", \"bytes\": " << dram.bytes << ", \"mean_queue_ns\": "
        << (dram.accesses ? dram.queued_ps / dram.accesses / 1000 : 0) << "},\n  \"smmu\": " << smmu.stats_json() << "\n}\n";
-    if (!sc.report_json.empty()) std::ofstream(outdir + "/" + sc.report_json) << js.str();
+    std::vector<std::string> wrote;
+    if (!sc.report_json.empty()) {
+        std::string path = sc.report_json[0] == '/' ? sc.report_json : outdir + "/" + sc.report_json;
+        std::ofstream(path) << js.str();
+        wrote.push_back(path);
+    }
+    if (!sc.report_csv_dir.empty()) wrote.push_back((sc.report_csv_dir[0] == '/' ? sc.report_csv_dir : outdir + "/" + sc.report_csv_dir) + "/<device>.csv");
+    std::string plot_note;
+    if (sc.report_plots) {
+        std::string dir = outdir + "/plots", msg;
+        if (!make_dirs(dir)) plot_note = "cannot create " + dir;
+        else if (simreport::write_run_plots(dir, sc.name, g_bin_ps, series, &msg))
+            wrote.push_back(dir + "/{latency_cdf,tlb_hit_rates,throughput}.png");
+        else { plot_note = msg; wrote.push_back(dir + "/*.dat"); }
+    }
     if (sc.report_summary) {
         std::printf("driver: %llu commands, %llu CMD_SYNC (mean %.1f ns), %llu TLBI, %llu unmaps, %llu lazy flushes\n",
                     (unsigned long long)dc.commands, (unsigned long long)dc.syncs, st.cmd_sync_latency.mean() * period_ns,
                     (unsigned long long)dc.tlbi, (unsigned long long)dc.unmaps, (unsigned long long)dc.lazy_flushes);
+        if (events_by_name.empty()) std::printf("events: none\n");
         for (auto &kv : events_by_name) std::printf("event %s: %llu\n", kv.first.c_str(), (unsigned long long)kv.second);
+        for (auto &w : wrote) std::printf("wrote %s\n", w.c_str());
     }
+    if (!plot_note.empty()) std::fprintf(stderr, "note: plots not rendered: %s\n", plot_note.c_str());
+    if (g_interrupted) return 130;
 
     int rc = 0;
     if (sc.expect_no_faults && (total_errors || !events_by_name.empty())) {

@@ -28,6 +28,7 @@ bool load_sweep(const std::string &file, Sweep *out, std::vector<Error> *errors)
     s.file = file;
     std::vector<std::string> fixed;
     std::vector<std::vector<std::string>> values;
+    int metrics_line = 0;
     for (auto it = root.begin(); it != root.end(); ++it) {
         YAML::Node keynode = it->first;
         std::string k = keynode.Scalar();
@@ -59,6 +60,7 @@ bool load_sweep(const std::string &file, Sweep *out, std::vector<Error> *errors)
             }
         } else if (k == "metrics") {
             if (!v.IsSequence()) { err(v, k, "expected a list"); continue; }
+            metrics_line = v.Mark().line + 1;
             for (size_t i = 0; i < v.size(); i++) s.metrics.push_back(v[i].Scalar());
         } else {
             err(keynode, k, "unknown key; valid keys: scenario, grid, set, metrics");
@@ -84,10 +86,68 @@ bool load_sweep(const std::string &file, Sweep *out, std::vector<Error> *errors)
             }
             return false;
         }
+        if (p == 0) {
+            std::vector<std::string> names;
+            for (const Device &d : sc.devices) names.push_back(d.name);
+            for (const std::string &m : s.metrics) {
+                std::string msg = check_metric(m, names);
+                if (!msg.empty()) errors->push_back({file, metrics_line, "metrics", msg});
+            }
+            if (errors->size() != before) return false;
+        }
         s.points.push_back(sets);
     }
+    if (s.metrics.empty()) s.metrics = default_metrics();
     *out = s;
     return true;
+}
+
+const std::vector<std::string> &device_metrics()
+{
+    static const std::vector<std::string> m = {
+        "transactions", "errors", "bytes", "mean_latency_ns", "p50_latency_ns", "p99_latency_ns", "max_latency_ns",
+        "mean_translation_ns", "translations", "utlb_hit_rate", "main_tlb_hit_rate", "tcu_tlb_hit_rate", "tlb_hit_rate",
+        "walks", "throughput_gbps", "remaps"};
+    return m;
+}
+
+std::vector<std::string> default_metrics()
+{
+    return {"transactions", "errors", "mean_latency_ns", "p99_latency_ns", "mean_translation_ns", "tlb_hit_rate", "walks",
+            "throughput_gbps"};
+}
+
+std::string check_metric(const std::string &m, const std::vector<std::string> &device_names)
+{
+    auto is_dev = [](const std::string &x) {
+        for (const std::string &d : device_metrics()) if (d == x) return true;
+        return false;
+    };
+    if (is_dev(m) || m == "simulated_ns" || m == "wall_s") return "";
+    size_t dot = m.find('.');
+    if (dot != std::string::npos) {
+        std::string head = m.substr(0, dot), tail = m.substr(dot + 1);
+        static const std::vector<std::string> driver = {"commands", "syncs", "tlbi", "cfgi", "polls", "maps", "unmaps",
+                                                        "lazy_flushes", "events", "resumes", "cmd_sync_mean_ns"};
+        static const std::vector<std::string> memory = {"accesses", "bytes", "mean_queue_ns"};
+        if (head == "events" && !tail.empty()) return "";
+        if (head == "driver" || head == "memory") {
+            for (const std::string &x : head == "driver" ? driver : memory) if (x == tail) return "";
+            std::string all;
+            for (const std::string &x : head == "driver" ? driver : memory) all += (all.empty() ? "" : ", ") + x;
+            return "unknown metric '" + m + "'; " + head + " has: " + all;
+        }
+        for (const std::string &d : device_names)
+            if (d == head) return is_dev(tail) ? "" : "unknown metric '" + m + "'; per device: " + [] {
+                std::string all;
+                for (const std::string &x : device_metrics()) all += (all.empty() ? "" : ", ") + x;
+                return all;
+            }();
+    }
+    std::string all;
+    for (const std::string &x : device_metrics()) all += (all.empty() ? "" : ", ") + x;
+    return "unknown metric '" + m + "'; valid: " + all + ", <device>.<metric>, driver.<counter>, events.<EVENT>, "
+           "memory.<field>, simulated_ns, wall_s";
 }
 
 std::vector<size_t> shard(size_t points, unsigned i, unsigned n)

@@ -1,0 +1,75 @@
+#include "gnuplot.h"
+
+#include <cstdio>
+#include <fstream>
+#include <sys/wait.h>
+
+namespace simreport {
+
+namespace {
+
+std::string probe()
+{
+    // `set terminal` with no argument lists every terminal this build has.
+    FILE *p = popen("gnuplot -e 'set terminal' 2>&1 </dev/null", "r");
+    if (!p) return "";
+    std::string out;
+    char buf[4096];
+    while (size_t k = fread(buf, 1, sizeof buf, p)) out.append(buf, k);
+    int st = pclose(p);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) == 127) return "";
+    if (out.find("pngcairo") != std::string::npos) return "pngcairo";
+    if (out.find(" png ") != std::string::npos || out.find("\tpng ") != std::string::npos) return "png";
+    return "";
+}
+
+std::string shell_quote(const std::string &s)
+{
+    std::string r = "'";
+    for (char c : s) r += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return r + "'";
+}
+
+} // namespace
+
+const std::string &png_terminal()
+{
+    static const std::string t = probe();
+    return t;
+}
+
+std::string quote(const std::string &s)
+{
+    std::string r = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') r += '\\';
+        r += c;
+    }
+    return r + "\"";
+}
+
+bool render(const std::string &dir, const std::string &name, const std::string &script, std::string *msg)
+{
+    std::string gp = dir + "/" + name + ".gp";
+    {
+        std::ofstream f(gp);
+        if (!f) { *msg = "cannot write " + gp; return false; }
+        f << "set terminal " << (png_terminal().empty() ? "png" : png_terminal()) << " size 1000,600 noenhanced\n"
+          << "set output " << quote(name + ".png") << "\n" << script;
+    }
+    if (png_terminal().empty()) {
+        *msg = "gnuplot with a PNG terminal not found (Debian: apt-get install gnuplot-nox); data and " + gp + " written";
+        return false;
+    }
+    std::string cmd = "cd " + shell_quote(dir) + " && gnuplot " + shell_quote(name + ".gp") + " 2>&1";
+    FILE *p = popen(cmd.c_str(), "r");
+    if (!p) { *msg = "cannot run gnuplot"; return false; }
+    std::string out;
+    char buf[1024];
+    while (size_t k = fread(buf, 1, sizeof buf, p)) out.append(buf, k);
+    int st = pclose(p);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) { *msg = "gnuplot failed on " + gp + ": " + out; return false; }
+    return true;
+}
+
+} // namespace simreport
