@@ -351,6 +351,19 @@ static int run_walk(xlate_t *x, const smmu_walk_env_t *env, const smmu_stage_cfg
     return rc;
 }
 
+/* Walks and descriptor reads of one translation, faulting or not (they cost memory traffic either way). */
+static void count_walks(xlate_t *x, uint32_t walks, uint32_t reads_before)
+{
+    if (x->debug) return;
+    smmu_stream_stats_t *ss = smmu_sstats_get(x->s, x->t->sid);
+    if (ss) {
+        ss->walks += walks;
+        ss->walk_reads += x->cost.reads - reads_before;
+    }
+    x->s->gstats.walks += walks;
+    x->s->gstats.walk_reads += x->cost.reads - reads_before;
+}
+
 /* Walk stage 1 and/or stage 2 for a TLB miss, check the access, fill the TLBs. */
 static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu_cd_t *cd, smmu_tlb_key_t *key)
 {
@@ -373,7 +386,6 @@ static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu
     smmu_wc_ctx_t wc;
     smmu_wc_bind(s, &wc, key->sw, key->vmid, key->asid, cd ? c1.granule : 12, ste->s2_enabled ? c2.granule : 12,
                  &x->cost, x->debug);
-    smmu_stream_stats_t *ss = x->debug ? NULL : smmu_sstats_get(s, t->sid);
     s2_fetch_t sf = { .s = s, .ste = ste, .c2 = &c2, .wc = &wc, .cost = &x->cost, .sw = key->sw,
                       .debug = x->debug, .cls = EVT_CLASS_TT };
     uint32_t walks = 0, reads_before = x->cost.reads;
@@ -383,6 +395,7 @@ static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu
         int rc = run_walk(x, &env, &c1, va, acc, &o1);
         walks++;
         if (rc) {
+            count_walks(x, walks + sf.walks, reads_before);
             event_from_fault(t, &o1.fault, &ev);
             return translation_fault(x, ste, cd, &ev);
         }
@@ -396,19 +409,12 @@ static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu
             o2.fault.s2 = true;               /* a fault on the final IPA: CLASS = IN (7.3.13) */
             o2.fault.cls = EVT_CLASS_IN;
             o2.fault.ipa = ipa;
+            count_walks(x, walks + sf.walks, reads_before);
             event_from_fault(t, &o2.fault, &ev);
             return translation_fault(x, ste, cd, &ev);
         }
     }
-    walks += sf.walks;
-    if (ss) {
-        ss->walks += walks;
-        ss->walk_reads += x->cost.reads - reads_before;
-    }
-    if (!x->debug) {
-        s->gstats.walks += walks;
-        s->gstats.walk_reads += x->cost.reads - reads_before;
-    }
+    count_walks(x, walks + sf.walks, reads_before);
 
     smmu_tlb_entry_t e;
     memset(&e, 0, sizeof e);
@@ -481,7 +487,11 @@ static smmu_status_t translate(smmu_t *s, const smmu_txn_t *t, smmu_result_t *r,
         key.ia = tlb_va(t->addr, c->tbi0, c->tbi1);
         smmu_source_t where;
         const smmu_tlb_entry_t *e = smmu_tlb_lookup(s, t->port, &key, &where, &x.cost, debug);
-        if (e && perm_ok(e->perm, t)) return output_entry(&x, e, key.ia, where);
+        if (e && perm_ok(e->perm, t)) {
+            /* The TCU TLB is across the DTI link: a hit there costs the request/response round trip. */
+            if (where == SMMU_SRC_TCU_TLB) x.cost.cycles += s->cfg.link_tbu_to_tcu + s->cfg.link_tcu_to_tbu;
+            return output_entry(&x, e, key.ia, where);
+        }
         probed = true;
     }
 
