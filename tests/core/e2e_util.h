@@ -85,3 +85,28 @@ inline std::array<uint64_t, 2> tlbi_s2_ipa(uint16_t vmid, uint64_t ipa, bool lea
 inline std::array<uint64_t, 2> tlbi_s12_vmall(uint16_t vmid) { return {th::cmd::TLBI_S12_VMALL | (uint64_t)vmid << 32, 0}; }
 
 } // namespace e2e
+
+namespace e2e {
+
+// 4 KB granule, four-level tables allocated on demand from th::kTables (as io-pgtable-arm lays them out).
+struct Tables {
+    th::Memory &mem;
+    uint64_t next = th::kTables;
+    explicit Tables(th::Memory &m) : mem(m) {}
+    uint64_t alloc() { uint64_t t = next; next += 0x1000; return t; }
+    uint64_t slot(uint64_t ttb, uint64_t ia) {
+        uint64_t table = ttb;
+        for (unsigned level = 0; level < 3; level++) {
+            uint64_t at = table + ((ia >> (39 - 9 * level)) & 0x1FF) * 8, d = mem.r64(at);
+            if (!(d & 1)) { d = alloc() | 3; mem.w64(at, d); }
+            table = d & 0x0000FFFFFFFFF000ull;
+        }
+        return table + ((ia >> 12) & 0x1FF) * 8;
+    }
+    void map(uint64_t ttb, uint64_t ia, uint64_t pa, uint64_t bits) { mem.w64(slot(ttb, ia), pa | bits); }
+};
+
+constexpr uint64_t kPageS1 = 0x403 | 3u << 8 | 1u << 6 | 1u << 11 | 1u << 2;   // AF, ISH, EL0 RW, nG, AttrIndx 1
+constexpr uint64_t kPageS2 = 0x403 | 3u << 8 | 3u << 6 | 0xFu << 2;            // AF, ISH, S2AP RW, Normal WB
+
+} // namespace e2e
