@@ -237,6 +237,18 @@ TEST(Schema, DocumentsEveryKey)
     EXPECT_NE(md.find("| `driver.invalidation` | one of strict/lazy | `strict` |"), std::string::npos);
 }
 
+// docs/config-keys.md is generated from the schema (smmu-sim-check --keys); it must not drift from it.
+TEST(Schema, GeneratedKeyDocMatchesTheSchema)
+{
+    std::ifstream f(std::string(SMMU_SOURCE_DIR) + "/docs/config-keys.md");
+    ASSERT_TRUE(f.good());
+    std::string doc((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    size_t table = doc.find("| key | type | default | meaning |");
+    ASSERT_NE(table, std::string::npos);
+    EXPECT_EQ(doc.substr(table), schema_markdown())
+        << "regenerate the table: build/platforms/sim/smmu-sim-check --keys, paste it over docs/config-keys.md's table";
+}
+
 } // namespace
 
 #include "config/sweep.h"
