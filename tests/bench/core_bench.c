@@ -313,19 +313,27 @@ static void bench_commands(void)
     env_destroy(e);
 }
 
+static const char *only;   /* --only WORD: run the figures whose name contains WORD (for profiling) */
+
+static bool want(const char *name) { return !only || strstr(name, only) != NULL; }
+
 int main(int argc, char **argv)
 {
-    bool quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    bool quick = false;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0) quick = true;
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) only = argv[++i];
+    }
     printf("Core benchmarks (one thread; baseline = smmu_translate with the SMMU disabled, same run)\n");
     printf("  %-46s %11s %-9s  %-30s %10s  %s\n", "figure", "value", "unit", "baseline", "value", "ratio");
     if (quick) divisor = 200;
     bench_baseline();
-    bench_utlb_hit();
-    bench_main_tlb_hit();
-    bench_walks("miss, warm walk caches (stage 1, 4K)", false, true);
-    bench_walks("miss, cold 4-level stage-1 walk", false, false);
-    bench_walks("miss, cold nested walk (S1 4K over S2 4K)", true, false);
-    bench_commands();
+    if (want("micro")) bench_utlb_hit();
+    if (want("main")) bench_main_tlb_hit();
+    if (want("warm walk")) bench_walks("miss, warm walk caches (stage 1, 4K)", false, true);
+    if (want("cold 4-level")) bench_walks("miss, cold 4-level stage-1 walk", false, false);
+    if (want("nested")) bench_walks("miss, cold nested walk (S1 4K over S2 4K)", true, false);
+    if (want("command") || want("TLBI") || want("CFGI")) bench_commands();
     bench_json();
     return 0;
 }

@@ -9,7 +9,20 @@ static int make_tlb(smmu_tlb_t *t, const smmu_cache_config_t *cfg, uint64_t seed
     memset(t, 0, sizeof *t);
     if (!cfg->entries) return 0;
     t->c = smmu_cache_create(cfg, sizeof(smmu_tlb_entry_t), seed, err, errlen);
-    return t->c ? 0 : -1;
+    if (!t->c) return -1;
+    size_t n = (size_t)t->c->sets * t->c->ways;
+    t->tag_ia = calloc(n, sizeof *t->tag_ia);
+    t->tag_sz = calloc(n, sizeof *t->tag_sz);
+    if (t->tag_ia && t->tag_sz) return 0;
+    if (err && errlen) snprintf(err, errlen, "tlb: out of memory");
+    return -1;
+}
+
+static void free_tlb(smmu_tlb_t *t)
+{
+    smmu_cache_destroy(t->c);
+    free(t->tag_ia);
+    free(t->tag_sz);
 }
 
 int smmu_tlbs_create(struct smmu_core *s, char *err, size_t errlen)
@@ -48,10 +61,10 @@ void smmu_tlbs_destroy(struct smmu_core *s)
     struct smmu_tlbs *t = s->tlbs;
     if (!t) return;
     for (unsigned p = 0; p < SMMU_MAX_PORTS; p++) {
-        smmu_cache_destroy(t->utlb[p].c);
-        smmu_cache_destroy(t->main[p].c);
+        free_tlb(&t->utlb[p]);
+        free_tlb(&t->main[p]);
     }
-    smmu_cache_destroy(t->tcu.c);
+    free_tlb(&t->tcu);
     for (int st = 0; st < 2; st++)
         for (int l = 0; l < 4; l++) smmu_cache_destroy(t->wc[st][l]);
     free(t);
@@ -87,9 +100,15 @@ static inline uint32_t set_index(const smmu_cache_t *c, uint64_t ia, unsigned sz
     return smmu_cache_set_of(c, (ia >> sz) ^ (h >> 40));
 }
 
-static int find_in_set(smmu_cache_t *c, uint32_t set, const smmu_tlb_key_t *k)
+/* The compact tags reject most ways without touching the entry; a candidate is checked in full. */
+static int find_in_set(const smmu_tlb_t *t, uint32_t set, const smmu_tlb_key_t *k)
 {
+    const smmu_cache_t *c = t->c;
+    size_t base = (size_t)set * c->ways;
+    const uint64_t *ia = t->tag_ia + base;
+    const uint8_t *sz = t->tag_sz + base;
     for (uint32_t w = 0; w < c->ways; w++) {
+        if ((k->ia ^ ia[w]) >> sz[w]) continue;
         const smmu_tlb_entry_t *e = smmu_cache_entry(c, set, w);
         if (e->hdr.valid && covers(e, k->ia) && tags_match(e, k)) return (int)w;
     }
@@ -109,11 +128,11 @@ static int find(smmu_tlb_t *t, const smmu_tlb_key_t *k, uint32_t *set_out)
         uint32_t set;
         if (asids) {
             set = set_index(c, k->ia, sz, vmid, false, k->asid);
-            if ((w = find_in_set(c, set, k)) >= 0) { *set_out = set; return w; }
+            if ((w = find_in_set(t, set, k)) >= 0) { *set_out = set; return w; }
         }
         if (!asids || t->nglobal) {
             set = set_index(c, k->ia, sz, vmid, true, 0);
-            if ((w = find_in_set(c, set, k)) >= 0) { *set_out = set; return w; }
+            if ((w = find_in_set(t, set, k)) >= 0) { *set_out = set; return w; }
         }
     }
     return -1;
@@ -149,7 +168,8 @@ static bool same_entry(const smmu_tlb_entry_t *a, const smmu_tlb_entry_t *b)
            a->vmid == b->vmid && a->asid == b->asid && a->size_log2 == b->size_log2 && a->ia == b->ia;
 }
 
-static void insert(smmu_tlb_t *t, const smmu_tlb_entry_t *src)
+/* absent: the caller has just missed on this entry's tags and address here, so no same-entry scan is needed. */
+static void insert(smmu_tlb_t *t, const smmu_tlb_entry_t *src, bool absent)
 {
     smmu_cache_t *c = t->c;
     if (!c) return;
@@ -162,7 +182,7 @@ static void insert(smmu_tlb_t *t, const smmu_tlb_entry_t *src)
     e.hdr.valid = false;
     uint32_t set = set_index(c, e.ia, e.size_log2, e.vmid, e.global, e.asid);
     uint32_t way = c->ways;
-    for (uint32_t w = 0; w < c->ways && way == c->ways; w++) {
+    for (uint32_t w = 0; !absent && w < c->ways && way == c->ways; w++) {
         const smmu_tlb_entry_t *o = smmu_cache_entry(c, set, w);
         if (o->hdr.valid && same_entry(o, &e)) way = w;       /* refill in place: one entry per translation */
     }
@@ -179,6 +199,8 @@ static void insert(smmu_tlb_t *t, const smmu_tlb_entry_t *src)
         if (e.global) t->nglobal++;
     }
     *(smmu_tlb_entry_t *)smmu_cache_entry(c, set, way) = e;
+    t->tag_ia[(size_t)set * c->ways + way] = e.ia;
+    t->tag_sz[(size_t)set * c->ways + way] = e.size_log2;
     smmu_cache_filled(c, set, way);
 }
 
@@ -196,8 +218,8 @@ const smmu_tlb_entry_t *smmu_tlb_lookup(struct smmu_core *s, unsigned port, cons
     if (where) *where = src;
     if (!e || peek || src == SMMU_SRC_UTLB || port >= t->nports) return e;
     smmu_tlb_entry_t copy = *e;                             /* promote into the levels above the hit */
-    if (src == SMMU_SRC_TCU_TLB) insert(&t->main[port], &copy);
-    insert(&t->utlb[port], &copy);
+    if (src == SMMU_SRC_TCU_TLB) insert(&t->main[port], &copy, true);
+    insert(&t->utlb[port], &copy, true);
     return e;
 }
 
@@ -205,10 +227,10 @@ void smmu_tlb_fill(struct smmu_core *s, unsigned port, const smmu_tlb_entry_t *e
 {
     struct smmu_tlbs *t = s->tlbs;
     if (port < t->nports) {
-        insert(&t->utlb[port], e);
-        insert(&t->main[port], e);
+        insert(&t->utlb[port], e, false);
+        insert(&t->main[port], e, false);
     }
-    insert(&t->tcu, e);
+    insert(&t->tcu, e, false);
 }
 
 const smmu_tlb_entry_t *smmu_tlb_lookup_tcu(struct smmu_core *s, const smmu_tlb_key_t *key, smmu_cost_t *cost, bool peek)
@@ -216,7 +238,7 @@ const smmu_tlb_entry_t *smmu_tlb_lookup_tcu(struct smmu_core *s, const smmu_tlb_
     return probe(&s->tlbs->tcu, key, cost, peek);
 }
 
-void smmu_tlb_fill_tcu(struct smmu_core *s, const smmu_tlb_entry_t *e) { insert(&s->tlbs->tcu, e); }
+void smmu_tlb_fill_tcu(struct smmu_core *s, const smmu_tlb_entry_t *e) { insert(&s->tlbs->tcu, e, false); }
 
 unsigned smmu_tlb_structures(const struct smmu_core *s)
 {

@@ -97,6 +97,8 @@ typedef struct smmu_tlb {
     uint64_t size_mask;              /* bit n: entries of size_log2 n are present (probe each size once) */
     uint32_t size_count[64];
     uint32_t nglobal;                /* valid entries matching any ASID (probed at their own set index) */
+    uint64_t *tag_ia;                /* per (set, way): ia of a valid entry, so a way scan reads 9 bytes a way */
+    uint8_t  *tag_sz;                /* per (set, way): size_log2 of a valid entry; stale for invalid ways */
 } smmu_tlb_t;
 
 struct smmu_tlbs {
