@@ -182,7 +182,10 @@ static void insert(smmu_tlb_t *t, const smmu_tlb_entry_t *src, bool absent)
     e.hdr.valid = false;
     uint32_t set = set_index(c, e.ia, e.size_log2, e.vmid, e.global, e.asid);
     uint32_t way = c->ways;
+    const uint64_t *tia = t->tag_ia + (size_t)set * c->ways;
+    const uint8_t *tsz = t->tag_sz + (size_t)set * c->ways;
     for (uint32_t w = 0; !absent && w < c->ways && way == c->ways; w++) {
+        if (tia[w] != e.ia || tsz[w] != e.size_log2) continue;
         const smmu_tlb_entry_t *o = smmu_cache_entry(c, set, w);
         if (o->hdr.valid && same_entry(o, &e)) way = w;       /* refill in place: one entry per translation */
     }
