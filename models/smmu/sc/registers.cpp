@@ -18,7 +18,7 @@ constexpr unsigned kOpSync = 0x46;
 } // namespace
 
 // 32-bit and 64-bit aligned accesses only (IHI 0070 6.2: other sizes are CONSTRAINED UNPREDICTABLE; refused here).
-bool Smmuv3::reg_access(tlm::tlm_generic_payload &gp)
+bool Smmuv3::reg_access(tlm::tlm_generic_payload &gp, const sc_time *mem_at)
 {
     const uint64_t off = gp.get_address();
     const unsigned len = gp.get_data_length();
@@ -35,6 +35,7 @@ bool Smmuv3::reg_access(tlm::tlm_generic_payload &gp)
         return false;
     }
     CoreLock lock(*this);
+    if (mem_at) mem_cursor_ = *mem_at;                   // set under the lock: another core call may have moved it
     if (gp.is_read()) {
         uint64_t v = smmu_reg_read(core_, off, len);
         std::memcpy(gp.get_data_ptr(), &v, len);       // little-endian host: the frame is little-endian
@@ -53,10 +54,11 @@ void Smmuv3::reg_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
 {
     const sc_time now = sc_core::sc_time_stamp();
     delay += cyc(params_.reg_access_cycles);
-    mem_cursor_ = now + delay;                          // an access may make the core write memory (MSI)
-    if (!reg_access(gp)) return;
-    const sc_time after = mem_cursor_ - sc_core::sc_time_stamp();
-    if (after > delay) delay = after;
+    const sc_time at = now + delay;                     // an access may make the core write memory (MSI)
+    if (!reg_access(gp, &at)) return;
+    const sc_time stamp = sc_core::sc_time_stamp();
+    if (stamp > now) delay = at > stamp ? at - stamp : SC_ZERO_TIME;   // the core lock waited
+    if (mem_cursor_ > stamp + delay) delay = mem_cursor_ - stamp;
     if (gp.is_write()) {
         if (gp.get_address() == kCmdqProd)
         {

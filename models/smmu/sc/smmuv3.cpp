@@ -148,20 +148,93 @@ static smmu_txn_t txn_of(const tlm::tlm_generic_payload &gp, unsigned port, uint
     return txn;
 }
 
+// Each page's part of the transaction is translated on its own and forwarded with its own output address, so no
+// byte goes out with another page's translation. The parts are looked up together (same arrival) and forwarded in
+// address order; the transaction completes when its last part does. A part that aborts gives the transaction an
+// error response; parts already forwarded stay performed (as for a burst split at a page boundary).
 void Smmuv3::transact(unsigned port, tlm::tlm_generic_payload &gp, sc_time &delay)
 {
     if (!core_ || port >= params_.num_ports) {
         gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
         return;
     }
-    const smmu_txn_t txn = txn_of(gp, port, params_.port_sid(port));
-    smmu_result_t res{};
+    smmu_txn_t txn = txn_of(gp, port, params_.port_sid(port));
+    const uint64_t addr = gp.get_address();
+    unsigned char *const data = gp.get_data_ptr();
+    const unsigned len = gp.get_data_length(), sw = gp.get_streaming_width();
+    unsigned char *const be = gp.get_byte_enable_ptr();
+    const unsigned be_len = gp.get_byte_enable_length();
+    const bool streaming = sw && sw < len;
+    const uint64_t span = streaming ? sw : len;            // bytes of address space the transaction covers
+
+    for (TrafficStats *s : {&stats_.streams[txn.sid], static_cast<TrafficStats *>(&stats_.ports[port])}) {
+        s->transactions++;
+        (txn.write ? s->writes : s->reads)++;
+        s->bytes += len;
+    }
+    // A streaming burst repeats its window; one that straddles a 4 KiB boundary cannot be split into parts.
+    if (streaming && (addr & 0xFFFull) + span > 0x1000) {
+        gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+        return;
+    }
+
+    const sc_time arrival = sc_core::sc_time_stamp() + delay;
+    sc_time end = arrival;
+    tlm::tlm_response_status status = tlm::TLM_OK_RESPONSE;
+    std::vector<unsigned char> part_be;
+    uint64_t off = 0;
+    do {
+        txn.addr = addr + off;
+        smmu_result_t res{};
+        const sc_time ready = translate_settled(port, txn, arrival, res);
+        const unsigned log2 = res.page_log2 >= 12 && res.page_log2 < 64 ? res.page_log2 : 12;
+        const uint64_t in_page = (1ull << log2) - (txn.addr & ((1ull << log2) - 1));
+        const uint64_t chunk = std::min<uint64_t>(span - off, in_page);
+        const bool whole = off == 0 && chunk == span;
+        const sc_time now = sc_core::sc_time_stamp();
+        sc_time d = ready > now ? ready - now : SC_ZERO_TIME;
+        if (res.status == SMMU_OK) {
+            gp.set_address(res.pa);
+            if (!whole) {
+                gp.set_data_ptr(data + off);
+                gp.set_data_length((unsigned)chunk);
+                gp.set_streaming_width((unsigned)chunk);
+                if (be && be_len && off % be_len) {           // rotate the pattern so byte 0 of the part keeps its enable
+                    part_be.resize(be_len);
+                    for (unsigned k = 0; k < be_len; k++) part_be[k] = be[(off + k) % be_len];
+                    gp.set_byte_enable_ptr(part_be.data());
+                }
+            }
+            gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+            dma_out->b_transport(gp, d);
+            if (!gp.is_response_ok() && status == tlm::TLM_OK_RESPONSE) status = gp.get_response_status();
+            gp.set_address(addr);
+            gp.set_data_ptr(data);
+            gp.set_data_length(len);
+            gp.set_streaming_width(sw);
+            gp.set_byte_enable_ptr(be);
+        } else if (res.status == SMMU_RAZWI) {
+            if (gp.is_read() && data) std::memset(data + off, 0, (size_t)(streaming ? len : chunk));
+        } else if (status == tlm::TLM_OK_RESPONSE) {
+            status = params_.abort_response;
+        }
+        const sc_time fin = sc_core::sc_time_stamp() + d;
+        if (fin > end) end = fin;
+        off += chunk;
+    } while (off < span);
+    gp.set_response_status(status);
+    gp.set_dmi_allowed(false);                             // DMI would bypass translation
+    const sc_time now = sc_core::sc_time_stamp();
+    delay = end > now ? end - now : SC_ZERO_TIME;
+}
+
+sc_time Smmuv3::translate_settled(unsigned port, const smmu_txn_t &txn, sc_time arrival, smmu_result_t &res)
+{
     for (;;) {
-        sc_time arrival = sc_core::sc_time_stamp() + delay;
-        delay += translate_timed(port, txn, arrival, res);
-        if (res.status != SMMU_STALL) break;
-        wait(delay);                                     // a stalled transaction waits in simulated time
-        delay = SC_ZERO_TIME;
+        const sc_time now = sc_core::sc_time_stamp();
+        const sc_time ready = translate_timed(port, txn, arrival > now ? arrival : now, res);
+        if (res.status != SMMU_STALL) return ready;
+        if (ready > sc_core::sc_time_stamp()) wait(ready - sc_core::sc_time_stamp());   // stalls wait in simulated time
         smmu_stall_state_t st;
         for (;;) {
             {
@@ -172,43 +245,38 @@ void Smmuv3::transact(unsigned port, tlm::tlm_generic_payload &gp, sc_time &dela
             if (st != SMMU_STALL_PENDING) break;
             wait(stall_settled_);
         }
-        if (st != SMMU_STALL_RETRY) {                    // CMD_STALL_TERM, CMD_RESUME with Abort, or gone
+        if (st != SMMU_STALL_RETRY) {                      // CMD_STALL_TERM, CMD_RESUME with Abort, or gone
             res.status = SMMU_ABORT;
-            break;
+            return sc_core::sc_time_stamp();
         }
-    }
-    stats_.streams[txn.sid].bytes += gp.get_data_length();
-    stats_.ports[port].bytes += gp.get_data_length();
-    switch (res.status) {
-    case SMMU_OK: {
-        const sc_dt::uint64 in = gp.get_address();
-        gp.set_address(res.pa);
-        dma_out->b_transport(gp, delay);
-        gp.set_address(in);
-        gp.set_dmi_allowed(false);                       // DMI would bypass translation
-        break;
-    }
-    case SMMU_RAZWI:
-        if (gp.is_read() && gp.get_data_ptr()) std::memset(gp.get_data_ptr(), 0, gp.get_data_length());
-        gp.set_response_status(tlm::TLM_OK_RESPONSE);
-        break;
-    default:
-        gp.set_response_status(params_.abort_response);
-        break;
+        arrival = sc_core::sc_time_stamp();
     }
 }
 
+// Timing of one translation. A request takes the TBU slot that frees first at its arrival; a TLB hit completes
+// there. A miss crosses DTI to a TCU slot; a walk (configuration or table) also takes a walk slot, and the walk's
+// memory accesses are issued when it starts, so their time downstream, queueing included, is counted once.
 sc_time Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, sc_time arrival, smmu_result_t &res)
 {
     CoreLock lock(*this);
     const sc_time now = sc_core::sc_time_stamp();
-    mem_cursor_ = arrival;
-    smmu_translate(core_, &txn, &res);
-    const sc_time mem = mem_cursor_ > arrival ? mem_cursor_ - arrival : SC_ZERO_TIME;
     const smmu_config_t &c = params_.core;
+    Smmuv3Timeline &tbu = *tbu_slots_[port];
+    tbu.release(now);
+    tcu_slots_->release(now);
+    walk_slots_->release(now);
+
+    const uint64_t tbu_lookup = (uint64_t)(c.utlb.entries ? c.utlb.latency : 0) + (c.main_tlb.entries ? c.main_tlb.latency : 0);
+    sc_time s_tbu, s_tcu, s_walk;
+    const unsigned ti = tbu.pick(arrival, s_tbu);
+    const unsigned ci = tcu_slots_->pick(s_tbu + cyc(tbu_lookup + c.link_tbu_to_tcu), s_tcu);
+    const unsigned wi = walk_slots_->pick(s_tcu, s_walk);
+    mem_cursor_ = s_walk;
+    mem_time_ = SC_ZERO_TIME;
+    smmu_translate(core_, &txn, &res);
+    const sc_time mem = mem_time_;
 
     const uint64_t C = res.cycles;
-    const uint64_t tbu_lookup = (uint64_t)(c.utlb.entries ? c.utlb.latency : 0) + (c.main_tlb.entries ? c.main_tlb.latency : 0);
     const bool walked = res.source == SMMU_SRC_WALK || res.mem_reads > 0;
     const bool to_tcu = walked || res.source == SMMU_SRC_TCU_TLB || (res.source == SMMU_SRC_NONE && C > tbu_lookup);
     const unsigned page_log2 = res.page_log2 ? res.page_log2 : 12;
@@ -223,27 +291,16 @@ sc_time Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, sc_time ar
                 break;
             }
 
-    Smmuv3Timeline &tbu = *tbu_slots_[port];
-    const unsigned ti = tbu.pick();
-    const sc_time s_tbu = tbu.start(ti, arrival);
     sc_time done;
     if (shared) {
         done = std::max(shared->done, s_tbu + cyc(std::min<uint64_t>(C, tbu_lookup)));
     } else if (!to_tcu) {
         done = s_tbu + cyc(C) + mem;
     } else {
-        const uint64_t pre = std::min<uint64_t>(C, tbu_lookup + c.link_tbu_to_tcu);
-        const uint64_t rest = C - pre;
+        const uint64_t rest = C - std::min<uint64_t>(C, tbu_lookup + c.link_tbu_to_tcu);
         const uint64_t back = std::min<uint64_t>(rest, c.link_tcu_to_tbu);
-        const unsigned ci = tcu_slots_->pick();
-        const sc_time s_tcu = tcu_slots_->start(ci, s_tbu + cyc(pre));
-        sc_time s_work = s_tcu;
-        if (walked) {
-            const unsigned wi = walk_slots_->pick();
-            s_work = walk_slots_->start(wi, s_tcu);
-            walk_slots_->hold(wi, s_work, s_work + cyc(rest - back) + mem);
-        }
-        const sc_time tcu_end = s_work + cyc(rest - back) + mem;
+        const sc_time tcu_end = (walked ? s_walk : s_tcu) + cyc(rest - back) + mem;
+        if (walked) walk_slots_->hold(wi, s_walk, tcu_end);
         tcu_slots_->hold(ci, s_tcu, tcu_end);
         done = tcu_end + cyc(back);
     }
@@ -260,8 +317,7 @@ sc_time Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, sc_time ar
     TrafficStats &ss = stats_.streams[txn.sid];
     PortStats &ps = stats_.ports[port];
     for (TrafficStats *s : {&ss, static_cast<TrafficStats *>(&ps)}) {
-        s->transactions++;
-        (txn.write ? s->writes : s->reads)++;
+        s->translations++;
         s->latency.add(lat);
         if (res.source == SMMU_SRC_UTLB) s->utlb_hits++;
         if (res.source == SMMU_SRC_MAIN_TLB) s->main_tlb_hits++;
@@ -277,7 +333,7 @@ sc_time Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, sc_time ar
     ps.slots_peak = tbu.peak;
     stats_.tcu_slots_peak = tcu_slots_->peak;
     stats_.walk_slots_peak = walk_slots_->peak;
-    return done - arrival;
+    return done;
 }
 
 unsigned Smmuv3::transport_dbg(int port, tlm::tlm_generic_payload &gp)
@@ -344,9 +400,11 @@ int Smmuv3::mem_access(bool write, uint64_t pa, void *data, size_t len)
         return dma_out->transport_dbg(gp) == len ? 0 : -1;
     }
     const sc_time now = sc_core::sc_time_stamp();
-    sc_time d = mem_cursor_ > now ? mem_cursor_ - now : SC_ZERO_TIME;
+    const sc_time issue = mem_cursor_ > now ? mem_cursor_ : now;
+    sc_time d = issue - now;
     dma_out->b_transport(gp, d);
     mem_cursor_ = sc_core::sc_time_stamp() + d;          // the next access starts when this one completes
+    mem_time_ += mem_cursor_ - issue;
     return gp.is_response_ok() ? 0 : -1;
 }
 

@@ -82,7 +82,7 @@ void LatencyStats::json(std::ostream &os) const
 void TrafficStats::json(std::ostream &os) const
 {
     os << "{\"transactions\":" << transactions << ",\"reads\":" << reads << ",\"writes\":" << writes
-       << ",\"bytes\":" << bytes << ",\"bypassed\":" << bypassed << ",\"aborted\":" << aborted << ",\"razwi\":" << razwi
+       << ",\"bytes\":" << bytes << ",\"translations\":" << translations << ",\"bypassed\":" << bypassed << ",\"aborted\":" << aborted << ",\"razwi\":" << razwi
        << ",\"stalls\":" << stalls << ",\"utlb_hits\":" << utlb_hits << ",\"main_tlb_hits\":" << main_tlb_hits
        << ",\"tcu_tlb_hits\":" << tcu_tlb_hits << ",\"utlb_hit_rate\":" << utlb_hit_rate()
        << ",\"main_tlb_hit_rate\":" << main_tlb_hit_rate() << ",\"walks\":" << walks

@@ -58,15 +58,19 @@ private:
     bool get_direct_mem_ptr(int port, tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi);
     void at_process(int port, tlm::tlm_generic_payload *gp, sc_core::sc_time t);
 
-    // Shared by the LT and AT paths: translate, wait out stalls, forward, restore. `delay` is the local time offset.
+    // Shared by the LT and AT paths: translate each page's part (waiting out stalls), forward it, restore the
+    // payload. `delay` is the local time offset.
     void transact(unsigned port, tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
-    // One translation attempt; returns the latency from `arrival` to the output (excluding the data access).
+    // Translates txn arriving at absolute time `arrival` until it is no longer stalled; returns the absolute
+    // time its output is ready.
+    sc_core::sc_time translate_settled(unsigned port, const smmu_txn_t &txn, sc_core::sc_time arrival, smmu_result_t &res);
+    // One translation attempt; returns the absolute time its output is ready (excluding the data access).
     sc_core::sc_time translate_timed(unsigned port, const smmu_txn_t &txn, sc_core::sc_time arrival, smmu_result_t &res);
 
     // Register frame.
     void reg_b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
     unsigned reg_transport_dbg(tlm::tlm_generic_payload &gp);
-    bool reg_access(tlm::tlm_generic_payload &gp);
+    bool reg_access(tlm::tlm_generic_payload &gp, const sc_core::sc_time *mem_at = nullptr);
 
     // Downstream.
     void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
@@ -87,9 +91,10 @@ private:
     Params params_;
     smmu_t *core_ = nullptr;
 
-    // Downstream accesses the core makes are issued, one after another, at the local time mem_cursor_.
+    // Downstream accesses the core makes are issued, one after another, from the absolute time mem_cursor_
+    // (never before the present); mem_time_ sums each access's issue-to-completion time.
     tlm::tlm_generic_payload mem_gp_;
-    sc_core::sc_time mem_cursor_;
+    sc_core::sc_time mem_cursor_, mem_time_;
     bool mem_debug_ = false;
 
     std::vector<std::unique_ptr<Smmuv3Timeline>> tbu_slots_;

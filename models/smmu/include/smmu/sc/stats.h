@@ -32,12 +32,13 @@ private:
 
 struct TrafficStats {
     uint64_t transactions = 0, reads = 0, writes = 0, bytes = 0;
+    uint64_t translations = 0;                           // one per page a transaction touches, plus stall retries
     uint64_t bypassed = 0, aborted = 0, razwi = 0, stalls = 0;
     uint64_t utlb_hits = 0, main_tlb_hits = 0, tcu_tlb_hits = 0;
     uint64_t walks = 0, walk_mem_reads = 0, shared_walks = 0;
     uint64_t cfg_cache_misses = 0;                       // translations that read STE/CD from memory
     std::map<unsigned, uint64_t> faults_by_event;        // EventID -> count
-    LatencyStats latency;                                // translation latency (arrival to output)
+    LatencyStats latency;                                // per translation: arrival to output
 
     double utlb_hit_rate() const { return rate(utlb_hits); }
     double main_tlb_hit_rate() const { return rate(main_tlb_hits); }
@@ -45,7 +46,7 @@ struct TrafficStats {
     void json(std::ostream &os) const;
 
 private:
-    double rate(uint64_t v) const { return transactions ? (double)v / (double)transactions : 0.0; }
+    double rate(uint64_t v) const { return translations ? (double)v / (double)translations : 0.0; }
 };
 
 struct PortStats : TrafficStats {
