@@ -1,6 +1,7 @@
 /* Benchmarks of the C core on its own, with a flat in-process memory as host: TLB-hit and miss paths,
  * cold walks, and command processing. Each figure is compared with a baseline measured in the same run. */
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -313,6 +314,115 @@ static void bench_commands(void)
     env_destroy(e);
 }
 
+/* Heap bytes held by malloc (arena + mmapped blocks): counts what the model allocates, touched or not. */
+static double heap_bytes(void)
+{
+    struct mallinfo2 m = mallinfo2();
+    return (double)m.uordblks + (double)m.hblkhd;
+}
+
+/* Model memory with 2^sidbits StreamIDs in a 2-level stream table (SPLIT 8) and a `tlb`-entry main TLB, after
+ * 64 streams spread over the StreamID space have translated: it must follow what is touched, not SIDSIZE. */
+static double model_heap(unsigned sidbits, uint32_t tlb)
+{
+    smmu_config_t cfg;
+    smmu_config_default(&cfg);
+    cfg.sidsize = (uint8_t)sidbits;
+    cfg.main_tlb.entries = tlb;
+    bench_env_t *e = env_create(&cfg, false);
+    double before = heap_bytes();
+    smmu_t *s = smmu_create(&cfg, &(smmu_host_t){ .ctx = e, .mem_read = mem_read, .mem_write = mem_write }, NULL, 0);
+    smmu_t *old = e->smmu;
+    e->smmu = s;
+    /* L1 table at STRTAB: 2^(sidbits-8) L1STDs; each touched L1STD points at a 256-STE level-2 table. */
+    uint64_t l2 = 0x08000000;
+    enum { STREAMS = 64 };
+    uint32_t sids[STREAMS];
+    for (int i = 0; i < STREAMS; i++) {
+        sids[i] = (uint32_t)(((uint64_t)i << sidbits) / STREAMS) | (uint32_t)i;
+        uint64_t l1 = STRTAB + (sids[i] >> 8) * 8ull, table = l2 + (uint64_t)(sids[i] >> 8) * 0x4000;
+        if (rd64(e, l1) & 0x1F) continue;
+        wr64(e, l1, table | 9);                            /* Span 9: 256 STEs */
+        for (uint32_t k = 0; k < 256; k++) wr64(e, table + k * 64ull, 1);
+    }
+    w64(e, 0x80, STRTAB);
+    w32(e, 0x88, 1u << 16 | 8u << 6 | sidbits);          /* FMT 2-level, SPLIT 8, LOG2SIZE */
+    w64(e, 0x90, CMDQ | CMDQ_LOG2);
+    w32(e, 0x20, 0x8);
+    cmd(e, 0x04, 31);
+    sync_cmd(e);
+    publish(e);
+    w64(e, 0xA0, EVTQ | 7);
+    w32(e, 0x20, 0xD);
+    /* Point each stream's STE at stage 1 (CD per stream) and translate 64 pages on each. */
+    uint64_t fails = 0;
+    for (int i = 0; i < STREAMS; i++) {
+        uint64_t ttb = alloc_table(e), cd = CDTAB + (uint64_t)i * 64;
+        wr64(e, cd, 16 | 1u << 8 | 1u << 10 | 3u << 12 | 1ull << 30 | 1ull << 31 | 5ull << 32 | 1ull << 41 |
+                    1ull << 45 | 1ull << 46 | (uint64_t)(i + 1) << 48);
+        wr64(e, cd + 8, ttb);
+        wr64(e, cd + 24, 0xF404FF44ull);
+        uint64_t ste = l2 + (uint64_t)(sids[i] >> 8) * 0x4000 + (sids[i] & 0xFF) * 64ull;
+        wr64(e, ste + 8, 1u << 2 | 1u << 4 | 3u << 6);
+        wr64(e, ste, 1 | 5u << 1 | cd);
+        cmd(e, 0x03 | (uint64_t)sids[i] << 32, 1);
+        sync_cmd(e);
+        publish(e);
+        for (int p = 0; p < 64; p++) {
+            map_page(e, ttb, VA_BASE + p * 0x1000ull, PA_BASE + p * 0x1000ull, false);
+            smmu_txn_t t = { .sid = sids[i], .addr = VA_BASE + p * 0x1000ull };
+            smmu_result_t r;
+            fails += smmu_translate(s, &t, &r) != SMMU_OK;
+        }
+    }
+    check(fails, "2-level stream table");
+    double bytes = heap_bytes() - before;
+    e->smmu = old;
+    smmu_destroy(s);
+    env_destroy(e);
+    return bytes;
+}
+
+static void bench_scale_memory(void)
+{
+    double base = model_heap(8, 2048), big = model_heap(20, 2048), tlb = model_heap(20, 65536);
+    bench_figure("model heap, SIDSIZE 20 (2-level), 64 streams", big / 1048576.0, "MiB", "SIDSIZE 8", base / 1048576.0,
+                 "must not grow with SIDSIZE");
+    bench_figure("model heap, SIDSIZE 20 + 64K-entry main TLB", tlb / 1048576.0, "MiB", "SIDSIZE 8", base / 1048576.0,
+                 NULL);
+}
+
+/* Cost per translation as the transaction count grows: a random walk over 16 MiB of one stream (TLB misses
+ * and hits mixed), generated as it is consumed, like a streamed trace. It must stay flat. */
+static void bench_trace_growth(void)
+{
+    smmu_config_t cfg;
+    smmu_config_default(&cfg);
+    bench_env_t *e = env_create(&cfg, true);
+    uint64_t ttb = stream_s1(e, 1, false, 0);
+    enum { PAGES = 4096 };
+    for (int p = 0; p < PAGES; p++) map_page(e, ttb, VA_BASE + p * 0x1000ull, PA_BASE + p * 0x1000ull, false);
+    double base = 0;
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (uint64_t n = 100000; n <= 10000000; n *= 10) {
+        uint64_t count = n / divisor, fails = 0;
+        smmu_result_t r;
+        double t0 = bench_now();
+        for (uint64_t i = 0; i < count; i++) {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            smmu_txn_t t = { .sid = 1, .addr = VA_BASE + (x % PAGES) * 0x1000 + (i & 0xFC0), .write = (i & 3) == 0 };
+            fails += smmu_translate(e->smmu, &t, &r) != SMMU_OK;
+        }
+        double ns = (bench_now() - t0) * 1e9 / (double)count;
+        check(fails, "trace growth");
+        char name[64];
+        snprintf(name, sizeof name, "trace of 1e%d translations, per txn", n == 100000 ? 5 : n == 1000000 ? 6 : 7);
+        if (!base) base = ns;
+        bench_figure(name, ns, "ns/txn", "1e5 translations", base, NULL);
+    }
+    env_destroy(e);
+}
+
 static const char *only;   /* --only WORD: run the figures whose name contains WORD (for profiling) */
 
 static bool want(const char *name) { return !only || strstr(name, only) != NULL; }
@@ -334,6 +444,8 @@ int main(int argc, char **argv)
     if (want("cold 4-level")) bench_walks("miss, cold 4-level stage-1 walk", false, false);
     if (want("nested")) bench_walks("miss, cold nested walk (S1 4K over S2 4K)", true, false);
     if (want("command") || want("TLBI") || want("CFGI")) bench_commands();
+    if (want("heap")) bench_scale_memory();
+    if (want("trace")) bench_trace_growth();
     bench_json();
     return 0;
 }
