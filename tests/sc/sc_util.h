@@ -78,10 +78,13 @@ inline void run_sim(const std::function<void()> &body)
     EXPECT_EQ(WEXITSTATUS(status), 0) << "1: assertion failed, 2: SystemC warning/error, 3: exception";
 }
 
-// ---- A sparse little-endian memory with a fixed access latency (annotated, LT style).
+// ---- A sparse little-endian memory with a fixed access latency (annotated, LT style). With a non-zero
+// `occupancy` it also has one port that serves accesses first come first served (in call order), each holding
+// it that long before its latency starts, like a DRAM bus model that keeps a single busy-until time.
 struct SparseMem : sc_core::sc_module {
     tlm_utils::simple_target_socket<SparseMem> socket;
     sc_time read_latency, write_latency;
+    sc_time occupancy = SC_ZERO_TIME, busy_until = SC_ZERO_TIME;
     std::unordered_map<uint64_t, std::array<uint8_t, 4096>> pages;
     uint64_t reads = 0, writes = 0;
 
@@ -104,12 +107,23 @@ struct SparseMem : sc_core::sc_module {
 
     unsigned transport_dbg(tlm::tlm_generic_payload &gp) {
         if (gp.is_read()) read(gp.get_address(), gp.get_data_ptr(), gp.get_data_length());
-        else if (gp.is_write()) write(gp.get_address(), gp.get_data_ptr(), gp.get_data_length());
+        else if (gp.is_write()) {
+            const unsigned char *be = gp.get_byte_enable_ptr();
+            const unsigned be_len = gp.get_byte_enable_length();
+            for (unsigned i = 0; i < gp.get_data_length(); i++)
+                if (!be || !be_len || be[i % be_len] == TLM_BYTE_ENABLED) *byte(gp.get_address() + i) = gp.get_data_ptr()[i];
+        }
         gp.set_response_status(tlm::TLM_OK_RESPONSE);
         return gp.get_data_length();
     }
     void b_transport(tlm::tlm_generic_payload &gp, sc_time &delay) {
         transport_dbg(gp);
+        if (occupancy > SC_ZERO_TIME) {
+            const sc_time now = sc_core::sc_time_stamp(), arrive = now + delay;
+            const sc_time start = arrive > busy_until ? arrive : busy_until;
+            busy_until = start + occupancy;
+            delay = busy_until - now;
+        }
         if (gp.is_read()) { reads++; delay += read_latency; }
         if (gp.is_write()) { writes++; delay += write_latency; }
     }

@@ -1,8 +1,9 @@
 // The SystemC module driven through its sockets: bypass/abort/fault responses, register frame, commands and
 // MSIs at their modelled times, debug transport, DMI refusal, statistics, and the timing model.
-#include "sc_util.h"
+#include "module_util.h"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <string>
 
@@ -12,109 +13,7 @@ using sc_core::SC_NS;
 
 int sc_main(int, char **) { return 0; }   // libsystemc needs the symbol; tests run from main()
 
-namespace {
-
-constexpr uint64_t kData = 0x40000000, kDataSize = 0x10000000;
-const sc_time kMemLat(50, SC_NS);
-
-// Initiator with N ports into dma_in; each transaction is a b_transport with a caller-given delay.
-struct Initiator : sc_core::sc_module {
-    std::vector<std::unique_ptr<tlm_utils::simple_initiator_socket_tagged<Initiator>>> ports;
-    std::vector<std::pair<uint64_t, uint64_t>> invalidations;
-    Initiator(sc_core::sc_module_name n, unsigned nports) : sc_module(n) {
-        for (unsigned i = 0; i < nports; i++) {
-            ports.emplace_back(new tlm_utils::simple_initiator_socket_tagged<Initiator>(sc_core::sc_gen_unique_name("p")));
-            ports.back()->register_invalidate_direct_mem_ptr(this, &Initiator::inval, (int)i);
-        }
-    }
-    void inval(int, sc_dt::uint64 s, sc_dt::uint64 e) { invalidations.emplace_back(s, e); }
-    struct Result { tlm::tlm_response_status status; sc_time latency; uint32_t data; };
-    Result access(unsigned port, bool write, uint64_t addr, uint32_t data = 0, smmu::StreamIdExtension *ext = nullptr,
-                  sc_time delay = sc_core::SC_ZERO_TIME, bool sync = true) {
-        tlm::tlm_generic_payload gp;
-        gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-        gp.set_address(addr);
-        gp.set_data_ptr(reinterpret_cast<unsigned char *>(&data));
-        gp.set_data_length(4);
-        gp.set_streaming_width(4);
-        gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        if (ext) gp.set_extension(ext);
-        sc_time d = delay;
-        (*ports[port])->b_transport(gp, d);
-        if (ext) gp.clear_extension(ext);
-        EXPECT_EQ(gp.get_address(), addr) << "the initiator's address is restored";
-        Result r{gp.get_response_status(), d - delay, data};
-        if (sync) sc_core::wait(d);            // an LT initiator without temporal decoupling
-        return r;
-    }
-};
-
-// SMMU between an initiator and a router to table memory (50 ns reads) and data memory (no latency).
-struct Platform {
-    SparseMem tables{"tables", kMemLat, kMemLat};
-    SparseMem data{"data"};
-    Router router{"router", {{kTableRegion, kTableRegionSize, false}, {kData, kDataSize, false}}};
-    smmu::Smmuv3 smmu;
-    Driver drv{"drv", tables};
-    Initiator init;
-    sc_core::sc_signal<bool> irq_evtq{"irq_evtq_sig"}, irq_cmd_sync{"irq_cmd_sync_sig"};
-    PageTables pt{tables, kTables};
-
-    explicit Platform(const smmu::Params &p) : smmu("smmu", p), init("init", p.num_ports) {
-        for (unsigned i = 0; i < p.num_ports; i++) (*init.ports[i])(smmu.dma_in);
-        smmu.dma_out(router.in);
-        (*router.out[0])(tables.socket);
-        (*router.out[1])(data.socket);
-        drv.regs(smmu.reg_socket);
-        smmu.irq_evtq(irq_evtq);
-        smmu.irq_cmd_sync(irq_cmd_sync);
-    }
-};
-
-// Timing parameters with round numbers: 1 ns clock, uTLB 1, main TLB 3, DTI 8 + 8, STE/CD decode 4,
-// walk step 4, no configuration-cache or walk-cache lookup cost, no TCU TLB.
-smmu::Params timing_params()
-{
-    smmu::Params p = smmu::Params::mmu700();
-    p.clock_period = sc_time(1, SC_NS);
-    p.num_ports = 1;
-    p.core.utlb = {2, 2, SMMU_REPL_LRU, 1};
-    p.core.main_tlb = {64, 4, SMMU_REPL_LRU, 3};
-    p.core.tcu_tlb = {0, 0, SMMU_REPL_LRU, 0};
-    p.core.cfg_cache = {64, 4, SMMU_REPL_LRU, 0};
-    p.core.walk_cache_unified = false;
-    for (int l = 0; l < 4; l++) {
-        p.core.walk_cache_s1[l] = {0, 0, SMMU_REPL_LRU, 0};
-        p.core.walk_cache_s2[l] = {0, 0, SMMU_REPL_LRU, 0};
-    }
-    p.core.link_tbu_to_tcu = 8;
-    p.core.link_tcu_to_tbu = 8;
-    p.core.cfg_fetch_cycles = 4;
-    p.core.walk_step_cycles = 4;
-    p.core.cmd_cycles = 2;
-    p.tbu_slots = 16;
-    p.tcu_slots = 16;
-    p.walk_slots = 2;
-    return p;
-}
-
-// Hand-computed latencies for timing_params() (cycles of 1 ns, plus 50 ns per table read).
-const sc_time kUtlbHit(1, SC_NS);                                  // uTLB
-const sc_time kMainTlbHit(1 + 3, SC_NS);                           // uTLB miss + main TLB
-const sc_time kColdWalk = sc_time(1 + 3 + 8 + 2 * 4 + 4 * 4 + 8, SC_NS) + 6 * kMemLat;   // STE, CD, 4 levels
-const sc_time kWarmWalk = sc_time(1 + 3 + 8 + 4 * 4 + 8, SC_NS) + 4 * kMemLat;           // configuration cached
-const sc_time kWalkWork = sc_time(4 * 4, SC_NS) + 4 * kMemLat;     // time a walk holds its walk slot
-
-// Stage-1 stream 0 with ASID 1, pages 0x10000+n*0x1000 -> kData + n*0x1000.
-void setup_s1(Driver &d, PageTables &pt, unsigned pages)
-{
-    d.bringup();
-    for (unsigned n = 0; n < pages; n++) pt.map(0x10000 + 0x1000ull * n, kData + 0x1000ull * n);
-    d.write_cd(kCd, cd_s1(kTables, 1));
-    d.write_ste(0, ste_s1(kCd));
-}
-
-} // namespace
+using namespace smt;
 
 TEST(SmmuSc, BypassStreamForwardsDataAndRestoresPayload)
 {
@@ -443,6 +342,212 @@ TEST(SmmuScTiming, InvalidationThenMissWalksAgain)
             EXPECT_EQ(pl.init.access(0, false, 0x10000).latency, kUtlbHit);
             d.submit({cmd::tlbi_nh_va(1, 0x10000), cmd::sync_sev()});
             EXPECT_EQ(pl.init.access(0, false, 0x10000).latency, kWarmWalk);
+        };
+        sc_core::sc_start();
+    });
+}
+
+// Latency statistics are translation latencies: none can exceed the simulated time that has passed.
+static void expect_latency_within(const smmu::Smmuv3 &s, sc_time since)
+{
+    const sc_time elapsed = sc_core::sc_time_stamp() - since;
+    for (const auto &kv : s.stats().streams)
+        EXPECT_LE(s.params().clock_period * (double)kv.second.latency.max(), elapsed) << "stream " << kv.first;
+    for (const auto &ps : s.stats().ports) EXPECT_LE(s.params().clock_period * (double)ps.latency.max(), elapsed);
+}
+
+// Regression: table memory with a first-come-first-served port (10 ns occupancy + 50 ns latency per read) and
+// one walk slot. Three misses arrive together from two LT threads on two ports and an AT initiator. Each walk
+// starts when the previous one frees the slot and issues its reads then, so it finds the memory idle:
+// walk work = 4 steps * 4 + 4 reads * 60 = 256 ns, latency = 1 + 3 + 8 + 256 + 8 = 276 ns, and the k-th waits
+// k * 256 ns. (Reads issued at arrival instead queued behind the first walk's reads and the wait was counted
+// again on top of the slot wait: 276, 722, 1358 ns, growing without bound under load.)
+TEST(SmmuScTiming, BusyMemoryAndWalkSlotQueueingAreCountedOnce)
+{
+    run_sim([] {
+        smmu::Params p = timing_params();
+        p.num_ports = 2;
+        p.walk_slots = 1;
+        Platform pl(p);
+        pl.tables.occupancy = sc_time(10, SC_NS);
+        const sc_time walk_work(4 * 4 + 4 * 60, SC_NS), first(1 + 3 + 8 + 4 * 4 + 4 * 60 + 8, SC_NS);
+        std::vector<sc_time> lat;
+        sc_time t0;
+        pl.drv.setup = [&](Driver &d) { setup_s1(d, pl.pt, 8); };
+        pl.drv.program = [&](Driver &) {
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            pl.init.access(0, false, 0x17000);                 // warms the configuration cache
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            t0 = sc_core::sc_time_stamp();
+            static smmu::StreamIdExtension sid0(0);
+            sc_core::sc_spawn([&] { lat.push_back(pl.init.access(0, false, 0x10000).latency); });
+            sc_core::sc_spawn([&] { lat.push_back(pl.init.access(1, false, 0x11000, 0, &sid0).latency); });
+            sc_core::sc_spawn([&] { lat.push_back(pl.init.access_at(1, false, 0x12000, 0, &sid0).latency); });
+            sc_core::wait(sc_time(10, sc_core::SC_US));
+            ASSERT_EQ(lat.size(), 3u);
+            std::sort(lat.begin(), lat.end());
+            for (int k = 0; k < 3; k++) EXPECT_EQ(lat[k], first + k * walk_work) << k;
+            const auto &s = pl.smmu.stats();
+            EXPECT_EQ(s.walk_slots_peak, 1u);
+            EXPECT_EQ(s.streams.at(0).latency.max(), 276u + 2 * 256u);
+            EXPECT_EQ(s.ports.at(1).latency.min(), 276u + 256u) << "port 1 had the second and third walks";
+            expect_latency_within(pl.smmu, t0 - sc_time(1, sc_core::SC_US));
+        };
+        sc_core::sc_start();
+    });
+}
+
+// N = 6 misses at once, 4 from LT threads and 2 from AT initiators on two ports, W = 2 walk slots, table reads
+// 50 ns with no contention: the walks go in pairs, k-th pair waits k * kWalkWork (216 ns).
+TEST(SmmuScTiming, ConcurrentLtAndAtMissesQueueForWalkSlots)
+{
+    run_sim([] {
+        smmu::Params p = timing_params();
+        p.num_ports = 2;
+        Platform pl(p);
+        std::vector<sc_time> lat;
+        static smmu::StreamIdExtension sid0(0);
+        pl.drv.setup = [&](Driver &d) { setup_s1(d, pl.pt, 8); };
+        pl.drv.program = [&](Driver &) {
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            pl.init.access(0, false, 0x17000);
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            const sc_time t0 = sc_core::sc_time_stamp();
+            for (int i = 0; i < 6; i++) {
+                const uint64_t va = 0x10000 + 0x1000ull * i;
+                const unsigned port = i % 2;
+                if (i < 4) sc_core::sc_spawn([&, va, port] { lat.push_back(pl.init.access(port, false, va, 0, &sid0).latency); });
+                else sc_core::sc_spawn([&, va, port] { lat.push_back(pl.init.access_at(port, false, va, 0, &sid0).latency); });
+            }
+            sc_core::wait(sc_time(10, sc_core::SC_US));
+            ASSERT_EQ(lat.size(), 6u);
+            std::sort(lat.begin(), lat.end());
+            EXPECT_EQ(kWalkWork, sc_time(216, SC_NS));
+            for (int k = 0; k < 6; k++) EXPECT_EQ(lat[k], kWarmWalk + (k / 2) * kWalkWork) << k;
+            const auto &s = pl.smmu.stats();
+            EXPECT_EQ(s.walk_slots_peak, 2u);
+            EXPECT_EQ(s.tcu_slots_peak, 6u) << "all six wait in TCU slots";
+            EXPECT_EQ(s.ports.at(0).slots_peak, 3u);
+            EXPECT_EQ(s.ports.at(1).slots_peak, 3u);
+            EXPECT_EQ(s.streams.at(0).walks, 7u);
+            expect_latency_within(pl.smmu, t0);
+        };
+        sc_core::sc_start();
+    });
+}
+
+// One walk slot. Initiator A (port 0) has run ahead to local time +1000 ns and reserved the slot from +1012 ns;
+// initiator B (port 1) then misses at local time +0: the slot is free until +1012, so B does not wait for A.
+// C (port 0, local +1100 ns) reaches the TCU at +1112 while A's walk holds the slot until +1012 + 216.
+TEST(SmmuScTiming, TemporallyDecoupledMissUsesTheSlotBeforeAFutureReservation)
+{
+    run_sim([] {
+        smmu::Params p = timing_params();
+        p.num_ports = 2;
+        p.walk_slots = 1;
+        Platform pl(p);
+        static smmu::StreamIdExtension sid0(0);
+        pl.drv.setup = [&](Driver &d) { setup_s1(d, pl.pt, 8); };
+        pl.drv.program = [&](Driver &) {
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            pl.init.access(0, false, 0x17000);
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            auto a = pl.init.access(0, false, 0x10000, 0, nullptr, sc_time(1000, SC_NS), false);
+            auto b = pl.init.access(1, false, 0x11000, 0, &sid0, sc_core::SC_ZERO_TIME, false);
+            auto c = pl.init.access(0, false, 0x12000, 0, nullptr, sc_time(1100, SC_NS), false);
+            EXPECT_EQ(a.latency, kWarmWalk);
+            EXPECT_EQ(b.latency, kWarmWalk) << "B fits before A's walk";
+            EXPECT_EQ(c.latency, kWarmWalk + sc_time(1012 + 216 - 1112, SC_NS));
+            EXPECT_EQ(pl.smmu.stats().walk_slots_peak, 1u);
+        };
+        sc_core::sc_start();
+    });
+}
+
+// ---- Transactions that cross a page boundary: each page's part goes out with its own translation.
+
+namespace {
+struct Access {
+    tlm::tlm_generic_payload gp;
+    uint8_t buf[16] = {};
+    Access(bool write, uint64_t addr, unsigned len, unsigned sw = 0) {
+        gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+        gp.set_address(addr);
+        gp.set_data_ptr(buf);
+        gp.set_data_length(len);
+        gp.set_streaming_width(sw ? sw : len);
+        gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    }
+    sc_time run(Initiator &init) {
+        sc_time d = sc_core::SC_ZERO_TIME;
+        (*init.ports[0])->b_transport(gp, d);
+        sc_core::wait(d);
+        return d;
+    }
+};
+} // namespace
+
+TEST(SmmuScSplit, CrossingTransactionIsTranslatedPerPage)
+{
+    run_sim([] {
+        Platform pl(timing_params());
+        pl.drv.setup = [&](Driver &d) {
+            d.bringup();
+            pl.pt.map(0x10000, kData);
+            pl.pt.map(0x11000, kData + 0x5000);                  // not contiguous with the page before
+            d.write_cd(kCd, cd_s1(kTables, 1));
+            d.write_ste(0, ste_s1(kCd));
+        };
+        pl.drv.program = [&](Driver &d) {
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            Access w(true, 0x10FFC, 8);
+            for (int i = 0; i < 8; i++) w.buf[i] = (uint8_t)(0x11 * (i + 1));
+            // Both parts look up at once: the first fetches STE and CD and walks (cold), the second then finds
+            // the configuration cached and walks in the other walk slot (warm); the write completes with the first.
+            EXPECT_EQ(w.run(pl.init), kColdWalk);
+            EXPECT_EQ(w.gp.get_response_status(), tlm::TLM_OK_RESPONSE);
+            EXPECT_EQ(w.gp.get_address(), 0x10FFCu);
+            EXPECT_EQ(w.gp.get_data_length(), 8u);
+            EXPECT_EQ(w.gp.get_data_ptr(), w.buf);
+            EXPECT_EQ(pl.data.r32(kData + 0xFFC), 0x44332211u);
+            EXPECT_EQ(pl.data.r32(kData + 0x5000), 0x88776655u);
+            EXPECT_EQ(pl.data.r32(kData + 0x1000), 0u) << "nothing written through the first page's translation";
+            Access r(false, 0x10FFC, 8);
+            EXPECT_EQ(r.run(pl.init), kUtlbHit) << "both pages in the uTLB, looked up together";
+            EXPECT_EQ(std::memcmp(r.buf, w.buf, 8), 0);
+            const auto &s = pl.smmu.stats().streams.at(0);
+            EXPECT_EQ(s.transactions, 2u);
+            EXPECT_EQ(s.translations, 4u);
+            EXPECT_EQ(s.bytes, 16u);
+            EXPECT_EQ(s.walks, 2u);
+
+            // Byte enables {on, off, off} repeat over the data: bytes 0, 3 and 6 are written. The second part
+            // starts at byte 2, so its pattern is rotated.
+            Access b(true, 0x10FFE, 8);
+            for (int i = 0; i < 8; i++) b.buf[i] = (uint8_t)(0xA0 + i);
+            unsigned char be[3] = {TLM_BYTE_ENABLED, TLM_BYTE_DISABLED, TLM_BYTE_DISABLED};
+            b.gp.set_byte_enable_ptr(be);
+            b.gp.set_byte_enable_length(3);
+            b.run(pl.init);
+            EXPECT_EQ(b.gp.get_response_status(), tlm::TLM_OK_RESPONSE);
+            EXPECT_EQ(b.gp.get_byte_enable_ptr(), be);
+            EXPECT_EQ(pl.data.r32(kData + 0xFFC), 0x44A02211u) << "byte 0 at 0xFFE, 0xFFF kept";
+            EXPECT_EQ(pl.data.r32(kData + 0x5000), 0x8877A355u) << "byte 3 at 0x5001";
+            EXPECT_EQ(pl.data.r32(kData + 0x5004), 0xA6u) << "byte 6 at 0x5004";
+
+            // A part that faults aborts the transaction: 0x12000 is not mapped.
+            Access f(false, 0x11FFC, 8);
+            f.run(pl.init);
+            EXPECT_EQ(f.gp.get_response_status(), tlm::TLM_ADDRESS_ERROR_RESPONSE);
+            auto ev = d.pop_events();
+            ASSERT_EQ(ev.size(), 1u);
+            EXPECT_EQ(ev[0][0] & 0xFF, 0x10u);                    // F_TRANSLATION
+            EXPECT_EQ(ev[0][2], 0x12000u) << "InputAddr of the second part";
+
+            // A streaming window straddling 4 KiB cannot be split.
+            Access st(false, 0x10FFE, 8, 4);
+            st.run(pl.init);
+            EXPECT_EQ(st.gp.get_response_status(), tlm::TLM_BURST_ERROR_RESPONSE);
         };
         sc_core::sc_start();
     });
