@@ -1,6 +1,6 @@
 #!/bin/bash
 # Platform-level figures with smmu-sim: peak RSS of the default scenario, and a 16-point sweep run with 1 and
-# with 2 concurrent processes (xargs -P; smmu-sim has no sweep runner yet). Usage: scale_bench.sh SMMU_SIM REPO [--quick]
+# with 2 concurrent processes (smmu-sweep --jobs 1 / 2, or xargs -P without it). Usage: scale_bench.sh SMMU_SIM REPO [--quick]
 set -u
 SIM=$1 REPO=$2 QUICK=${3:-}
 SCEN=$REPO/configs/scenarios/default.yaml
@@ -23,13 +23,25 @@ echo "Platform benchmarks (smmu-sim, $SCEN)"
 fig "default scenario, peak RSS" "$(awk '{print $1 / 1024}' "$OUT/rss")" "MiB" "target 64 MiB" 64
 POINTS=16
 [ "$QUICK" = --quick ] && POINTS=2
-point() { "$SIM" "$SCEN" --quiet --set report.plots=false --set report.csv_dir= --set "smmu.tbu.main_tlb.entries=$((512 << ($1 % 4)))" --out "$OUT/p$1" >/dev/null 2>&1 || echo "  !! sweep point $1 failed"; }
-export -f point; export SIM SCEN OUT
+SWEEP=$(dirname "$SIM")/smmu-sweep
+if [ -x "$SWEEP" ]; then                   # the sweep runner: one smmu-sim process per point, --jobs at once
+  if [ "$POINTS" = 16 ]; then GRID="smmu.tbu.main_tlb.entries: [256, 512, 1024, 2048]
+  smmu.tbu.utlb.entries: [8, 16, 32, 64]"; else GRID="smmu.tbu.main_tlb.entries: [512, 1024]"; fi
+  printf 'scenario: %s\ngrid:\n  %s\nset:\n  report.plots: false\n' "$SCEN" "$GRID" > "$OUT/sweep.yaml"
+  run_sweep() { "$SWEEP" "$OUT/sweep.yaml" --out "$OUT/sweep$1" --jobs "$1" >/dev/null 2>&1 || echo "  !! smmu-sweep --jobs $1 failed"; }
+  HOW="smmu-sweep --jobs"
+else                                       # no sweep runner: the same points launched with xargs -P
+  point() { "$SIM" "$SCEN" --quiet --set report.plots=false --set report.csv_dir= --set "smmu.tbu.main_tlb.entries=$((256 << ($1 % 4)))" --out "$OUT/p$1" >/dev/null 2>&1 || echo "  !! sweep point $1 failed"; }
+  export -f point; export SIM SCEN OUT
+  run_sweep() { seq 0 $((POINTS - 1)) | xargs -P "$1" -I{} bash -c 'point {}'; }
+  HOW="xargs -P"
+fi
 for jobs in 1 2; do
   t0=$(date +%s.%N)
-  seq 0 $((POINTS - 1)) | xargs -P $jobs -I{} bash -c 'point {}'
+  run_sweep $jobs
   t1=$(date +%s.%N)
   eval "wall$jobs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
 done
 fig "$POINTS-point sweep, 1 process at a time" "$wall1" "s"
 fig "$POINTS-point sweep, speed-up with 2 processes" "$(awk -v a="$wall1" -v b="$wall2" 'BEGIN { print a / b }')" "x" "target" 1.8
+echo "  (sweep run with $HOW 1 and 2; load average $(cut -d' ' -f1 /proc/loadavg) at the end)"
