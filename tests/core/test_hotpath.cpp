@@ -22,7 +22,8 @@ volatile unsigned long g_allocs = 0, g_frees = 0;
 } // namespace
 
 #ifdef HOTPATH_ASAN
-#include <sanitizer/allocator_interface.h>
+extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*)(const volatile void *, size_t),
+                                                        void (*)(const volatile void *));
 namespace {
 void on_malloc(const volatile void *, size_t) { if (g_counting) g_allocs = g_allocs + 1; }
 void on_free(const volatile void *) { if (g_counting) g_frees = g_frees + 1; }
