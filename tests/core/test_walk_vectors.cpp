@@ -1,5 +1,6 @@
 // The walker against page tables built by Linux io-pgtable-arm (/work/shared/vectors/pgtable, see its README.md).
 #include "walk_util.h"
+#include "vectors_util.h"
 
 #include <dirent.h>
 #include <algorithm>
@@ -9,101 +10,7 @@
 
 namespace {
 
-struct Query {
-    uint64_t iova;
-    std::string acc;
-    std::string kind; uint64_t val;             // OK pa / T1 / P1 / A1 / T2 ipa / P2 ipa
-    std::string cond, alt_kind; uint64_t alt_val;
-};
-
-struct VecFile {
-    std::string name, kind;
-    std::map<std::string, uint64_t> s1tcr, s2vtcr;
-    uint64_t s1mair = 0, s1ttbr = 0, s2vttbr = 0, s1oas = 0, s2oas = 0;
-    bool hd_quirk = false;
-    uint64_t cd_ipa = 0, cd_pa = 0;
-    bool has_cd = false;
-    std::vector<std::pair<uint64_t, uint64_t>> mem;
-    std::vector<std::pair<uint64_t, std::vector<uint8_t>>> pages;
-    std::vector<Query> qs;
-    size_t end_count = 0;
-};
-
-uint64_t num(const std::string &s) { return std::stoull(s, nullptr, 0); }
-
-std::map<std::string, uint64_t> kv(std::istringstream &in) {
-    std::map<std::string, uint64_t> m;
-    std::string t;
-    while (in >> t) {
-        auto eq = t.find('=');
-        if (eq != std::string::npos) m[t.substr(0, eq)] = num(t.substr(eq + 1));
-    }
-    return m;
-}
-
-bool load(const std::string &path, VecFile &v) {
-    std::string cmd = "gzip -dc '" + path + "'";
-    FILE *p = popen(cmd.c_str(), "r");
-    if (!p) return false;
-    std::string line;
-    std::vector<char> buf(1 << 16);
-    bool header = false;
-    while (fgets(buf.data(), (int)buf.size(), p)) {
-        line += buf.data();
-        if (line.empty() || line.back() != '\n') continue;
-        line.pop_back();
-        std::istringstream in(line);
-        std::string key;
-        in >> key;
-        if (key == "smmu-pgtable-vectors") header = true;
-        else if (key == "name") in >> v.name;
-        else if (key == "kind") in >> v.kind;
-        else if (key == "s1.tcr") v.s1tcr = kv(in);
-        else if (key == "s2.vtcr") v.s2vtcr = kv(in);
-        else if (key == "s1.mair") { std::string s; in >> s; v.s1mair = num(s); }
-        else if (key == "s1.ttbr") { std::string s; in >> s; v.s1ttbr = num(s); }
-        else if (key == "s2.vttbr") { std::string s; in >> s; v.s2vttbr = num(s); }
-        else if (key == "s1.oas") { std::string s; in >> s; v.s1oas = num(s); }
-        else if (key == "s2.oas") { std::string s; in >> s; v.s2oas = num(s); }
-        else if (key == "s1.quirks") { std::string s; in >> s; v.hd_quirk = s.find("hd") != std::string::npos; }
-        else if (key == "cd") { std::string a, b; in >> a >> b; v.cd_ipa = num(a); v.cd_pa = num(b); v.has_cd = true; }
-        else if (key == "mem") { std::string a, b; in >> a >> b; v.mem.push_back({num(a), num(b)}); }
-        else if (key == "page") {
-            std::string a, hex;
-            in >> a >> hex;
-            std::vector<uint8_t> bytes(hex.size() / 2);
-            for (size_t i = 0; i < bytes.size(); i++) bytes[i] = (uint8_t)std::stoul(hex.substr(2 * i, 2), nullptr, 16);
-            v.pages.push_back({num(a), std::move(bytes)});
-        } else if (key == "q") {
-            Query q{};
-            std::string a, val;
-            in >> a >> q.acc >> q.kind >> val;
-            q.iova = num(a);
-            q.val = val == "-" ? 0 : num(val);
-            if (in >> q.cond) { in >> q.alt_kind >> val; q.alt_val = val == "-" ? 0 : num(val); }
-            v.qs.push_back(q);
-        } else if (key == "end") { std::string n; in >> n; v.end_count = num(n); }
-        line.clear();
-    }
-    pclose(p);
-    return header;
-}
-
-std::vector<std::string> files(const std::string &prefix) {
-    std::vector<std::string> out;
-    std::string dir = th::shared_dir();
-    if (dir.empty()) return out;
-    dir += "/vectors/pgtable";
-    if (DIR *d = opendir(dir.c_str())) {
-        while (dirent *e = readdir(d)) {
-            std::string n = e->d_name;
-            if (n.rfind(prefix, 0) == 0 && n.size() > 7 && n.substr(n.size() - 7) == ".vec.gz") out.push_back(dir + "/" + n);
-        }
-        closedir(d);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
+using namespace vec;
 
 // One run of a file on an SMMU with the given features.
 struct Run { bool xnx; bool hd; };
