@@ -8,6 +8,8 @@ struct smmu_sstats {
     uint32_t *sids;
     bool *present;
     smmu_stream_stats_t *st;
+    uint32_t last_sid;          /* the previous lookup, valid until the table grows: streams come in runs */
+    smmu_stream_stats_t *last;
 };
 
 int smmu_sstats_create(struct smmu_core *s, char *err, size_t errlen)
@@ -44,6 +46,7 @@ static int grow(struct smmu_sstats *t)
     }
     free(t->sids); free(t->present); free(t->st);
     t->sids = sids; t->present = present; t->st = st; t->cap = ncap;
+    t->last = NULL;
     return 0;
 }
 
@@ -58,14 +61,19 @@ static smmu_stream_stats_t *find(const struct smmu_sstats *t, uint32_t sid)
 smmu_stream_stats_t *smmu_sstats_get(struct smmu_core *s, uint32_t sid)
 {
     struct smmu_sstats *t = s->sstats;
+    if (t->last && t->last_sid == sid) return t->last;
     smmu_stream_stats_t *p = find(t, sid);
-    if (p) return p;
-    if ((t->used + 1) * 4 > t->cap * 3 && grow(t)) return NULL;
-    uint32_t j = slot_of(sid, t->cap);
-    while (t->present[j]) j = (j + 1) & (t->cap - 1);
-    t->present[j] = true; t->sids[j] = sid; t->used++;
-    memset(&t->st[j], 0, sizeof t->st[j]);
-    return &t->st[j];
+    if (!p) {
+        if ((t->used + 1) * 4 > t->cap * 3 && grow(t)) return NULL;
+        uint32_t j = slot_of(sid, t->cap);
+        while (t->present[j]) j = (j + 1) & (t->cap - 1);
+        t->present[j] = true; t->sids[j] = sid; t->used++;
+        memset(&t->st[j], 0, sizeof t->st[j]);
+        p = &t->st[j];
+    }
+    t->last_sid = sid;
+    t->last = p;
+    return p;
 }
 
 bool smmu_stream_stats(const smmu_t *s, uint32_t sid, smmu_stream_stats_t *out)
