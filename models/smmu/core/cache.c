@@ -33,7 +33,8 @@ smmu_cache_t *smmu_cache_create(const smmu_cache_config_t *cfg, size_t esize, ui
     c->meta = calloc((size_t)sets * ways, sizeof *c->meta);
     c->plru = calloc((size_t)sets * c->ways_p2, 1);
     c->hand = calloc(sets, sizeof *c->hand);
-    if (!c->entries || !c->meta || !c->plru || !c->hand) goto oom;
+    c->live = calloc(sets, sizeof *c->live);
+    if (!c->entries || !c->meta || !c->plru || !c->hand || !c->live) goto oom;
     return c;
 oom:
     smmu_cache_destroy(c);
@@ -48,6 +49,7 @@ void smmu_cache_destroy(smmu_cache_t *c)
     free(c->meta);
     free(c->plru);
     free(c->hand);
+    free(c->live);
     free(c);
 }
 
@@ -61,7 +63,7 @@ void smmu_cache_touch(smmu_cache_t *c, uint32_t set, uint32_t way)
 
 uint32_t smmu_cache_victim(smmu_cache_t *c, uint32_t set)
 {
-    for (uint32_t w = 0; w < c->ways; w++)
+    for (uint32_t w = 0; c->live[set] < c->ways && w < c->ways; w++)
         if (!smmu_cache_valid(c, set, w)) return w;
     c->stats.evictions++;
     return smmu_policy_victim(c, set);
@@ -76,6 +78,10 @@ void smmu_cache_filled(smmu_cache_t *c, uint32_t set, uint32_t way)
     m->stamp = 0;
     m->count = 0;
     m->state = 0;
+    if (!m->live) {
+        m->live = true;
+        c->live[set]++;
+    }
     smmu_policy_fill(c, set, way);
 }
 
@@ -85,6 +91,11 @@ void smmu_cache_invalidate(smmu_cache_t *c, uint32_t set, uint32_t way)
     if (!h->valid) return;
     h->valid = false;
     c->stats.invalidations++;
+    smmu_way_meta_t *m = &c->meta[(size_t)set * c->ways + way];
+    if (m->live) {
+        m->live = false;
+        c->live[set]--;
+    }
 }
 
 uint64_t smmu_cache_invalidate_all(smmu_cache_t *c)

@@ -16,6 +16,7 @@ typedef struct smmu_way_meta {
     uint64_t stamp;    /* LRU/LFU/2Q: last use; FIFO: fill time */
     uint32_t count;    /* LFU: references since fill */
     uint8_t  state;    /* RRIP: RRPV; Clock: reference bit; 2Q: 1 = protected (Am) */
+    bool     live;     /* counted in live[set] (the client may overwrite hdr.valid before smmu_cache_filled) */
 } smmu_way_meta_t;
 
 typedef struct smmu_cache {
@@ -27,6 +28,7 @@ typedef struct smmu_cache {
     uint8_t *plru;             /* PLRU: per set, tree nodes 1..ways_p2-1 (one byte each) */
     uint32_t *hand;            /* Clock: per-set hand */
     uint32_t ways_p2;          /* ways rounded up to a power of two (PLRU tree width) */
+    uint32_t *live;            /* per set: valid ways, so a full set needs no search for an invalid way */
     uint64_t tick;
     uint64_t rng;
     smmu_cache_stats_t stats;
