@@ -260,12 +260,13 @@ int sc_main(int argc, char **argv)
     }
     std::map<std::string, uint64_t> events_by_name;
     uint64_t stall_events = 0;
+    // Outside the thread: a thread still waiting when the run stops is never unwound.
+    std::map<std::string, int> dom_of;
 
     // Software: probe, attach, map; then service the event queue on its interrupt.
     sc_spawn([&] {
         drv_lock.lock();
         if (!drv.probe()) { std::fprintf(stderr, "driver: %s\n", drv.error().c_str()); sc_stop(); return; }
-        std::map<std::string, int> dom_of;
         for (auto &rp : runs) {
             DevRun &r = *rp;
             const simcfg::Device &d = *r.cfg;
