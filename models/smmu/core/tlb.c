@@ -13,7 +13,8 @@ static int make_tlb(smmu_tlb_t *t, const smmu_cache_config_t *cfg, uint64_t seed
     size_t n = (size_t)t->c->sets * t->c->ways;
     t->tag_ia = calloc(n, sizeof *t->tag_ia);
     t->tag_sz = calloc(n, sizeof *t->tag_sz);
-    if (t->tag_ia && t->tag_sz) return 0;
+    t->tag_asid = calloc(n, sizeof *t->tag_asid);
+    if (t->tag_ia && t->tag_sz && t->tag_asid) return 0;
     if (err && errlen) snprintf(err, errlen, "tlb: out of memory");
     return -1;
 }
@@ -23,6 +24,7 @@ static void free_tlb(smmu_tlb_t *t)
     smmu_cache_destroy(t->c);
     free(t->tag_ia);
     free(t->tag_sz);
+    free(t->tag_asid);
 }
 
 int smmu_tlbs_create(struct smmu_core *s, char *err, size_t errlen)
@@ -107,8 +109,10 @@ static int find_in_set(const smmu_tlb_t *t, uint32_t set, const smmu_tlb_key_t *
     size_t base = (size_t)set * c->ways;
     const uint64_t *ia = t->tag_ia + base;
     const uint8_t *sz = t->tag_sz + base;
+    const uint32_t *asid = t->tag_asid + base;
     for (uint32_t w = 0; w < c->ways; w++) {
         if ((k->ia ^ ia[w]) >> sz[w]) continue;
+        if (asid[w] != UINT32_MAX && asid[w] != k->asid) continue;   /* non-global entries of other ASIDs */
         const smmu_tlb_entry_t *e = smmu_cache_entry(c, set, w);
         if (e->hdr.valid && covers(e, k->ia) && tags_match(e, k)) return (int)w;
     }
@@ -204,6 +208,7 @@ static void insert(smmu_tlb_t *t, const smmu_tlb_entry_t *src, bool absent)
     *(smmu_tlb_entry_t *)smmu_cache_entry(c, set, way) = e;
     t->tag_ia[(size_t)set * c->ways + way] = e.ia;
     t->tag_sz[(size_t)set * c->ways + way] = e.size_log2;
+    t->tag_asid[(size_t)set * c->ways + way] = e.global ? UINT32_MAX : e.asid;
     smmu_cache_filled(c, set, way);
 }
 

@@ -99,6 +99,7 @@ typedef struct smmu_tlb {
     uint32_t nglobal;                /* valid entries matching any ASID (probed at their own set index) */
     uint64_t *tag_ia;                /* per (set, way): ia of a valid entry, so a way scan reads 9 bytes a way */
     uint8_t  *tag_sz;                /* per (set, way): size_log2 of a valid entry; stale for invalid ways */
+    uint32_t *tag_asid;              /* per (set, way): ASID of a non-global entry, UINT32_MAX for a global one */
 } smmu_tlb_t;
 
 struct smmu_tlbs {
