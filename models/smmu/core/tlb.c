@@ -93,15 +93,6 @@ static inline bool covers(const smmu_tlb_entry_t *e, uint64_t ia)
     return e->size_log2 >= 64 || ((ia ^ e->ia) >> e->size_log2) == 0;
 }
 
-/* Set index: the page number at the entry's size, mixed with the VMID and (non-global) ASID tags so that
- * streams using the same IOVAs spread over the sets instead of fighting for one. */
-static inline uint32_t set_index(const smmu_cache_t *c, uint64_t ia, unsigned sz, uint16_t vmid, bool global, uint16_t asid)
-{
-    if (c->sets == 1) return 0;
-    uint64_t h = (uint64_t)vmid * 0x9E3779B97F4A7C15ull ^ (global ? 0 : ((uint64_t)asid + 1) * 0xC2B2AE3D27D4EB4Full);
-    return smmu_cache_set_of(c, (ia >> sz) ^ (h >> 40));
-}
-
 /* The compact tags reject most ways without touching the entry; a candidate is checked in full. */
 static int find_in_set(const smmu_tlb_t *t, uint32_t set, const smmu_tlb_key_t *k)
 {
@@ -131,11 +122,11 @@ static int find(smmu_tlb_t *t, const smmu_tlb_key_t *k, uint32_t *set_out)
         int w;
         uint32_t set;
         if (asids) {
-            set = set_index(c, k->ia, sz, vmid, false, k->asid);
+            set = smmu_tlb_set_index(c, k->ia, sz, vmid, false, k->asid);
             if ((w = find_in_set(t, set, k)) >= 0) { *set_out = set; return w; }
         }
         if (!asids || t->nglobal) {
-            set = set_index(c, k->ia, sz, vmid, true, 0);
+            set = smmu_tlb_set_index(c, k->ia, sz, vmid, true, 0);
             if ((w = find_in_set(t, set, k)) >= 0) { *set_out = set; return w; }
         }
     }
@@ -163,6 +154,7 @@ void smmu_tlb_forget(smmu_tlb_t *t, uint32_t set, uint32_t way)
     unsigned sz = e->size_log2 & 63;
     if (t->size_count[sz] && --t->size_count[sz] == 0) t->size_mask &= ~(1ull << sz);
     if (e->global && t->nglobal) t->nglobal--;
+    if (e->kind == SMMU_TLB_NESTED && t->nnested) t->nnested--;
     smmu_cache_invalidate(t->c, set, way);
 }
 
@@ -184,7 +176,7 @@ static void insert(smmu_tlb_t *t, const smmu_tlb_entry_t *src, bool absent)
     if (e.sw == SMMU_SW_EL2 || e.kind == SMMU_TLB_S2) { e.global = true; e.asid = 0; e.aset = false; }
     if (e.global) e.asid = 0;
     e.hdr.valid = false;
-    uint32_t set = set_index(c, e.ia, e.size_log2, e.vmid, e.global, e.asid);
+    uint32_t set = smmu_tlb_set_index(c, e.ia, e.size_log2, e.vmid, e.global, e.asid);
     uint32_t way = c->ways;
     const uint64_t *tia = t->tag_ia + (size_t)set * c->ways;
     const uint8_t *tsz = t->tag_sz + (size_t)set * c->ways;
@@ -201,9 +193,11 @@ static void insert(smmu_tlb_t *t, const smmu_tlb_entry_t *src, bool absent)
             unsigned osz = old->size_log2;
             if (t->size_count[osz] && --t->size_count[osz] == 0) t->size_mask &= ~(1ull << osz);
             if (old->global && t->nglobal) t->nglobal--;
+            if (old->kind == SMMU_TLB_NESTED && t->nnested) t->nnested--;
         }
         if (t->size_count[e.size_log2]++ == 0) t->size_mask |= 1ull << e.size_log2;
         if (e.global) t->nglobal++;
+        if (e.kind == SMMU_TLB_NESTED) t->nnested++;
     }
     *(smmu_tlb_entry_t *)smmu_cache_entry(c, set, way) = e;
     t->tag_ia[(size_t)set * c->ways + way] = e.ia;
@@ -269,6 +263,7 @@ uint64_t smmu_tlb_invalidate_all(struct smmu_core *s)
             n += smmu_cache_invalidate_all(tl->c);
             tl->size_mask = 0;
             tl->nglobal = 0;
+            tl->nnested = 0;
             memset(tl->size_count, 0, sizeof tl->size_count);
         }
     for (int st = 0; st < 2; st++)

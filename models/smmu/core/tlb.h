@@ -100,6 +100,7 @@ typedef struct smmu_tlb {
     uint64_t *tag_ia;                /* per (set, way): ia of a valid entry, so a way scan reads 9 bytes a way */
     uint8_t  *tag_sz;                /* per (set, way): size_log2 of a valid entry; stale for invalid ways */
     uint32_t *tag_asid;              /* per (set, way): ASID of a non-global entry, UINT32_MAX for a global one */
+    uint32_t nnested;                /* valid SMMU_TLB_NESTED entries (indexed by a piece of their stage-1 block) */
 } smmu_tlb_t;
 
 struct smmu_tlbs {
@@ -119,5 +120,15 @@ typedef struct smmu_wc_line {
 } smmu_wc_line_t;
 
 void smmu_tlb_forget(smmu_tlb_t *t, uint32_t set, uint32_t way);   /* invalidate one entry, keeping size counts */
+
+/* Set of a TLB entry: the page number at the entry's size, mixed with the VMID and (non-global) ASID tags so
+ * that streams using the same IOVAs spread over the sets instead of fighting for one. */
+static inline uint32_t smmu_tlb_set_index(const smmu_cache_t *c, uint64_t ia, unsigned sz, uint16_t vmid, bool global,
+                                          uint16_t asid)
+{
+    if (c->sets == 1) return 0;
+    uint64_t h = (uint64_t)vmid * 0x9E3779B97F4A7C15ull ^ (global ? 0 : ((uint64_t)asid + 1) * 0xC2B2AE3D27D4EB4Full);
+    return smmu_cache_set_of(c, (ia >> sz) ^ (h >> 40));
+}
 
 #endif

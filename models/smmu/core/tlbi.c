@@ -55,15 +55,57 @@ static bool wc_in_scope(const scope_t *sc, const smmu_wc_line_t *l)
     return overlaps(sc, base, l->e.ia_shift);
 }
 
+static uint64_t sweep_tlb_set(smmu_tlb_t *t, uint32_t set, const scope_t *sc)
+{
+    uint64_t n = 0;
+    for (uint32_t w = 0; w < t->c->ways && t->c->live[set]; w++) {
+        const smmu_tlb_entry_t *e = smmu_cache_entry(t->c, set, w);
+        if (e->hdr.valid && tlb_in_scope(sc, e)) {
+            smmu_tlb_forget(t, set, w);
+            n++;
+        }
+    }
+    return n;
+}
+
+/* An address-scoped TLBI on a set-associative TLB visits only the sets its range maps to, per entry size
+ * present, when every entry it can reach has a known set: one VMID, one ASID (or only global entries), and no
+ * nested entry (those are indexed by a piece of a larger stage-1 block). Returns false to ask for a full sweep. */
+static bool sweep_tlb_indexed(smmu_tlb_t *t, const scope_t *sc, uint64_t *n)
+{
+    const smmu_cache_t *c = t->c;
+    const uint8_t S2 = 1u << SMMU_TLB_S2, NSEL1 = 1u << SMMU_SW_NSEL1, EL2 = 1u << SMMU_SW_EL2;
+    if (c->sets == 1 || !sc->by_addr) return false;
+    if ((sc->kind_mask & (1u << SMMU_TLB_NESTED)) && t->nnested) return false;
+    if ((sc->sw_mask & NSEL1) && (sc->sw_mask != NSEL1 || !sc->match_vmid || sc->vmid_mask != 0xFFFF)) return false;
+    bool only_global = sc->kind_mask == S2 || sc->sw_mask == EL2;   /* tlb.c tags these entries global */
+    if (sc->asid_mode == ASID_ANY && !only_global) return false;
+    uint16_t vmid = sc->sw_mask == NSEL1 ? sc->vmid : 0;
+    uint64_t visits = 0;
+    for (uint64_t sizes = t->size_mask; sizes; sizes &= sizes - 1) {
+        unsigned sz = (unsigned)__builtin_ctzll(sizes);
+        uint64_t span = (sc->hi >> sz) - (sc->lo >> sz);
+        if (span >= c->sets) return false;
+        visits += (span + 1) * (only_global ? 1 : 2);
+        if (visits > c->sets) return false;
+    }
+    for (uint64_t sizes = t->size_mask; sizes; sizes &= sizes - 1) {
+        unsigned sz = (unsigned)__builtin_ctzll(sizes);
+        for (uint64_t page = sc->lo >> sz; page <= sc->hi >> sz; page++) {
+            uint64_t ia = page << sz;
+            if (!only_global) *n += sweep_tlb_set(t, smmu_tlb_set_index(c, ia, sz, vmid, false, sc->asid), sc);
+            if (t->nglobal) *n += sweep_tlb_set(t, smmu_tlb_set_index(c, ia, sz, vmid, true, 0), sc);
+            if (page == UINT64_MAX >> sz) break;
+        }
+    }
+    return true;
+}
+
 static uint64_t sweep_tlb(smmu_tlb_t *t, const scope_t *sc)
 {
     uint64_t n = 0;
-    if (!t->c) return 0;
-    for (smmu_cache_iter_t it = {0}; smmu_cache_next(t->c, &it);)
-        if (tlb_in_scope(sc, it.entry)) {
-            smmu_tlb_forget(t, it.set, it.way);
-            n++;
-        }
+    if (!t->c || sweep_tlb_indexed(t, sc, &n)) return n;
+    for (uint32_t set = 0; set < t->c->sets; set++) n += sweep_tlb_set(t, set, sc);
     return n;
 }
 
@@ -71,10 +113,13 @@ static uint64_t sweep_wc(smmu_cache_t *c, const scope_t *sc)
 {
     uint64_t n = 0;
     if (!c) return 0;
-    for (smmu_cache_iter_t it = {0}; smmu_cache_next(c, &it);)
-        if (wc_in_scope(sc, it.entry)) {
-            smmu_cache_invalidate(c, it.set, it.way);
-            n++;
+    for (uint32_t set = 0; set < c->sets; set++)
+        for (uint32_t w = 0; w < c->ways && c->live[set]; w++) {
+            const smmu_wc_line_t *l = smmu_cache_entry(c, set, w);
+            if (l->hdr.valid && wc_in_scope(sc, l)) {
+                smmu_cache_invalidate(c, set, w);
+                n++;
+            }
         }
     return n;
 }
