@@ -173,16 +173,18 @@ static void drop_sids(struct smmu_core *s, uint64_t lo, uint64_t hi, bool cds_on
 {
     smmu_config_changed(s);
     smmu_cache_t *c = s->cfgc->c;
-    for (smmu_cache_iter_t it = {0}; smmu_cache_next(c, &it);) {
-        const cfg_entry_t *e = it.entry;
-        bool hit;
-        switch (e->kind) {
-        case K_STE:   hit = !cds_only && e->sid >= lo && e->sid <= hi; break;
-        case K_L1STD: hit = l1std && e->sid <= hi && e->last >= lo; break;
-        default:      hit = e->sid >= lo && e->sid <= hi; break;
+    for (uint32_t set = 0; c && set < c->sets; set++)
+        for (uint32_t w = 0; w < c->ways && c->live[set]; w++) {   /* empty sets are skipped */
+            const cfg_entry_t *e = smmu_cache_entry(c, set, w);
+            if (!e->hdr.valid) continue;
+            bool hit;
+            switch (e->kind) {
+            case K_STE:   hit = !cds_only && e->sid >= lo && e->sid <= hi; break;
+            case K_L1STD: hit = l1std && e->sid <= hi && e->last >= lo; break;
+            default:      hit = e->sid >= lo && e->sid <= hi; break;
+            }
+            if (hit) smmu_cache_invalidate(c, set, w);
         }
-        if (hit) smmu_cache_invalidate(c, it.set, it.way);
-    }
 }
 
 /* CMD_CFGI_STE: the STE, every CD and L1CD cached through that StreamID, and with Leaf=0 the L1STD (4.3.1). */
