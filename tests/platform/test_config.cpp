@@ -262,8 +262,9 @@ TEST(Sweep, GridExpandsIntoValidatedPoints)
     ASSERT_TRUE(load_sweep(std::string(SMMU_SOURCE_DIR) + "/configs/sweeps/tlb-size.yaml", &s, &errs))
         << (errs.empty() ? "" : errs[0].str());
     ASSERT_EQ(s.points.size(), 8u);
-    EXPECT_EQ(s.points[0], (std::vector<std::string>{"run.duration=50us", "smmu.tbu.main_tlb.entries=256", "driver.invalidation=strict"}));
-    EXPECT_EQ(s.points[7], (std::vector<std::string>{"run.duration=50us", "smmu.tbu.main_tlb.entries=2048", "driver.invalidation=lazy"}));
+    EXPECT_EQ(s.points[0], (std::vector<std::string>{"run.duration=200us", "smmu.tbu.main_tlb.entries=128", "smmu.preset=mmu-600"}));
+    EXPECT_EQ(s.points[7], (std::vector<std::string>{"run.duration=200us", "smmu.tbu.main_tlb.entries=8192", "smmu.preset=mmu-700"}));
+    EXPECT_EQ(s.metrics, (std::vector<std::string>{"tlb_hit_rate", "mean_translation_ns", "p99_latency_ns", "throughput_gbps"}));
     EXPECT_EQ(shard(8, 1, 3), (std::vector<size_t>{1, 4, 7}));
     EXPECT_EQ(shard(8, 3, 3), (std::vector<size_t>{}));
     Sweep n;

@@ -152,7 +152,7 @@ void plot(const std::string &out, const std::string &stem, const simcfg::Sweep &
     size_t n = s.metrics.size(), cols = n > 1 ? 2 : 1, rws = (n + cols - 1) / cols;
     std::ostringstream gp;
     gp << "set multiplot layout " << rws << "," << cols << " title " << simreport::quote("sweep " + s.file) << "\n"
-       << "set grid\nset key top left font ',8'\nset xlabel " << simreport::quote(s.keys[0]) << "\nset offsets 0.2, 0.2, 0, 0\n";
+       << "set grid\nset key top left font ',8' opaque box\nset xlabel " << simreport::quote(s.keys[0]) << "\nset offsets 0.2, 0.2, 0, 0\n";
     for (size_t i = 0; i < n; i++) {
         gp << "set title " << simreport::quote(s.metrics[i]) << "\nplot ";
         for (size_t b = 0; b < order.size(); b++)
