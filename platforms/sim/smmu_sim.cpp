@@ -175,7 +175,13 @@ bool make_dirs(const std::string &path)
 
 int usage(const char *a)
 {
-    std::fprintf(stderr, "usage: %s scenario.yaml [--set key=value]... [--out DIR] [--quiet]\n", a);
+    std::fprintf(stderr,
+                 "usage: %s scenario.yaml [--set key=value]... [--out DIR] [--plots] [--quiet]\n"
+                 "  --set k=v  override any scenario key (docs/config-keys.md)\n"
+                 "  --out DIR  where report.json, CSVs and plots go (default .)\n"
+                 "  --plots    same as --set report.plots=true (gnuplot PNGs in DIR/plots)\n"
+                 "  --quiet    do not print decoded events\n"
+                 "Sweeps over many runs: smmu-sweep (docs/scenarios.md).\n", a);
     return 2;
 }
 
@@ -193,6 +199,7 @@ int sc_main(int argc, char **argv)
         else if (a.rfind("--set=", 0) == 0) sets.push_back(a.substr(6));
         else if (a == "--out" && i + 1 < argc) outdir = argv[++i];
         else if (a == "--quiet") quiet = true;
+        else if (a == "--plots") sets.push_back("report.plots=true");
         else if (a[0] == '-') return usage(argv[0]);
         else file = a;
     }

@@ -239,6 +239,26 @@ TEST(Scenarios, DefaultScenarioReportsFaultsCsvAndPlots)
         EXPECT_TRUE(is_png(g_last_out + "/plots/" + f)) << f;
 }
 
+TEST(Scenarios, WithoutGnuplotThePlotDataIsStillWritten)
+{
+    NEED_SIM();
+    std::string out = make_tmp();
+    // An empty PATH: the shell finds no gnuplot.
+    std::string cmd = "env PATH=/nonexistent " + kSim + " " + kScen + "nvme-random-4k.yaml --quiet --plots --out " + out +
+                      " --set run.duration=10us 2>&1";
+    FILE *p = popen(cmd.c_str(), "r");
+    std::string text;
+    char buf[4096];
+    while (size_t k = fread(buf, 1, sizeof buf, p)) text.append(buf, k);
+    int st = pclose(p);
+    EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << text;
+    EXPECT_NE(text.find("note: plots not rendered: gnuplot with a PNG terminal not found (Debian: apt-get install gnuplot-nox)"),
+              std::string::npos) << text;
+    for (const char *f : {"latency_cdf.dat", "tlb_hit_rates.dat", "throughput.dat", "latency_cdf.gp"})
+        EXPECT_TRUE(std::ifstream(out + "/plots/" + f).good()) << f;
+    EXPECT_FALSE(std::ifstream(out + "/plots/latency_cdf.png").good());
+}
+
 TEST(Scenarios, RunTransactionsStopsTheRun)
 {
     NEED_SIM();
