@@ -30,6 +30,7 @@ namespace {
 volatile std::sig_atomic_t g_interrupted = 0;
 uint64_t g_bin_ps = 1;          // throughput time-series bin
 uint64_t g_completed = 0, g_limit = 0;   // run.transactions (0 = none)
+std::string g_input_error;      // a malformed trace line met during the run
 
 struct DevRun {
     const simcfg::Device *cfg = nullptr;
@@ -98,7 +99,12 @@ struct Master : sc_module {
         smmu::StreamIdExtension &ext = slots[slot]->ext;
         for (;;) {
             traffic::Txn t;
-            if (g_interrupted || !run.pattern->next(t)) return;
+            if (g_interrupted) return;
+            if (!run.pattern->next(t)) {
+                // Bad input found mid-run (a trace line) ends the run like bad input before it.
+                if (!run.pattern->error().empty() && g_input_error.empty()) { g_input_error = run.pattern->error(); sc_stop(); }
+                return;
+            }
             sc_time when(t.time_ps, SC_PS);
             if (when >= stop) return;
             if (when > sc_time_stamp()) wait(when - sc_time_stamp());
@@ -484,6 +490,7 @@ int sc_main(int argc, char **argv)
         for (auto &w : wrote) std::printf("wrote %s\n", w.c_str());
     }
     if (!plot_note.empty()) std::fprintf(stderr, "note: plots not rendered: %s\n", plot_note.c_str());
+    if (!g_input_error.empty()) { std::fprintf(stderr, "%s\n", g_input_error.c_str()); return 1; }
     if (g_interrupted) return 130;
 
     int rc = 0;

@@ -259,6 +259,38 @@ TEST(Scenarios, WithoutGnuplotThePlotDataIsStillWritten)
     EXPECT_FALSE(std::ifstream(out + "/plots/latency_cdf.png").good());
 }
 
+// A trace replayed through the SoC: every record becomes one transaction; a malformed line is bad input.
+TEST(Scenarios, TraceReplayRunsEveryRecordAndRejectsBadLines)
+{
+    NEED_SIM();
+    std::string dir = make_tmp();
+    std::ofstream(dir + "/dev.yaml") << "name: replay\nrun: {duration: 20us}\ndevices:\n  - name: acc\n    sid: 0x40\n"
+                                        "    mappings: [{iova: 0x10000000, size: 1M, page_size: 4K}]\n"
+                                        "    traffic: {pattern: trace, file: dev.trace, outstanding: 1}\n";
+    std::ofstream(dir + "/dev.trace") << "# smmu-trace 1\n0 0x40 - R 0x10000000 64\n1us 0x40 - W 0x10001000 128\n"
+                                         "2us 0x40 - R 0x10002000 4096\n3us 0x40 - X 0x10003000 64\n";
+    auto run = [&](const std::string &extra, std::string *text) {
+        std::string cmd = kSim + " " + dir + "/dev.yaml --quiet --out " + dir + " " + extra + " 2>&1";
+        FILE *p = popen(cmd.c_str(), "r");
+        char buf[4096];
+        while (size_t k = fread(buf, 1, sizeof buf, p)) text->append(buf, k);
+        int st = pclose(p);
+        return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    };
+    std::string text;
+    // Stop before the bad line: three good records, three transactions.
+    EXPECT_EQ(run("--set devices[acc].traffic.count=3", &text), 0) << text;
+    std::ifstream js(dir + "/report.json");
+    nlohmann::json rep = nlohmann::json::parse(js, nullptr, false);
+    ASSERT_TRUE(rep.is_object()) << text;
+    EXPECT_EQ(num(rep["devices"][0], "transactions"), 3.0);
+    EXPECT_EQ(num(rep["devices"][0], "bytes"), 64.0 + 128 + 4096);
+    EXPECT_EQ(num(rep["devices"][0], "errors"), 0.0);
+    text.clear();
+    EXPECT_EQ(run("", &text), 1) << text;
+    EXPECT_NE(text.find("dev.trace:5: field 'op': 'X' is not R or W"), std::string::npos) << text;
+}
+
 TEST(Scenarios, RunTransactionsStopsTheRun)
 {
     NEED_SIM();
