@@ -5,6 +5,8 @@
 #ifndef SC_INCLUDE_DYNAMIC_PROCESSES
 #define SC_INCLUDE_DYNAMIC_PROCESSES
 #endif
+#include <iterator>
+#include <map>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_target_socket.h>
@@ -15,13 +17,15 @@
 
 namespace smmusim {
 
-// DRAM: fixed latency, and a data bus of `bandwidth` bytes/s; requests beyond it queue.
+// DRAM: fixed latency, and a data bus of `bandwidth` bytes/s; requests beyond it queue. The bus keeps its busy
+// intervals, so a request at an earlier (temporally decoupled) time uses a gap before a later reservation
+// instead of queueing behind it.
 struct Dram : sc_core::sc_module {
     tlm_utils::simple_target_socket<Dram> socket;
     PhysMemory &mem;
     sc_core::sc_time latency;
     double bandwidth;
-    sc_core::sc_time busy_until = sc_core::SC_ZERO_TIME;
+    std::map<sc_core::sc_time, sc_core::sc_time> busy;   // start -> end, disjoint
     uint64_t bytes = 0, accesses = 0;
     double queued_ps = 0;
 
@@ -32,14 +36,24 @@ struct Dram : sc_core::sc_module {
     }
     void b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay) {
         sc_core::sc_time arrive = sc_core::sc_time_stamp() + delay;
-        sc_core::sc_time start = arrive > busy_until ? arrive : busy_until;
         sc_core::sc_time xfer(gp.get_data_length() / bandwidth, sc_core::SC_SEC);
-        busy_until = start + xfer;
+        sc_core::sc_time start = reserve(arrive, xfer);
         queued_ps += (start - arrive).to_seconds() * 1e12;
         delay = (start - sc_core::sc_time_stamp()) + xfer + latency;
         bytes += gp.get_data_length();
         accesses++;
         transport_dbg(gp);
+    }
+    // The earliest bus time at or after `at` free for `len`; intervals that ended before now are forgotten.
+    sc_core::sc_time reserve(sc_core::sc_time at, sc_core::sc_time len) {
+        sc_core::sc_time now = sc_core::sc_time_stamp();
+        while (!busy.empty() && busy.begin()->second <= now) busy.erase(busy.begin());
+        auto it = busy.upper_bound(at);
+        if (it != busy.begin() && std::prev(it)->second > at) at = std::prev(it)->second;
+        for (; it != busy.end() && it->first < at + len; ++it)
+            if (it->second > at) at = it->second;
+        if (len > sc_core::SC_ZERO_TIME) busy[at] = at + len;
+        return at;
     }
     unsigned transport_dbg(tlm::tlm_generic_payload &gp) {
         bool ok = gp.is_write() ? mem.write(gp.get_address(), gp.get_data_ptr(), gp.get_data_length())
