@@ -1,5 +1,6 @@
 // smmu-sim: builds the example SoC from a scenario, lets the driver model program the SMMU, replays the traffic
 // and reports latency, TLB behaviour, invalidation cost and events.
+#include "report/gnuplot.h"
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -169,16 +170,6 @@ std::string fmt_time(double ps)
     return b;
 }
 
-bool make_dirs(const std::string &path)
-{
-    for (size_t i = 1; i <= path.size(); i++)
-        if (i == path.size() || path[i] == '/') {
-            std::string d = path.substr(0, i);
-            if (mkdir(d.c_str(), 0777) != 0 && errno != EEXIST) return false;
-        }
-    return true;
-}
-
 int usage(const char *a)
 {
     std::fprintf(stderr,
@@ -228,7 +219,7 @@ int sc_main(int argc, char **argv)
     sa.sa_flags = SA_RESETHAND;
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
-    if (!make_dirs(outdir)) { std::fprintf(stderr, "cannot create %s: %s\n", outdir.c_str(), std::strerror(errno)); return 1; }
+    if (!simreport::make_dirs(outdir)) { std::fprintf(stderr, "cannot create %s: %s\n", outdir.c_str(), std::strerror(errno)); return 1; }
     g_limit = sc.run_transactions;
     g_bin_ps = std::max<uint64_t>(sc.run_duration_ps / 100, 1000);
 
@@ -359,7 +350,7 @@ int sc_main(int argc, char **argv)
         if (!r.pattern) { std::fprintf(stderr, "%s: device %s: %s\n", file.c_str(), d.name.c_str(), err.c_str()); return 1; }
         if (!sc.report_csv_dir.empty()) {
             std::string dir = sc.report_csv_dir[0] == '/' ? sc.report_csv_dir : outdir + "/" + sc.report_csv_dir;
-            if (!make_dirs(dir)) { std::fprintf(stderr, "cannot create %s: %s\n", dir.c_str(), std::strerror(errno)); return 1; }
+            if (!simreport::make_dirs(dir)) { std::fprintf(stderr, "cannot create %s: %s\n", dir.c_str(), std::strerror(errno)); return 1; }
             r.csv.open(dir + "/" + d.name + ".csv");
         }
         if (r.csv.is_open()) r.csv << "issue_ps,latency_ps,addr,op,size,status\n";
@@ -474,7 +465,7 @@ int sc_main(int argc, char **argv)
     std::string plot_note;
     if (sc.report_plots) {
         std::string dir = outdir + "/plots", msg;
-        if (!make_dirs(dir)) plot_note = "cannot create " + dir;
+        if (!simreport::make_dirs(dir)) plot_note = "cannot create " + dir;
         else if (simreport::write_run_plots(dir, sc.name, g_bin_ps, series, &msg))
             wrote.push_back(dir + "/{latency_cdf,tlb_hit_rates,throughput}.png");
         else { plot_note = msg; wrote.push_back(dir + "/*.dat"); }

@@ -1,5 +1,7 @@
 #include "gnuplot.h"
 
+#include <sys/stat.h>
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <sys/wait.h>
@@ -69,6 +71,17 @@ bool render(const std::string &dir, const std::string &name, const std::string &
     while (size_t k = fread(buf, 1, sizeof buf, p)) out.append(buf, k);
     int st = pclose(p);
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) { *msg = "gnuplot failed on " + gp + ": " + out; return false; }
+    return true;
+}
+
+
+bool make_dirs(const std::string &path)
+{
+    for (size_t i = 1; i <= path.size(); i++)
+        if (i == path.size() || path[i] == '/') {
+            std::string d = path.substr(0, i);
+            if (mkdir(d.c_str(), 0777) != 0 && errno != EEXIST) return false;
+        }
     return true;
 }
 

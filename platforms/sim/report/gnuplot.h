@@ -12,6 +12,9 @@ const std::string &png_terminal();
 // or its error output); the .gp file stays so the user can rerun it.
 bool render(const std::string &dir, const std::string &name, const std::string &script, std::string *msg);
 
+// Creates `path` and its missing parents (like mkdir -p). False if one cannot be made.
+bool make_dirs(const std::string &path);
+
 // Quotes a string for a gnuplot script (double quotes, escaped).
 std::string quote(const std::string &s);
 

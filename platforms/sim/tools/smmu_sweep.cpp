@@ -36,16 +36,6 @@ int usage(const char *a)
     return 2;
 }
 
-bool make_dirs(const std::string &path)
-{
-    for (size_t i = 1; i <= path.size(); i++)
-        if (i == path.size() || path[i] == '/') {
-            std::string d = path.substr(0, i);
-            if (mkdir(d.c_str(), 0777) != 0 && errno != EEXIST) return false;
-        }
-    return true;
-}
-
 std::string point_dir(const std::string &out, size_t p)
 {
     char b[32];
@@ -209,7 +199,7 @@ int main(int argc, char **argv)
         for (auto &e : errs) std::fprintf(stderr, "%s\n", e.str().c_str());
         return 1;
     }
-    if (!make_dirs(out)) { std::fprintf(stderr, "cannot create %s: %s\n", out.c_str(), std::strerror(errno)); return 1; }
+    if (!simreport::make_dirs(out)) { std::fprintf(stderr, "cannot create %s: %s\n", out.c_str(), std::strerror(errno)); return 1; }
     std::vector<size_t> todo = simcfg::shard(s.points.size(), si - 1, sn);
     std::printf("%s: %zu points (%zu in shard %u/%u), %u at once\n", file.c_str(), s.points.size(), todo.size(), si, sn, jobs);
     std::fflush(stdout);
@@ -227,7 +217,7 @@ int main(int argc, char **argv)
         while (next < todo.size() && running.size() < jobs && !g_interrupted) {
             size_t p = todo[next++];
             std::string dir = point_dir(out, p);
-            if (!make_dirs(dir)) { std::fprintf(stderr, "cannot create %s\n", dir.c_str()); status[p] = 1; continue; }
+            if (!simreport::make_dirs(dir)) { std::fprintf(stderr, "cannot create %s\n", dir.c_str()); status[p] = 1; continue; }
             std::vector<std::string> args = {sim, s.scenario, "--quiet", "--out", dir};
             for (const auto &x : s.points[p]) { args.push_back("--set"); args.push_back(x); }
             for (const auto &x : extra) { args.push_back("--set"); args.push_back(x); }
