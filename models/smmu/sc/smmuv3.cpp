@@ -18,6 +18,13 @@ struct Smmuv3::AtTxn {
     sc_core::sc_event ended;
 };
 
+struct Smmuv3::AtWorker {
+    int port = 0;
+    tlm::tlm_generic_payload *gp = nullptr;
+    sc_time when;
+    sc_core::sc_event start;
+};
+
 Smmuv3::Smmuv3(sc_core::sc_module_name name, const Params &params)
     : sc_module(name), reg_socket("reg_socket"), dma_in("dma_in"), dma_out("dma_out"),
       irq_evtq("irq_evtq"), irq_priq("irq_priq"), irq_cmd_sync("irq_cmd_sync"), irq_gerror("irq_gerror"),
@@ -72,7 +79,17 @@ void Smmuv3::end_of_elaboration()
 
 uint64_t Smmuv3::cycles_of(const sc_time &t) const
 {
-    return (uint64_t)(t / params_.clock_period + 0.5);
+    const uint64_t p = params_.clock_period.value();
+    return p ? (t.value() + p / 2) / p : 0;                // rounded to nearest, in integers
+}
+
+TrafficStats &Smmuv3::stream_stats(uint32_t sid)
+{
+    if (!last_stream_ || last_sid_ != sid) {
+        last_stream_ = &stats_.streams[sid];
+        last_sid_ = sid;
+    }
+    return *last_stream_;
 }
 
 // ---- Upstream: LT, AT, debug, DMI.
@@ -86,9 +103,16 @@ tlm::tlm_sync_enum Smmuv3::nb_transport_fw(int port, tlm::tlm_generic_payload &g
 {
     if (ph == tlm::BEGIN_REQ) {
         if (gp.has_mm()) gp.acquire();
-        tlm::tlm_generic_payload *p = &gp;
-        sc_time when = t;
-        sc_core::sc_spawn([this, port, p, when] { at_process(port, p, when); });
+        // An idle worker takes it (woken in this evaluation phase, as a new process would run); else one more.
+        const bool fresh = at_idle_.empty();
+        if (fresh) at_workers_.emplace_back(new AtWorker);
+        AtWorker *w = fresh ? at_workers_.back().get() : at_idle_.back();
+        if (!fresh) at_idle_.pop_back();
+        w->port = port;
+        w->gp = &gp;
+        w->when = t;
+        if (fresh) sc_core::sc_spawn([this, w] { at_worker(w); });
+        else w->start.notify();
         ph = tlm::END_REQ;     // accepted at once; contention is modelled by the slot timelines
         return tlm::TLM_UPDATED;
     }
@@ -105,6 +129,16 @@ tlm::tlm_sync_enum Smmuv3::nb_transport_fw(int port, tlm::tlm_generic_payload &g
     }
     SC_REPORT_ERROR(name(), "nb_transport_fw: illegal phase (only BEGIN_REQ and END_RESP are sent forward)");
     return tlm::TLM_COMPLETED;
+}
+
+void Smmuv3::at_worker(AtWorker *w)
+{
+    for (;;) {
+        at_process(w->port, w->gp, w->when);
+        w->gp = nullptr;
+        at_idle_.push_back(w);
+        wait(w->start);
+    }
 }
 
 void Smmuv3::at_process(int port, tlm::tlm_generic_payload *gp, sc_time t)
@@ -167,7 +201,7 @@ void Smmuv3::transact(unsigned port, tlm::tlm_generic_payload &gp, sc_time &dela
     const bool streaming = sw && sw < len;
     const uint64_t span = streaming ? sw : len;            // bytes of address space the transaction covers
 
-    for (TrafficStats *s : {&stats_.streams[txn.sid], static_cast<TrafficStats *>(&stats_.ports[port])}) {
+    for (TrafficStats *s : {&stream_stats(txn.sid), static_cast<TrafficStats *>(&stats_.ports[port])}) {
         s->transactions++;
         (txn.write ? s->writes : s->reads)++;
         s->bytes += len;
@@ -314,7 +348,7 @@ sc_time Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, sc_time ar
 
     // Statistics.
     const uint64_t lat = cycles_of(done - arrival);
-    TrafficStats &ss = stats_.streams[txn.sid];
+    TrafficStats &ss = stream_stats(txn.sid);
     PortStats &ps = stats_.ports[port];
     for (TrafficStats *s : {&ss, static_cast<TrafficStats *>(&ps)}) {
         s->translations++;

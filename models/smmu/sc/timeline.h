@@ -1,7 +1,11 @@
 // A pool of identical resources (translation or walk slots), each tracked as its reserved busy intervals in
 // simulated time, so that requests made at out-of-order local times (temporal decoupling) see the gaps.
+// Times are sc_time values (integer multiples of the time resolution); each slot keeps the union of its
+// reservations as disjoint, non-touching intervals sorted by start, so the in-order case is O(1).
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include <systemc>
@@ -9,49 +13,102 @@
 namespace smmu {
 
 struct Smmuv3Timeline {
-    struct Busy { sc_core::sc_time from, until; };
-    std::vector<std::vector<Busy>> slots;      // per slot: disjoint intervals sorted by `from`
+    using tick = sc_core::sc_time::value_type;
+    struct Busy { tick from, until; };
+    struct Slot {
+        std::vector<Busy> v;      // live intervals are v[head..]; the ones before were released
+        size_t head = 0;
+        tick end = 0;             // free from here on (until of the last interval, 0 when none)
+
+        bool covers(tick t) const {
+            if (t >= end || head == v.size()) return false;
+            auto it = std::partition_point(v.begin() + (std::ptrdiff_t)head, v.end(),
+                                           [t](const Busy &b) { return b.until <= t; });
+            return it != v.end() && it->from <= t;
+        }
+        tick free_from(tick t) const {
+            if (t >= end) return t;
+            auto it = std::partition_point(v.begin() + (std::ptrdiff_t)head, v.end(),
+                                           [t](const Busy &b) { return b.until <= t; });
+            return it != v.end() && it->from <= t ? it->until : t;   // intervals never touch: one is enough
+        }
+        void add(tick from, tick until) {
+            if (head == v.size() || from > end) {
+                v.push_back(Busy{from, until});
+            } else if (from == end || (from > v.back().from && until >= end)) {
+                v.back().until = std::max(v.back().until, until);
+                if (from < v.back().from) v.back().from = from;
+            } else {
+                // Merge with every interval it overlaps or touches.
+                auto b = v.begin() + (std::ptrdiff_t)head;
+                auto lo = std::partition_point(b, v.end(), [from](const Busy &x) { return x.until < from; });
+                auto hi = std::partition_point(lo, v.end(), [until](const Busy &x) { return x.from <= until; });
+                if (lo == hi) {
+                    v.insert(lo, Busy{from, until});
+                } else {
+                    lo->from = std::min(lo->from, from);
+                    lo->until = std::max((hi - 1)->until, until);
+                    v.erase(lo + 1, hi);
+                }
+            }
+            end = v.back().until;
+        }
+        void release(tick now) {
+            while (head < v.size() && v[head].until <= now) head++;
+            if (head == v.size()) {
+                v.clear();
+                head = 0;
+                end = 0;
+            } else if (head * 2 >= v.size()) {              // compact now and then: amortised O(1)
+                v.erase(v.begin(), v.begin() + (std::ptrdiff_t)head);
+                head = 0;
+            }
+        }
+    };
+    std::vector<Slot> slots;
     unsigned peak = 0;
+    size_t reserved = 0;          // slots holding intervals; none means everything is free
+    tick released_at = 0;
 
     explicit Smmuv3Timeline(unsigned n) : slots(n ? n : 1) {}
 
+    static tick ticks(const sc_core::sc_time &t) { return t.value(); }
+    static sc_core::sc_time time(tick v) { return sc_core::sc_time::from_value(v); }
+
     // Earliest time >= t at which slot i is not busy.
-    sc_core::sc_time free_from(unsigned i, sc_core::sc_time t) const {
-        for (const Busy &b : slots[i]) {
-            if (b.from > t) break;
-            if (b.until > t) t = b.until;
-        }
-        return t;
-    }
+    sc_core::sc_time free_from(unsigned i, sc_core::sc_time t) const { return time(slots[i].free_from(ticks(t))); }
     // The slot free earliest at or after t (lowest index on a tie) and when.
     unsigned pick(const sc_core::sc_time &t, sc_core::sc_time &start) const {
+        const tick at = ticks(t);
+        tick s = slots[0].free_from(at);
         unsigned best = 0;
-        start = free_from(0, t);
-        for (unsigned i = 1; i < slots.size() && start > t; i++) {
-            const sc_core::sc_time s = free_from(i, t);
-            if (s < start) { start = s; best = i; }
+        for (unsigned i = 1; i < slots.size() && s > at; i++) {
+            const tick f = slots[i].free_from(at);
+            if (f < s) { s = f; best = i; }
         }
+        start = time(s);
         return best;
     }
     // Reserve slot i over [from, until); records how many slots are busy at `from`.
     void hold(unsigned i, const sc_core::sc_time &from, const sc_core::sc_time &until) {
         if (!(until > from)) return;
-        std::vector<Busy> &v = slots[i];
-        auto it = v.begin();
-        while (it != v.end() && it->from < from) ++it;
-        v.insert(it, Busy{from, until});
+        const tick f = ticks(from);
+        if (slots[i].head == slots[i].v.size()) reserved++;
+        slots[i].add(f, ticks(until));
+        if (reserved <= peak) return;                       // cannot exceed the peak: fewer slots hold anything
         unsigned busy = 0;
-        for (const auto &s : slots)
-            for (const Busy &b : s)
-                if (b.from <= from && b.until > from) { busy++; break; }
+        for (const Slot &s : slots) busy += s.covers(f);
         if (busy > peak) peak = busy;
     }
     // Drops intervals that ended at or before `now`: no request can arrive earlier than the present.
     void release(const sc_core::sc_time &now) {
-        for (auto &v : slots) {
-            size_t k = 0;
-            while (k < v.size() && v[k].until <= now) k++;
-            if (k) v.erase(v.begin(), v.begin() + (std::ptrdiff_t)k);
+        const tick n = ticks(now);
+        if (!reserved || n == released_at) return;
+        released_at = n;
+        for (Slot &s : slots) {
+            if (s.head == s.v.size() || s.v[s.head].until > n) continue;
+            s.release(n);
+            if (s.head == s.v.size()) reserved--;
         }
     }
 };

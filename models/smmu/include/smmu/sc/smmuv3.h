@@ -49,6 +49,7 @@ public:
 private:
     struct Inflight { uint32_t sid, ssid; bool ssv; uint64_t page; sc_core::sc_time done; };
     struct AtTxn;
+    struct AtWorker;              // a reusable AT process: runs one transaction at a time, then waits for the next
     struct CoreLock;              // the core is not re-entrant: a downstream access may wait() inside it
 
     // Upstream.
@@ -57,6 +58,7 @@ private:
     unsigned transport_dbg(int port, tlm::tlm_generic_payload &gp);
     bool get_direct_mem_ptr(int port, tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi);
     void at_process(int port, tlm::tlm_generic_payload *gp, sc_core::sc_time t);
+    void at_worker(AtWorker *w);
 
     // Shared by the LT and AT paths: translate each page's part (waiting out stalls), forward it, restore the
     // payload. `delay` is the local time offset.
@@ -86,7 +88,7 @@ private:
     void end_of_elaboration() override;
 
     uint64_t cycles_of(const sc_core::sc_time &t) const;
-    sc_core::sc_time cyc(uint64_t n) const { return params_.clock_period * (double)n; }
+    sc_core::sc_time cyc(uint64_t n) const { return sc_core::sc_time::from_value(params_.clock_period.value() * n); }
 
     Params params_;
     smmu_t *core_ = nullptr;
@@ -112,6 +114,12 @@ private:
     std::vector<bool> resp_busy_;             // AT: a BEGIN_RESP is outstanding on this port
     std::vector<std::unique_ptr<sc_core::sc_event>> resp_free_;
     std::vector<AtTxn *> at_waiting_;         // AT transactions waiting for END_RESP
+    std::vector<std::unique_ptr<AtWorker>> at_workers_;   // grows to the peak number of concurrent AT transactions
+    std::vector<AtWorker *> at_idle_;
+
+    TrafficStats &stream_stats(uint32_t sid);
+    uint32_t last_sid_ = 0;                   // the stream whose statistics were used last (map nodes are stable)
+    TrafficStats *last_stream_ = nullptr;
 
     Stats stats_;
 };
