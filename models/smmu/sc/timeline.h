@@ -86,7 +86,7 @@ struct Smmuv3Timeline {
             const tick f = slots[i].free_from(at);
             if (f < s) { s = f; best = i; }
         }
-        start = time(s);
+        start = s == at ? t : time(s);                     // free on arrival, the common case: no conversion
         return best;
     }
     // Reserve slot i over [from, until); records how many slots are busy at `from`.
