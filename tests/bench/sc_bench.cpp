@@ -226,8 +226,7 @@ int main(int argc, char **argv)
                 "replaced by a forwarding module, same run)\n");
     const Mode modes[] = {Mode::LT, Mode::LT_TD, Mode::AT};
     for (Mode m : modes) {
-        /* AT: the module spawns a process per transaction (see docs/performance.md), so fewer of them. */
-        uint64_t n = m == Mode::LT_TD ? 2000000 : m == Mode::LT ? 400000 : 20000;
+        uint64_t n = m == Mode::LT_TD ? 2000000 : 400000;
         if (only && !std::strstr(mode_name(m), only)) continue;
         if (quick) n /= 200;
         Result base = run_forked(false, m, n);
