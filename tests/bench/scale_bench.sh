@@ -27,7 +27,9 @@ SWEEP=$(dirname "$SIM")/smmu-sweep
 if [ -x "$SWEEP" ]; then                   # the sweep runner: one smmu-sim process per point, --jobs at once
   if [ "$POINTS" = 16 ]; then GRID="smmu.tbu.main_tlb.entries: [256, 512, 1024, 2048]
   smmu.tbu.utlb.entries: [8, 16, 32, 64]"; else GRID="smmu.tbu.main_tlb.entries: [512, 1024]"; fi
-  printf 'scenario: %s\ngrid:\n  %s\nset:\n  smmu.tbu.utlb.ways: 0\n  report.plots: false\n' "$SCEN" "$GRID" > "$OUT/sweep.yaml"
+  # Points of about a second each, like real sweep points, so process start-up does not dominate.
+  DUR=5ms; [ "$QUICK" = --quick ] && DUR=1ms
+  printf 'scenario: %s\ngrid:\n  %s\nset:\n  smmu.tbu.utlb.ways: 0\n  report.plots: false\n  run.duration: %s\n' "$SCEN" "$GRID" "$DUR" > "$OUT/sweep.yaml"
   run_sweep() { "$SWEEP" "$OUT/sweep.yaml" --out "$OUT/sweep$1" --jobs "$1" >/dev/null 2>&1 || echo "  !! smmu-sweep --jobs $1 failed"; }
   HOW="smmu-sweep --jobs"
 else                                       # no sweep runner: the same points launched with xargs -P
