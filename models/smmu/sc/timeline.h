@@ -69,6 +69,7 @@ struct Smmuv3Timeline {
     unsigned peak = 0;
     size_t reserved = 0;          // slots holding intervals; none means everything is free
     tick released_at = 0;
+    tick first_until = ~tick(0);  // no live interval ends before this: release() has nothing to drop earlier
 
     explicit Smmuv3Timeline(unsigned n) : slots(n ? n : 1) {}
 
@@ -95,6 +96,7 @@ struct Smmuv3Timeline {
         const tick f = ticks(from);
         if (slots[i].head == slots[i].v.size()) reserved++;
         slots[i].add(f, ticks(until));
+        first_until = std::min(first_until, ticks(until));   // merging only lengthens intervals: still a bound
         if (reserved <= peak) return;                       // cannot exceed the peak: fewer slots hold anything
         unsigned busy = 0;
         for (const Slot &s : slots) busy += s.covers(f);
@@ -103,12 +105,17 @@ struct Smmuv3Timeline {
     // Drops intervals that ended at or before `now`: no request can arrive earlier than the present.
     void release(const sc_core::sc_time &now) {
         const tick n = ticks(now);
-        if (!reserved || n == released_at) return;
+        if (!reserved || n == released_at || n < first_until) return;
         released_at = n;
+        first_until = ~tick(0);
+        size_t left = reserved;                              // reserved slots not yet visited
         for (Slot &s : slots) {
-            if (s.head == s.v.size() || s.v[s.head].until > n) continue;
-            s.release(n);
+            if (!left) break;
+            if (s.head == s.v.size()) continue;
+            left--;
+            if (s.v[s.head].until <= n) s.release(n);
             if (s.head == s.v.size()) reserved--;
+            else first_until = std::min(first_until, s.v[s.head].until);
         }
     }
 };
