@@ -59,23 +59,11 @@ void free(void *p) {
 
 namespace {
 
-constexpr uint64_t PAGE_S1 = 0x403 | 3u << 8 | 1u << 6 | 1u << 11 | 1u << 2;   // AF, ISH, EL0 RW, nG, AttrIndx 1
-constexpr uint64_t PAGE_S2 = 0x403 | 3u << 8 | 3u << 6 | 0xFu << 2;            // AF, ISH, S2AP RW, Normal WB
-
+// Translation tables from the shared 4K builder.
 struct Hot : e2e::Rig {
-    uint64_t next_table = th::kTables;
-    uint64_t alloc() { uint64_t t = next_table; next_table += 0x1000; return t; }
-    // 4K granule, 4 levels; PA of the leaf slot.
-    uint64_t slot(uint64_t ttb, uint64_t ia) {
-        uint64_t table = ttb;
-        for (unsigned level = 0; level < 3; level++) {
-            uint64_t at = table + ((ia >> (39 - 9 * level)) & 0x1FF) * 8, d = mem.r64(at);
-            if (!(d & 1)) { d = alloc() | 3; mem.w64(at, d); }
-            table = d & 0x0000FFFFFFFFF000ull;
-        }
-        return table + ((ia >> 12) & 0x1FF) * 8;
-    }
-    void map(uint64_t ttb, uint64_t ia, uint64_t pa, uint64_t bits) { mem.w64(slot(ttb, ia), pa | bits); }
+    e2e::Tables tables{mem};
+    uint64_t alloc() { return tables.alloc(); }
+    void map(uint64_t ttb, uint64_t ia, uint64_t pa, uint64_t bits) { tables.map(ttb, ia, pa, bits); }
 };
 
 struct Count {
@@ -103,13 +91,13 @@ TEST(Hotpath, TlbHitsBypassAndWalksAllocateNothing) {
     // Stream 1: stage 1, 64 pages. Stream 2: stage 2. Stream 3: bypass. Stream 4: nested (identity stage 2).
     uint64_t s1 = h.alloc(), s2 = h.alloc(), s2n = h.alloc(), s1n = h.alloc();
     for (uint64_t i = 0; i < 64; i++) {
-        h.map(s1, 0x40'0000 + i * 0x1000, 0x8000'0000 + i * 0x1000, PAGE_S1);
-        h.map(s2, 0x50'0000 + i * 0x1000, 0x9000'0000 + i * 0x1000, PAGE_S2);
-        h.map(s1n, 0x60'0000 + i * 0x1000, 0x7000'0000 + i * 0x1000, PAGE_S1);
-        h.map(s2n, 0x7000'0000 + i * 0x1000, 0xA000'0000 + i * 0x1000, PAGE_S2);
+        h.map(s1, 0x40'0000 + i * 0x1000, 0x8000'0000 + i * 0x1000, e2e::kPageS1);
+        h.map(s2, 0x50'0000 + i * 0x1000, 0x9000'0000 + i * 0x1000, e2e::kPageS2);
+        h.map(s1n, 0x60'0000 + i * 0x1000, 0x7000'0000 + i * 0x1000, e2e::kPageS1);
+        h.map(s2n, 0x7000'0000 + i * 0x1000, 0xA000'0000 + i * 0x1000, e2e::kPageS2);
     }
-    for (uint64_t t = th::kTables; t < h.next_table; t += 0x1000) h.map(s2n, t, t, PAGE_S2);   // stage-1 tables
-    h.map(s2n, th::kCdBase + 0x1000, th::kCdBase + 0x1000, PAGE_S2);                          // and the CD
+    for (uint64_t t = th::kTables; t < h.tables.next; t += 0x1000) h.map(s2n, t, t, e2e::kPageS2);   // stage-1 tables
+    h.map(s2n, th::kCdBase + 0x1000, th::kCdBase + 0x1000, e2e::kPageS2);                          // and the CD
     h.write_cd(th::kCdBase, stu::linux_cd(s1, 1).q);
     h.install(1, stu::linux_s1(th::kCdBase).q);
     h.install(2, stu::linux_s2(s2, 2).q);
