@@ -3,6 +3,7 @@
 // SystemC allows one elaboration per process, so every run is a forked child that reports its time on a pipe.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -218,9 +219,11 @@ int main(int argc, char **argv)
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
     bool quick = false;
     const char *only = nullptr;   // --only WORD: the modes whose name contains WORD (for profiling)
+    uint64_t count = 0;           // --count N: transactions per run (profiles subtract two counts to drop start-up)
     for (int i = 1; i < argc; i++) {
         if (std::strcmp(argv[i], "--quick") == 0) quick = true;
         else if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) only = argv[++i];
+        else if (std::strcmp(argv[i], "--count") == 0 && i + 1 < argc) count = std::strtoull(argv[++i], nullptr, 0);
     }
     std::printf("SystemC end to end (initiator -> Smmuv3 TLB-hit path -> router -> memory; baseline: the SMMU "
                 "replaced by a forwarding module, same run)\n");
@@ -229,6 +232,7 @@ int main(int argc, char **argv)
         uint64_t n = m == Mode::LT_TD ? 2000000 : 400000;
         if (only && !std::strstr(mode_name(m), only)) continue;
         if (quick) n /= 200;
+        if (count) n = count;
         Result base = run_forked(false, m, n);
         Result smmu = run_forked(true, m, n);
         std::string name = std::string("SystemC ") + mode_name(m) + ", TLB hit";

@@ -32,6 +32,10 @@ Smmuv3::Smmuv3(sc_core::sc_module_name name, const Params &params)
 {
     params_.core.num_ports = params_.num_ports;
     params_.core.cmdq_stepped = true;
+    simc_ = sc_core::sc_get_curr_simcontext();
+    period_ = params_.clock_period.value();
+    tbu_lookup_ = (uint64_t)(params_.core.utlb.entries ? params_.core.utlb.latency : 0) +
+                  (params_.core.main_tlb.entries ? params_.core.main_tlb.latency : 0);
     smmu_host_t host{this, &Smmuv3::host_mem_read, &Smmuv3::host_mem_write, &Smmuv3::host_irq};
     char err[256];
     core_ = smmu_create(&params_.core, &host, err, sizeof err);
@@ -77,11 +81,7 @@ void Smmuv3::end_of_elaboration()
         SC_REPORT_ERROR(name(), "dma_in has more bindings than Params::num_ports (one TBU per port)");
 }
 
-uint64_t Smmuv3::cycles_of(const sc_time &t) const
-{
-    const uint64_t p = params_.clock_period.value();
-    return p ? (t.value() + p / 2) / p : 0;                // rounded to nearest, in integers
-}
+uint64_t Smmuv3::cycles_of(const sc_time &t) const { return cycles_of(t.value()); }
 
 TrafficStats &Smmuv3::stream_stats(uint32_t sid)
 {
@@ -212,21 +212,22 @@ void Smmuv3::transact(unsigned port, tlm::tlm_generic_payload &gp, sc_time &dela
         return;
     }
 
-    const sc_time arrival = sc_core::sc_time_stamp() + delay;
-    sc_time end = arrival;
+    const tick arrival = now_ticks() + delay.value();
+    tick end = arrival;
+    sc_time d;                                             // the last part's downstream delay
     tlm::tlm_response_status status = tlm::TLM_OK_RESPONSE;
     std::vector<unsigned char> part_be;
     uint64_t off = 0;
     do {
         txn.addr = addr + off;
-        smmu_result_t res{};
-        const sc_time ready = translate_settled(port, txn, arrival, res);
+        smmu_result_t res;
+        const tick ready = translate_settled(port, txn, arrival, res);
         const unsigned log2 = res.page_log2 >= 12 && res.page_log2 < 64 ? res.page_log2 : 12;
         const uint64_t in_page = (1ull << log2) - (txn.addr & ((1ull << log2) - 1));
         const uint64_t chunk = std::min<uint64_t>(span - off, in_page);
         const bool whole = off == 0 && chunk == span;
-        const sc_time now = sc_core::sc_time_stamp();
-        sc_time d = ready > now ? ready - now : SC_ZERO_TIME;
+        const tick now = now_ticks();
+        d = ready > now ? sc_time::from_value(ready - now) : SC_ZERO_TIME;
         if (res.status == SMMU_OK) {
             gp.set_address(res.pa);
             if (!whole) {
@@ -243,32 +244,35 @@ void Smmuv3::transact(unsigned port, tlm::tlm_generic_payload &gp, sc_time &dela
             dma_out->b_transport(gp, d);
             if (!gp.is_response_ok() && status == tlm::TLM_OK_RESPONSE) status = gp.get_response_status();
             gp.set_address(addr);
-            gp.set_data_ptr(data);
-            gp.set_data_length(len);
-            gp.set_streaming_width(sw);
-            gp.set_byte_enable_ptr(be);
+            if (!whole) {
+                gp.set_data_ptr(data);
+                gp.set_data_length(len);
+                gp.set_streaming_width(sw);
+                gp.set_byte_enable_ptr(be);
+            }
         } else if (res.status == SMMU_RAZWI) {
             if (gp.is_read() && data) std::memset(data + off, 0, (size_t)(streaming ? len : chunk));
         } else if (status == tlm::TLM_OK_RESPONSE) {
             status = params_.abort_response;
         }
-        const sc_time fin = sc_core::sc_time_stamp() + d;
+        const tick fin = now_ticks() + d.value();
         if (fin > end) end = fin;
         off += chunk;
     } while (off < span);
     gp.set_response_status(status);
     gp.set_dmi_allowed(false);                             // DMI would bypass translation
-    const sc_time now = sc_core::sc_time_stamp();
-    delay = end > now ? end - now : SC_ZERO_TIME;
+    const tick now = now_ticks();
+    const tick left = end > now ? end - now : 0;
+    delay = left == d.value() ? d : sc_time::from_value(left);   // one part ending last: its delay as it came back
 }
 
-sc_time Smmuv3::translate_settled(unsigned port, const smmu_txn_t &txn, sc_time arrival, smmu_result_t &res)
+Smmuv3::tick Smmuv3::translate_settled(unsigned port, const smmu_txn_t &txn, tick arrival, smmu_result_t &res)
 {
     for (;;) {
-        const sc_time now = sc_core::sc_time_stamp();
-        const sc_time ready = translate_timed(port, txn, arrival > now ? arrival : now, res);
+        const tick now = now_ticks();
+        const tick ready = translate_timed(port, txn, arrival > now ? arrival : now, res);
         if (res.status != SMMU_STALL) return ready;
-        if (ready > sc_core::sc_time_stamp()) wait(ready - sc_core::sc_time_stamp());   // stalls wait in simulated time
+        if (ready > now_ticks()) wait(sc_time::from_value(ready - now_ticks()));   // stalls wait in simulated time
         smmu_stall_state_t st;
         for (;;) {
             {
@@ -281,38 +285,66 @@ sc_time Smmuv3::translate_settled(unsigned port, const smmu_txn_t &txn, sc_time 
         }
         if (st != SMMU_STALL_RETRY) {                      // CMD_STALL_TERM, CMD_RESUME with Abort, or gone
             res.status = SMMU_ABORT;
-            return sc_core::sc_time_stamp();
+            return now_ticks();
         }
-        arrival = sc_core::sc_time_stamp();
+        arrival = now_ticks();
     }
+}
+
+void Smmuv3::choose_tcu_slots()
+{
+    TcuPick &p = tcu_pick_;
+    p.chosen = true;
+    tcu_slots_->release(p.now);
+    walk_slots_->release(p.now);
+    p.ci = tcu_slots_->pick(p.s_tbu + cyc_ticks(tbu_lookup_ + params_.core.link_tbu_to_tcu), p.s_tcu);
+    p.wi = walk_slots_->pick(p.s_tcu, p.s_walk);
+    mem_cursor_ = sc_time::from_value(p.s_walk);
+}
+
+static void count_translation(TrafficStats &s, const smmu_result_t &res, uint64_t lat, bool shared)
+{
+    s.translations++;
+    s.latency.add(lat);
+    switch (res.source) {
+    case SMMU_SRC_UTLB: s.utlb_hits++; break;
+    case SMMU_SRC_MAIN_TLB: s.main_tlb_hits++; break;
+    case SMMU_SRC_TCU_TLB: s.tcu_tlb_hits++; break;
+    case SMMU_SRC_WALK: s.walks++; s.walk_mem_reads += res.mem_reads; break;
+    default: break;
+    }
+    if (shared) s.shared_walks++;
+    if (res.bypass) s.bypassed++;
+    if (res.status == SMMU_ABORT) s.aborted++;
+    if (res.status == SMMU_RAZWI) s.razwi++;
+    if (res.status == SMMU_STALL) s.stalls++;
+    if (res.event) s.faults_by_event[res.event]++;
 }
 
 // Timing of one translation. A request takes the TBU slot that frees first at its arrival; a TLB hit completes
 // there. A miss crosses DTI to a TCU slot; a walk (configuration or table) also takes a walk slot, and the walk's
 // memory accesses are issued when it starts, so their time downstream, queueing included, is counted once.
-sc_time Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, sc_time arrival, smmu_result_t &res)
+Smmuv3::tick Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, tick arrival, smmu_result_t &res)
 {
     CoreLock lock(*this);
-    const sc_time now = sc_core::sc_time_stamp();
+    const tick now = now_ticks();
     const smmu_config_t &c = params_.core;
     Smmuv3Timeline &tbu = *tbu_slots_[port];
     tbu.release(now);
-    tcu_slots_->release(now);
-    walk_slots_->release(now);
 
-    const uint64_t tbu_lookup = (uint64_t)(c.utlb.entries ? c.utlb.latency : 0) + (c.main_tlb.entries ? c.main_tlb.latency : 0);
-    sc_time s_tbu, s_tcu, s_walk;
+    const uint64_t tbu_lookup = tbu_lookup_;
+    tick s_tbu;
     const unsigned ti = tbu.pick(arrival, s_tbu);
-    const unsigned ci = tcu_slots_->pick(s_tbu + cyc(tbu_lookup + c.link_tbu_to_tcu), s_tcu);
-    const unsigned wi = walk_slots_->pick(s_tcu, s_walk);
-    mem_cursor_ = s_walk;
+    tcu_pick_ = TcuPick{true, false, now, s_tbu, 0, 0, 0, 0};
     mem_time_ = SC_ZERO_TIME;
     smmu_translate(core_, &txn, &res);
-    const sc_time mem = mem_time_;
+    const tick mem = mem_time_.value();
 
     const uint64_t C = res.cycles;
     const bool walked = res.source == SMMU_SRC_WALK || res.mem_reads > 0;
     const bool to_tcu = walked || res.source == SMMU_SRC_TCU_TLB || (res.source == SMMU_SRC_NONE && C > tbu_lookup);
+    if (to_tcu && !tcu_pick_.chosen) choose_tcu_slots();
+    tcu_pick_.armed = false;
     const unsigned page_log2 = res.page_log2 ? res.page_log2 : 12;
     const uint64_t page = page_log2 < 64 ? txn.addr >> page_log2 : 0;
 
@@ -325,45 +357,33 @@ sc_time Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, sc_time ar
                 break;
             }
 
-    sc_time done;
+    tick done;
     if (shared) {
-        done = std::max(shared->done, s_tbu + cyc(std::min<uint64_t>(C, tbu_lookup)));
+        done = std::max(shared->done, s_tbu + cyc_ticks(std::min<uint64_t>(C, tbu_lookup)));
     } else if (!to_tcu) {
-        done = s_tbu + cyc(C) + mem;
+        done = s_tbu + cyc_ticks(C) + mem;
     } else {
+        const TcuPick &p = tcu_pick_;
         const uint64_t rest = C - std::min<uint64_t>(C, tbu_lookup + c.link_tbu_to_tcu);
         const uint64_t back = std::min<uint64_t>(rest, c.link_tcu_to_tbu);
-        const sc_time tcu_end = (walked ? s_walk : s_tcu) + cyc(rest - back) + mem;
-        if (walked) walk_slots_->hold(wi, s_walk, tcu_end);
-        tcu_slots_->hold(ci, s_tcu, tcu_end);
-        done = tcu_end + cyc(back);
+        const tick tcu_end = (walked ? p.s_walk : p.s_tcu) + cyc_ticks(rest - back) + mem;
+        if (walked) walk_slots_->hold(p.wi, p.s_walk, tcu_end);
+        tcu_slots_->hold(p.ci, p.s_tcu, tcu_end);
+        done = tcu_end + cyc_ticks(back);
     }
     tbu.hold(ti, s_tbu, done);
 
     // Remember in-flight walks; forget those that completed before the present.
-    inflight_.erase(std::remove_if(inflight_.begin(), inflight_.end(), [&](const Inflight &f) { return f.done <= now; }),
-                    inflight_.end());
+    if (!inflight_.empty())
+        inflight_.erase(std::remove_if(inflight_.begin(), inflight_.end(), [&](const Inflight &f) { return f.done <= now; }),
+                        inflight_.end());
     if (walked && res.status == SMMU_OK && !shared)
         inflight_.push_back({txn.sid, txn.ssid, txn.ssv, page, done});
 
-    // Statistics.
     const uint64_t lat = cycles_of(done - arrival);
-    TrafficStats &ss = stream_stats(txn.sid);
     PortStats &ps = stats_.ports[port];
-    for (TrafficStats *s : {&ss, static_cast<TrafficStats *>(&ps)}) {
-        s->translations++;
-        s->latency.add(lat);
-        if (res.source == SMMU_SRC_UTLB) s->utlb_hits++;
-        if (res.source == SMMU_SRC_MAIN_TLB) s->main_tlb_hits++;
-        if (res.source == SMMU_SRC_TCU_TLB) s->tcu_tlb_hits++;
-        if (res.source == SMMU_SRC_WALK) { s->walks++; s->walk_mem_reads += res.mem_reads; }
-        if (shared) s->shared_walks++;
-        if (res.bypass) s->bypassed++;
-        if (res.status == SMMU_ABORT) s->aborted++;
-        if (res.status == SMMU_RAZWI) s->razwi++;
-        if (res.status == SMMU_STALL) s->stalls++;
-        if (res.event) s->faults_by_event[res.event]++;
-    }
+    count_translation(stream_stats(txn.sid), res, lat, shared);
+    count_translation(ps, res, lat, shared);
     ps.slots_peak = tbu.peak;
     stats_.tcu_slots_peak = tcu_slots_->peak;
     stats_.walk_slots_peak = walk_slots_->peak;
@@ -433,6 +453,7 @@ int Smmuv3::mem_access(bool write, uint64_t pa, void *data, size_t len)
         if (write) return -1;                            // a debug translation has no side effects
         return dma_out->transport_dbg(gp) == len ? 0 : -1;
     }
+    if (tcu_pick_.armed && !tcu_pick_.chosen) choose_tcu_slots();   // the walk starts here
     const sc_time now = sc_core::sc_time_stamp();
     const sc_time issue = mem_cursor_ > now ? mem_cursor_ : now;
     sc_time d = issue - now;

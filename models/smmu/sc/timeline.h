@@ -79,32 +79,38 @@ struct Smmuv3Timeline {
     // Earliest time >= t at which slot i is not busy.
     sc_core::sc_time free_from(unsigned i, sc_core::sc_time t) const { return time(slots[i].free_from(ticks(t))); }
     // The slot free earliest at or after t (lowest index on a tie) and when.
-    unsigned pick(const sc_core::sc_time &t, sc_core::sc_time &start) const {
-        const tick at = ticks(t);
+    unsigned pick(tick at, tick &start) const {
         tick s = slots[0].free_from(at);
         unsigned best = 0;
         for (unsigned i = 1; i < slots.size() && s > at; i++) {
             const tick f = slots[i].free_from(at);
             if (f < s) { s = f; best = i; }
         }
-        start = s == at ? t : time(s);                     // free on arrival, the common case: no conversion
+        start = s;
+        return best;
+    }
+    unsigned pick(const sc_core::sc_time &t, sc_core::sc_time &start) const {
+        tick s;
+        const unsigned best = pick(ticks(t), s);
+        start = s == ticks(t) ? t : time(s);               // free on arrival, the common case: no conversion
         return best;
     }
     // Reserve slot i over [from, until); records how many slots are busy at `from`.
-    void hold(unsigned i, const sc_core::sc_time &from, const sc_core::sc_time &until) {
-        if (!(until > from)) return;
-        const tick f = ticks(from);
+    void hold(unsigned i, tick f, tick until) {
+        if (!(until > f)) return;
         if (slots[i].head == slots[i].v.size()) reserved++;
-        slots[i].add(f, ticks(until));
-        first_until = std::min(first_until, ticks(until));   // merging only lengthens intervals: still a bound
+        slots[i].add(f, until);
+        first_until = std::min(first_until, until);         // merging only lengthens intervals: still a bound
         if (reserved <= peak) return;                       // cannot exceed the peak: fewer slots hold anything
         unsigned busy = 0;
         for (const Slot &s : slots) busy += s.covers(f);
         if (busy > peak) peak = busy;
     }
+    void hold(unsigned i, const sc_core::sc_time &from, const sc_core::sc_time &until) {
+        hold(i, ticks(from), ticks(until));
+    }
     // Drops intervals that ended at or before `now`: no request can arrive earlier than the present.
-    void release(const sc_core::sc_time &now) {
-        const tick n = ticks(now);
+    void release(tick n) {
         if (!reserved || n == released_at || n < first_until) return;
         released_at = n;
         first_until = ~tick(0);
@@ -118,6 +124,7 @@ struct Smmuv3Timeline {
             else first_until = std::min(first_until, s.v[s.head].until);
         }
     }
+    void release(const sc_core::sc_time &now) { release(ticks(now)); }
 };
 
 } // namespace smmu

@@ -47,7 +47,7 @@ public:
     std::string stats_json() const;
 
 private:
-    struct Inflight { uint32_t sid, ssid; bool ssv; uint64_t page; sc_core::sc_time done; };
+    struct Inflight { uint32_t sid, ssid; bool ssv; uint64_t page; sc_core::sc_time::value_type done; };
     struct AtTxn;
     struct AtWorker;              // a reusable AT process: runs one transaction at a time, then waits for the next
     struct CoreLock;              // the core is not re-entrant: a downstream access may wait() inside it
@@ -63,11 +63,22 @@ private:
     // Shared by the LT and AT paths: translate each page's part (waiting out stalls), forward it, restore the
     // payload. `delay` is the local time offset.
     void transact(unsigned port, tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
-    // Translates txn arriving at absolute time `arrival` until it is no longer stalled; returns the absolute
-    // time its output is ready.
-    sc_core::sc_time translate_settled(unsigned port, const smmu_txn_t &txn, sc_core::sc_time arrival, smmu_result_t &res);
-    // One translation attempt; returns the absolute time its output is ready (excluding the data access).
-    sc_core::sc_time translate_timed(unsigned port, const smmu_txn_t &txn, sc_core::sc_time arrival, smmu_result_t &res);
+    // Times below are absolute, in time-resolution ticks (sc_time::value()).
+    using tick = sc_core::sc_time::value_type;
+    tick now_ticks() const { return simc_->time_stamp().value(); }
+    tick cyc_ticks(uint64_t n) const { return period_ * n; }
+    // Translates txn arriving at `arrival` until it is no longer stalled; returns when its output is ready.
+    tick translate_settled(unsigned port, const smmu_txn_t &txn, tick arrival, smmu_result_t &res);
+    // One translation attempt; returns when its output is ready (excluding the data access).
+    tick translate_timed(unsigned port, const smmu_txn_t &txn, tick arrival, smmu_result_t &res);
+    // The TCU and walk slots of the translation in progress, chosen at its first memory access (a walk starts
+    // there) or, with none, once its result shows it crossed DTI; a TBU hit never pays for the choice.
+    struct TcuPick {
+        bool armed = false, chosen = false;
+        tick now = 0, s_tbu = 0, s_tcu = 0, s_walk = 0;
+        unsigned ci = 0, wi = 0;
+    };
+    void choose_tcu_slots();
 
     // Register frame.
     void reg_b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
@@ -88,10 +99,15 @@ private:
     void end_of_elaboration() override;
 
     uint64_t cycles_of(const sc_core::sc_time &t) const;
-    sc_core::sc_time cyc(uint64_t n) const { return sc_core::sc_time::from_value(params_.clock_period.value() * n); }
+    uint64_t cycles_of(tick t) const { return period_ ? (t + period_ / 2) / period_ : 0; }   // rounded to nearest
+    sc_core::sc_time cyc(uint64_t n) const { return sc_core::sc_time::from_value(period_ * n); }
 
     Params params_;
     smmu_t *core_ = nullptr;
+    sc_core::sc_simcontext *simc_ = nullptr;
+    uint64_t period_ = 0;                     // clock period in ticks
+    uint64_t tbu_lookup_ = 0;                 // cycles of the TBU's TLB lookups (micro-TLB, main TLB)
+    TcuPick tcu_pick_;
 
     // Downstream accesses the core makes are issued, one after another, from the absolute time mem_cursor_
     // (never before the present); mem_time_ sums each access's issue-to-completion time.
@@ -104,6 +120,7 @@ private:
     std::vector<Inflight> inflight_;
 
     bool core_busy_ = false;
+    unsigned core_waiters_ = 0;               // processes waiting for core_free_
     sc_core::sc_event core_free_;
     sc_core::sc_event cmdq_kick_, stall_settled_, irq_update_;
     std::deque<std::pair<uint32_t, sc_core::sc_time>> prod_writes_;   // CMDQ_PROD values and when written
