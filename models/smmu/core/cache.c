@@ -29,6 +29,7 @@ smmu_cache_t *smmu_cache_create(const smmu_cache_config_t *cfg, size_t esize, ui
     c->ways_p2 = 1;
     while (c->ways_p2 < ways) c->ways_p2 <<= 1;
     c->rng = seed ? seed : 0x9E3779B97F4A7C15ull;
+    c->gen = 1;
     c->entries = calloc((size_t)sets * ways, esize);
     c->meta = calloc((size_t)sets * ways, sizeof *c->meta);
     c->plru = calloc((size_t)sets * c->ways_p2, 1);
@@ -72,6 +73,7 @@ uint32_t smmu_cache_victim(smmu_cache_t *c, uint32_t set)
 void smmu_cache_filled(smmu_cache_t *c, uint32_t set, uint32_t way)
 {
     ((smmu_cache_hdr_t *)smmu_cache_entry(c, set, way))->valid = true;
+    c->gen++;
     c->stats.fills++;
     c->tick++;
     smmu_way_meta_t *m = &c->meta[(size_t)set * c->ways + way];
@@ -90,6 +92,7 @@ void smmu_cache_invalidate(smmu_cache_t *c, uint32_t set, uint32_t way)
     smmu_cache_hdr_t *h = smmu_cache_entry(c, set, way);
     if (!h->valid) return;
     h->valid = false;
+    c->gen++;
     c->stats.invalidations++;
     smmu_way_meta_t *m = &c->meta[(size_t)set * c->ways + way];
     if (m->live) {

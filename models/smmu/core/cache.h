@@ -31,6 +31,8 @@ typedef struct smmu_cache {
     uint32_t *live;            /* per set: valid ways, so a full set needs no search for an invalid way */
     uint64_t tick;
     uint64_t rng;
+    uint64_t gen;              /* bumped whenever an entry becomes valid or invalid: lookups memoised at an
+                                  older generation are void */
     smmu_cache_stats_t stats;
 } smmu_cache_t;
 

@@ -14,7 +14,8 @@ static int make_tlb(smmu_tlb_t *t, const smmu_cache_config_t *cfg, uint64_t seed
     t->tag_ia = calloc(n, sizeof *t->tag_ia);
     t->tag_sz = calloc(n, sizeof *t->tag_sz);
     t->tag_asid = calloc(n, sizeof *t->tag_asid);
-    if (t->tag_ia && t->tag_sz && t->tag_asid) return 0;
+    t->memo = calloc(SMMU_TLB_MEMO, sizeof *t->memo);
+    if (t->tag_ia && t->tag_sz && t->tag_asid && t->memo) return 0;
     if (err && errlen) snprintf(err, errlen, "tlb: out of memory");
     return -1;
 }
@@ -25,6 +26,7 @@ static void free_tlb(smmu_tlb_t *t)
     free(t->tag_ia);
     free(t->tag_sz);
     free(t->tag_asid);
+    free(t->memo);
 }
 
 int smmu_tlbs_create(struct smmu_core *s, char *err, size_t errlen)
@@ -137,8 +139,20 @@ static const smmu_tlb_entry_t *probe(smmu_tlb_t *t, const smmu_tlb_key_t *k, smm
 {
     if (!t->c) return NULL;
     if (cost) cost->cycles += t->c->cfg.latency;
+    const uint64_t page = k->ia >> 12;
+    const uint64_t tags = (uint64_t)k->sw | (uint64_t)k->kind << 8 | (uint64_t)k->aset << 16 |
+                          (uint64_t)k->vmid << 24 | (uint64_t)k->asid << 40;
+    smmu_tlb_memo_t *m = &t->memo[(page ^ (tags >> 24) * 0x9E3779B1u) & (SMMU_TLB_MEMO - 1)];
     uint32_t set = 0;
-    int w = find(t, k, &set);
+    int w;
+    if (m->gen == t->c->gen && m->page == page && m->tags == tags) {
+        set = m->set;
+        w = (int)m->way;
+    } else {
+        w = find(t, k, &set);
+        if (w >= 0 && ((const smmu_tlb_entry_t *)smmu_cache_entry(t->c, set, (uint32_t)w))->size_log2 >= 12)
+            *m = (smmu_tlb_memo_t){ .gen = t->c->gen, .page = page, .tags = tags, .set = set, .way = (uint32_t)w };
+    }
     if (w < 0) {
         if (!peek) smmu_cache_miss(t->c);
         return NULL;

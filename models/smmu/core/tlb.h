@@ -91,6 +91,17 @@ void smmu_wc_bind(struct smmu_core *s, smmu_wc_ctx_t *ctx, uint8_t sw, uint16_t 
 bool smmu_wc_lookup(void *ctx, unsigned stage, uint64_t ia, smmu_wc_entry_t *out);
 void smmu_wc_fill(void *ctx, unsigned stage, uint64_t ia, const smmu_wc_entry_t *e);
 
+/* A remembered lookup: the way a key found in a 4 KiB input page while the TLB's contents stayed the same.
+ * Every entry covers whole 4 KiB pages, so the same contents, tags and page give the same way. */
+typedef struct smmu_tlb_memo {
+    uint64_t gen;                    /* smmu_cache_t.gen when made; 0: empty */
+    uint64_t page;                   /* key ia >> 12 */
+    uint64_t tags;                   /* sw, kind, aset, vmid, asid of the key */
+    uint32_t set, way;
+} smmu_tlb_memo_t;
+
+#define SMMU_TLB_MEMO 64             /* memo slots per TLB (direct-mapped) */
+
 /* State of the translation caches; private to tlb.c, walkcache.c and tlbi.c. */
 typedef struct smmu_tlb {
     smmu_cache_t *c;                 /* NULL: absent */
@@ -101,6 +112,7 @@ typedef struct smmu_tlb {
     uint8_t  *tag_sz;                /* per (set, way): size_log2 of a valid entry; stale for invalid ways */
     uint32_t *tag_asid;              /* per (set, way): ASID of a non-global entry, UINT32_MAX for a global one */
     uint32_t nnested;                /* valid SMMU_TLB_NESTED entries (indexed by a piece of their stage-1 block) */
+    smmu_tlb_memo_t *memo;           /* SMMU_TLB_MEMO slots: a repeated hit skips the way scan */
 } smmu_tlb_t;
 
 struct smmu_tlbs {

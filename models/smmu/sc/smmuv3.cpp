@@ -201,7 +201,8 @@ void Smmuv3::transact(unsigned port, tlm::tlm_generic_payload &gp, sc_time &dela
     const bool streaming = sw && sw < len;
     const uint64_t span = streaming ? sw : len;            // bytes of address space the transaction covers
 
-    for (TrafficStats *s : {&stream_stats(txn.sid), static_cast<TrafficStats *>(&stats_.ports[port])}) {
+    TrafficStats &ss = stream_stats(txn.sid);
+    for (TrafficStats *s : {&ss, static_cast<TrafficStats *>(&stats_.ports[port])}) {
         s->transactions++;
         (txn.write ? s->writes : s->reads)++;
         s->bytes += len;
@@ -221,7 +222,7 @@ void Smmuv3::transact(unsigned port, tlm::tlm_generic_payload &gp, sc_time &dela
     do {
         txn.addr = addr + off;
         smmu_result_t res;
-        const tick ready = translate_settled(port, txn, arrival, res);
+        const tick ready = translate_settled(port, txn, arrival, res, ss);
         const unsigned log2 = res.page_log2 >= 12 && res.page_log2 < 64 ? res.page_log2 : 12;
         const uint64_t in_page = (1ull << log2) - (txn.addr & ((1ull << log2) - 1));
         const uint64_t chunk = std::min<uint64_t>(span - off, in_page);
@@ -266,11 +267,12 @@ void Smmuv3::transact(unsigned port, tlm::tlm_generic_payload &gp, sc_time &dela
     delay = left == d.value() ? d : sc_time::from_value(left);   // one part ending last: its delay as it came back
 }
 
-Smmuv3::tick Smmuv3::translate_settled(unsigned port, const smmu_txn_t &txn, tick arrival, smmu_result_t &res)
+Smmuv3::tick Smmuv3::translate_settled(unsigned port, const smmu_txn_t &txn, tick arrival, smmu_result_t &res,
+                                       TrafficStats &ss)
 {
     for (;;) {
         const tick now = now_ticks();
-        const tick ready = translate_timed(port, txn, arrival > now ? arrival : now, res);
+        const tick ready = translate_timed(port, txn, arrival > now ? arrival : now, res, ss);
         if (res.status != SMMU_STALL) return ready;
         if (ready > now_ticks()) wait(sc_time::from_value(ready - now_ticks()));   // stalls wait in simulated time
         smmu_stall_state_t st;
@@ -324,7 +326,8 @@ static void count_translation(TrafficStats &s, const smmu_result_t &res, uint64_
 // Timing of one translation. A request takes the TBU slot that frees first at its arrival; a TLB hit completes
 // there. A miss crosses DTI to a TCU slot; a walk (configuration or table) also takes a walk slot, and the walk's
 // memory accesses are issued when it starts, so their time downstream, queueing included, is counted once.
-Smmuv3::tick Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, tick arrival, smmu_result_t &res)
+Smmuv3::tick Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, tick arrival, smmu_result_t &res,
+                                     TrafficStats &ss)
 {
     CoreLock lock(*this);
     const tick now = now_ticks();
@@ -382,7 +385,7 @@ Smmuv3::tick Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, tick 
 
     const uint64_t lat = cycles_of(done - arrival);
     PortStats &ps = stats_.ports[port];
-    count_translation(stream_stats(txn.sid), res, lat, shared);
+    count_translation(ss, res, lat, shared);
     count_translation(ps, res, lat, shared);
     ps.slots_peak = tbu.peak;
     stats_.tcu_slots_peak = tcu_slots_->peak;

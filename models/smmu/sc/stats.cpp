@@ -6,7 +6,7 @@
 namespace smmu {
 
 namespace {
-constexpr unsigned kExact = 1024;          // latencies below this are counted exactly
+constexpr unsigned kExact = LatencyStats::kExact;
 constexpr unsigned kSub = 16;              // sub-buckets per power of two above it
 constexpr unsigned kExactLog2 = 10;
 
@@ -30,13 +30,13 @@ uint64_t LatencyStats::bucket_low(unsigned b)
     return (1ull << log2) | ((uint64_t)sub << (log2 - 4));
 }
 
-void LatencyStats::add(uint64_t cycles)
+void LatencyStats::add_general(uint64_t cycles)
 {
     unsigned b = bucket_of(cycles);
     if (b >= buckets_.size()) buckets_.resize(b + 1, 0);
     buckets_[b]++;
     n_++;
-    sum_ += (double)cycles;
+    sum_ += cycles;
     if (cycles < min_) min_ = cycles;
     if (cycles > max_) max_ = cycles;
 }

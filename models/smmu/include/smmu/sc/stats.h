@@ -12,21 +12,30 @@ namespace smmu {
 // Latency distribution in SMMU clock cycles: exact below 1024 cycles, then 16 sub-buckets per power of two.
 class LatencyStats {
 public:
-    void add(uint64_t cycles);
+    void add(uint64_t cycles) {
+        if (cycles >= kExact || cycles >= buckets_.size()) return add_general(cycles);
+        buckets_[cycles]++;                              // below kExact the bucket is the value itself
+        n_++;
+        sum_ += cycles;
+        if (cycles < min_) min_ = cycles;
+        if (cycles > max_) max_ = cycles;
+    }
     uint64_t count() const { return n_; }
     uint64_t min() const { return n_ ? min_ : 0; }
     uint64_t max() const { return max_; }
-    double mean() const { return n_ ? sum_ / (double)n_ : 0.0; }
+    double mean() const { return n_ ? (double)sum_ / (double)n_ : 0.0; }
     uint64_t percentile(double p) const;                 // p in [0,100], nearest rank: the bucket's lower bound (max in the top bucket)
     // Non-empty buckets as (lower bound in cycles, count).
     std::vector<std::pair<uint64_t, uint64_t>> histogram() const;
     void json(std::ostream &os) const;
 
+    static constexpr unsigned kExact = 1024;          // latencies below this are counted exactly
+
 private:
+    void add_general(uint64_t cycles);
     static unsigned bucket_of(uint64_t v);
     static uint64_t bucket_low(unsigned b);
-    uint64_t n_ = 0, min_ = ~0ull, max_ = 0;
-    double sum_ = 0;
+    uint64_t n_ = 0, min_ = ~0ull, max_ = 0, sum_ = 0;
     std::vector<uint64_t> buckets_;
 };
 
