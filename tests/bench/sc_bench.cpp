@@ -233,8 +233,15 @@ int main(int argc, char **argv)
         if (only && !std::strstr(mode_name(m), only)) continue;
         if (quick) n /= 200;
         if (count) n = count;
-        Result base = run_forked(false, m, n);
-        Result smmu = run_forked(true, m, n);
+        // Interleaved runs, best of each side: on a shared machine noise only ever adds time.
+        const int reps = quick ? 1 : 5;
+        Result base{-1, 0, 0}, smmu{-1, 0, 0};
+        for (int r = 0; r < reps; r++) {
+            const Result b = run_forked(false, m, n), s = run_forked(true, m, n);
+            if (b.ns_per_txn <= 0 || s.ns_per_txn <= 0 || b.errors || s.errors) { base = b; smmu = s; break; }
+            if (base.ns_per_txn <= 0 || b.ns_per_txn < base.ns_per_txn) base = b;
+            if (smmu.ns_per_txn <= 0 || s.ns_per_txn < smmu.ns_per_txn) smmu = s;
+        }
         std::string name = std::string("SystemC ") + mode_name(m) + ", TLB hit";
         if (base.ns_per_txn <= 0 || smmu.ns_per_txn <= 0 || base.errors || smmu.errors) {
             std::printf("  !! %s: run failed (base %.1f ns, %llu errors; smmu %.1f ns, %llu errors)\n", name.c_str(),
@@ -242,9 +249,9 @@ int main(int argc, char **argv)
                         (unsigned long long)smmu.errors);
             continue;
         }
-        char note[96];
-        std::snprintf(note, sizeof note, "micro-TLB hits %.1f%% of transactions",
-                      100.0 * (double)smmu.utlb_hits / (double)n);
+        char note[128];
+        std::snprintf(note, sizeof note, "best of %d interleaved runs each; micro-TLB hits %.1f%% of transactions",
+                      reps, 100.0 * (double)smmu.utlb_hits / (double)n);
         bench_figure(name.c_str(), smmu.ns_per_txn, "ns/txn", "pass-through", base.ns_per_txn, note);
         bench_figure((name + ", rate").c_str(), 1e3 / smmu.ns_per_txn, "Mtxn/s", nullptr, 0,
                      m == Mode::LT_TD ? "target >= 5" : nullptr);
