@@ -254,7 +254,7 @@ int main(int argc, char **argv)
                       reps, 100.0 * (double)smmu.utlb_hits / (double)n);
         bench_figure(name.c_str(), smmu.ns_per_txn, "ns/txn", "pass-through", base.ns_per_txn, note);
         bench_figure((name + ", rate").c_str(), 1e3 / smmu.ns_per_txn, "Mtxn/s", nullptr, 0,
-                     m == Mode::LT_TD ? "target >= 5" : nullptr);
+                     m == Mode::AT ? nullptr : "target >= 5");
     }
     bench_json();
     return 0;
