@@ -84,8 +84,13 @@ uint32_t smmu_policy_victim(smmu_cache_t *c, uint32_t set)
     smmu_way_meta_t *m = meta(c, set);
     uint32_t ways = c->ways;
     switch (c->cfg.policy) {
-    case SMMU_REPL_LRU: case SMMU_REPL_FIFO:
-        return oldest(m, ways, -1);
+    case SMMU_REPL_LRU: case SMMU_REPL_FIFO: {     /* stamps are unique: the smallest is the one */
+        uint32_t v = 0;
+        uint64_t s = m[0].stamp;
+        for (uint32_t w = 1; w < ways; w++)
+            if (m[w].stamp < s) { s = m[w].stamp; v = w; }
+        return v;
+    }
     case SMMU_REPL_PLRU:
         return plru_victim(c, set);
     case SMMU_REPL_RANDOM:

@@ -15,7 +15,15 @@ static int make_tlb(smmu_tlb_t *t, const smmu_cache_config_t *cfg, uint64_t seed
     t->tag_sz = calloc(n, sizeof *t->tag_sz);
     t->tag_asid = calloc(n, sizeof *t->tag_asid);
     t->memo = calloc(SMMU_TLB_MEMO, sizeof *t->memo);
+    if (t->c->sets == 1) {
+        uint32_t slots = 64;
+        while (slots < 4 * t->c->ways) slots <<= 1;
+        t->filter = calloc(slots, sizeof *t->filter);
+        t->filter_mask = slots - 1;
+        if (!t->filter) goto oom;
+    }
     if (t->tag_ia && t->tag_sz && t->tag_asid && t->memo) return 0;
+oom:
     if (err && errlen) snprintf(err, errlen, "tlb: out of memory");
     return -1;
 }
@@ -27,6 +35,7 @@ static void free_tlb(smmu_tlb_t *t)
     free(t->tag_sz);
     free(t->tag_asid);
     free(t->memo);
+    free(t->filter);
 }
 
 int smmu_tlbs_create(struct smmu_core *s, char *err, size_t errlen)
@@ -95,6 +104,34 @@ static inline bool covers(const smmu_tlb_entry_t *e, uint64_t ia)
     return e->size_log2 >= 64 || ((ia ^ e->ia) >> e->size_log2) == 0;
 }
 
+static inline uint32_t filter_slot(const smmu_tlb_t *t, uint64_t ia, unsigned sz, uint16_t vmid, bool global,
+                                   uint16_t asid)
+{
+    uint64_t h = (uint64_t)vmid * 0x9E3779B97F4A7C15ull ^ (global ? 0 : ((uint64_t)asid + 1) * 0xC2B2AE3D27D4EB4Full);
+    return (uint32_t)(((ia >> sz) ^ (h >> 40)) & t->filter_mask);
+}
+
+/* An entry as inserted (normalised tags) enters or leaves the filter. */
+static void filter_count(smmu_tlb_t *t, const smmu_tlb_entry_t *e, int delta)
+{
+    if (!t->filter) return;
+    t->filter[filter_slot(t, e->ia, e->size_log2, e->vmid, e->global, e->asid)] += (uint16_t)delta;
+}
+
+/* False only when no valid entry can match the key. */
+static bool filter_may_hit(const smmu_tlb_t *t, const smmu_tlb_key_t *k)
+{
+    if (!t->filter) return true;
+    uint16_t vmid = k->sw == SMMU_SW_NSEL1 ? k->vmid : 0;
+    bool asids = !(k->kind == SMMU_TLB_S2 || k->sw == SMMU_SW_EL2);
+    for (uint64_t sizes = t->size_mask; sizes; sizes &= sizes - 1) {
+        unsigned sz = (unsigned)__builtin_ctzll(sizes);
+        if (asids && t->filter[filter_slot(t, k->ia, sz, vmid, false, k->asid)]) return true;
+        if ((!asids || t->nglobal) && t->filter[filter_slot(t, k->ia, sz, vmid, true, 0)]) return true;
+    }
+    return false;
+}
+
 /* The compact tags reject most ways without touching the entry; a candidate is checked in full. */
 static int find_in_set(const smmu_tlb_t *t, uint32_t set, const smmu_tlb_key_t *k)
 {
@@ -149,7 +186,7 @@ static const smmu_tlb_entry_t *probe(smmu_tlb_t *t, const smmu_tlb_key_t *k, smm
         set = m->set;
         w = (int)m->way;
     } else {
-        w = find(t, k, &set);
+        w = filter_may_hit(t, k) ? find(t, k, &set) : -1;
         if (w >= 0 && ((const smmu_tlb_entry_t *)smmu_cache_entry(t->c, set, (uint32_t)w))->size_log2 >= 12)
             *m = (smmu_tlb_memo_t){ .gen = t->c->gen, .page = page, .tags = tags, .set = set, .way = (uint32_t)w };
     }
@@ -169,6 +206,7 @@ void smmu_tlb_forget(smmu_tlb_t *t, uint32_t set, uint32_t way)
     if (t->size_count[sz] && --t->size_count[sz] == 0) t->size_mask &= ~(1ull << sz);
     if (e->global && t->nglobal) t->nglobal--;
     if (e->kind == SMMU_TLB_NESTED && t->nnested) t->nnested--;
+    filter_count(t, e, -1);
     smmu_cache_invalidate(t->c, set, way);
 }
 
@@ -208,10 +246,12 @@ static void insert(smmu_tlb_t *t, const smmu_tlb_entry_t *src, bool absent)
             if (t->size_count[osz] && --t->size_count[osz] == 0) t->size_mask &= ~(1ull << osz);
             if (old->global && t->nglobal) t->nglobal--;
             if (old->kind == SMMU_TLB_NESTED && t->nnested) t->nnested--;
+            filter_count(t, old, -1);
         }
         if (t->size_count[e.size_log2]++ == 0) t->size_mask |= 1ull << e.size_log2;
         if (e.global) t->nglobal++;
         if (e.kind == SMMU_TLB_NESTED) t->nnested++;
+        filter_count(t, &e, +1);
     }
     *(smmu_tlb_entry_t *)smmu_cache_entry(c, set, way) = e;
     t->tag_ia[(size_t)set * c->ways + way] = e.ia;
@@ -279,6 +319,7 @@ uint64_t smmu_tlb_invalidate_all(struct smmu_core *s)
             tl->nglobal = 0;
             tl->nnested = 0;
             memset(tl->size_count, 0, sizeof tl->size_count);
+            if (tl->filter) memset(tl->filter, 0, ((size_t)tl->filter_mask + 1) * sizeof *tl->filter);
         }
     for (int st = 0; st < 2; st++)
         for (int l = 0; l < 4; l++)

@@ -113,6 +113,9 @@ typedef struct smmu_tlb {
     uint32_t *tag_asid;              /* per (set, way): ASID of a non-global entry, UINT32_MAX for a global one */
     uint32_t nnested;                /* valid SMMU_TLB_NESTED entries (indexed by a piece of their stage-1 block) */
     smmu_tlb_memo_t *memo;           /* SMMU_TLB_MEMO slots: a repeated hit skips the way scan */
+    uint16_t *filter;                /* fully associative only: valid entries per hash of (page at the entry's
+                                        size, VMID, ASID or global); a zero proves a miss without a way scan */
+    uint32_t filter_mask;            /* filter slots - 1 */
 } smmu_tlb_t;
 
 struct smmu_tlbs {
