@@ -1,33 +1,16 @@
 // The fully associative micro-TLB answers lookups through a memo (page, tags -> way, voided by any fill or
 // invalidation) and a counting filter (a zero proves a miss). Differential: after random fills, evictions and
 // invalidations, every lookup must give exactly the way a plain scan in way order gives (IHI 0070 3.17 tags).
-#include <gtest/gtest.h>
+#include "harness.h"
 
 #include <random>
+#include <tuple>
 
 extern "C" {
 #include "tlb.h"
 }
 
 namespace {
-
-int no_read(void *, uint64_t, void *, size_t) { return -1; }
-int no_write(void *, uint64_t, const void *, size_t) { return -1; }
-
-smmu_t *make_utlb_only(uint32_t entries)
-{
-    smmu_config_t cfg;
-    smmu_config_default(&cfg);
-    cfg.num_ports = 1;
-    cfg.utlb = {entries, entries, SMMU_REPL_LRU, 1};
-    cfg.main_tlb.entries = cfg.main_tlb.ways = 0;
-    cfg.tcu_tlb.entries = cfg.tcu_tlb.ways = 0;
-    smmu_host_t host{nullptr, no_read, no_write, nullptr};
-    char err[256];
-    smmu_t *s = smmu_create(&cfg, &host, err, sizeof err);
-    EXPECT_NE(s, nullptr) << err;
-    return s;
-}
 
 // 3.17: the StreamWorld and stage kind always; the VMID for NS-EL1; the ASID for stage-1 regimes with ASIDs,
 // where a global entry matches any ASID of its ASET.
@@ -53,12 +36,15 @@ const smmu_tlb_entry_t *scan(smmu_t *s, const smmu_tlb_key_t &k)
 
 struct Case { const char *name; uint32_t entries; uint64_t seed; };
 
-class TlbLookup : public ::testing::TestWithParam<Case> {};
+class TlbLookup : public th::Smmu, public ::testing::WithParamInterface<Case> {};
 
 TEST_P(TlbLookup, MemoAndFilterGiveTheWayAScanGives)
 {
-    smmu_t *s = make_utlb_only(GetParam().entries);
-    ASSERT_NE(s, nullptr);
+    cfg.utlb = {GetParam().entries, GetParam().entries, SMMU_REPL_LRU, 1};   // the micro-TLB alone
+    cfg.main_tlb.entries = cfg.main_tlb.ways = 0;
+    cfg.tcu_tlb.entries = cfg.tcu_tlb.ways = 0;
+    create();
+    smmu_t *s = smmu;
     std::mt19937_64 rng(GetParam().seed);
     auto pick = [&](uint64_t n) { return rng() % n; };
     const uint64_t base = 0x0000004000000000ull;
@@ -78,13 +64,9 @@ TEST_P(TlbLookup, MemoAndFilterGiveTheWayAScanGives)
     for (int step = 0; step < 20000; step++) {
         const uint64_t op = pick(100);
         if (op < 30) {                                      // fill (evicts the LRU way once full)
-            smmu_tlb_key_t k = random_key();
+            const smmu_tlb_key_t k = random_key();
             smmu_tlb_entry_t e{};
-            e.sw = k.sw;
-            e.kind = k.kind;
-            e.vmid = k.vmid;
-            e.asid = k.asid;
-            e.aset = k.aset;
+            std::tie(e.sw, e.kind, e.vmid, e.asid, e.aset) = std::tie(k.sw, k.kind, k.vmid, k.asid, k.aset);
             e.global = pick(5) == 0;
             e.size_log2 = (uint8_t)sizes[pick(pick(3) == 0 ? 5 : 2)];
             e.ia = k.ia & ~((1ull << e.size_log2) - 1);
@@ -111,7 +93,6 @@ TEST_P(TlbLookup, MemoAndFilterGiveTheWayAScanGives)
     }
     EXPECT_GT(hits, 1000u);     // both outcomes well exercised
     EXPECT_GT(misses, 1000u);
-    smmu_destroy(s);
 }
 
 INSTANTIATE_TEST_SUITE_P(Geometries, TlbLookup,
