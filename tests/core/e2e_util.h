@@ -10,41 +10,16 @@ namespace e2e {
 // non-empty) and outside the SMMU's own structures abort.
 struct Rig : th::Smmu {
     std::vector<std::pair<uint64_t, uint64_t>> readable;
-    smmu_host_t host{};
     static constexpr uint64_t kOwnBase = th::kStrtab, kOwnEnd = th::kCdBase + 0x1000000;
 
     void TestBody() override {}
 
-    bool allowed(uint64_t pa, size_t len) const {
-        if (readable.empty()) return true;
-        if (pa >= kOwnBase && pa + len <= kOwnEnd) return true;
-        for (const auto &r : readable)
-            if (pa >= r.first && pa + len <= r.first + r.second) return true;
-        return false;
-    }
-    static int read_cb(void *ctx, uint64_t pa, void *dst, size_t len) {
-        auto *r = static_cast<Rig *>(ctx);
-        if (!r->allowed(pa, len) || r->mem.aborted(pa, len, false)) return -1;
-        r->mem.reads++;
-        r->mem.read(pa, dst, len);
-        return 0;
-    }
-    static int write_cb(void *ctx, uint64_t pa, const void *src, size_t len) {
-        auto *r = static_cast<Rig *>(ctx);
-        if (!r->allowed(pa, len) || r->mem.aborted(pa, len, true)) return -1;
-        r->mem.writes++;
-        r->mem.write(pa, src, len);
-        return 0;
-    }
-    // Create the SMMU over the restricted host (call before bringup()).
+    // Create the SMMU over the restricted memory (call before bringup()).
     bool create_restricted() {
-        host.ctx = this;
-        host.mem_read = read_cb;
-        host.mem_write = write_cb;
-        host.irq = nullptr;
-        char err[256] = "";
-        smmu = smmu_create(&cfg, &host, err, sizeof err);
-        EXPECT_NE(smmu, nullptr) << err;
+        mem.windows = readable;
+        if (!readable.empty()) mem.windows.push_back({kOwnBase, kOwnEnd - kOwnBase});
+        mem.windows_for_writes = true;
+        create();
         return smmu != nullptr;
     }
     void install(uint32_t sid, const th::Qwords8 &ste) {

@@ -41,6 +41,10 @@ smmu_host_t Memory::host() {
 }
 
 bool Memory::aborted(uint64_t pa, size_t len, bool write) const {
+    if (!windows.empty() && (!write || windows_for_writes) &&
+        std::none_of(windows.begin(), windows.end(),
+                     [&](const auto &w) { return pa >= w.first && pa + len <= w.first + w.second; }))
+        return true;
     for (const auto &r : aborts) {
         if ((write ? r.writes : r.reads) && pa < r.base + r.size && r.base < pa + len) return true;
     }

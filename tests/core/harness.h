@@ -28,6 +28,10 @@ struct Memory {
     struct Write { uint64_t pa; std::vector<uint8_t> data; };
     std::vector<Write> write_log;             // every write the SMMU made
     bool log_writes = true;
+    // When non-empty, a read (and, with windows_for_writes, a write) that is not inside one of these
+    // (base, size) windows fails: the SMMU may touch only what the test names.
+    std::vector<std::pair<uint64_t, uint64_t>> windows;
+    bool windows_for_writes = false;
 
     smmu_host_t host();
     void abort_range(uint64_t base, uint64_t size, bool reads = true, bool writes = true) {

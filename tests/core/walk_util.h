@@ -22,31 +22,10 @@ struct Core {
     Core(const Core &) = delete;
     Core &operator=(const Core &) = delete;
 
-    static int read_cb(void *ctx, uint64_t pa, void *dst, size_t len) {
-        auto *c = static_cast<Core *>(ctx);
-        if (!c->readable.empty()) {
-            bool ok = false;
-            for (auto &r : c->readable) ok = ok || (pa >= r.first && pa + len <= r.first + r.second);
-            if (!ok) return -1;
-        }
-        if (c->mem.aborted(pa, len, false)) return -1;
-        c->mem.reads++;
-        c->mem.read(pa, dst, len);
-        return 0;
-    }
-    static int write_cb(void *ctx, uint64_t pa, const void *src, size_t len) {
-        auto *c = static_cast<Core *>(ctx);
-        if (c->mem.aborted(pa, len, true)) return -1;
-        c->mem.writes++;
-        c->mem.write(pa, src, len);
-        return 0;
-    }
     // Create (after adjusting cfg); returns false with a gtest failure on error.
     bool create() {
-        host.ctx = this;
-        host.mem_read = read_cb;
-        host.mem_write = write_cb;
-        host.irq = nullptr;
+        mem.windows = readable;
+        host = mem.host();
         char err[256] = "";
         smmu = smmu_create(&cfg, &host, err, sizeof err);
         EXPECT_NE(smmu, nullptr) << err;
