@@ -38,6 +38,8 @@ struct Rec {
     std::array<uint64_t, 4> r;
     unsigned id() const { return r[0] & 0xFF; }
     uint32_t sid() const { return (uint32_t)(r[0] >> 32); }
+    bool stall() const { return (r[1] >> 31) & 1; }
+    uint16_t stag() const { return r[1] & 0xFFFF; }
     bool pnu() const { return (r[1] >> 33) & 1; }
     bool ind() const { return (r[1] >> 34) & 1; }
     bool rnw() const { return (r[1] >> 35) & 1; }

@@ -1,6 +1,6 @@
 // The translation pipeline end to end through the embedding API: stage 1, stage 2, nested, faults and
 // their A/R/S handling, stalls, TLB behaviour, invalidation, debug translations, HTTU and TBI.
-#include "strtab_util.h"
+#include "e2e_util.h"
 
 namespace {
 
@@ -50,19 +50,7 @@ struct Xlate : th::Smmu {
     }
 };
 
-struct Rec {
-    std::array<uint64_t, 4> r;
-    unsigned id() const { return r[0] & 0xFF; }
-    bool stall() const { return (r[1] >> 31) & 1; }
-    uint16_t stag() const { return r[1] & 0xFFFF; }
-    bool pnu() const { return (r[1] >> 33) & 1; }
-    bool ind() const { return (r[1] >> 34) & 1; }
-    bool rnw() const { return (r[1] >> 35) & 1; }
-    bool s2() const { return (r[1] >> 39) & 1; }
-    unsigned cls() const { return (r[1] >> 40) & 3; }
-    uint64_t input() const { return r[2]; }
-    uint64_t ipa() const { return r[3] & 0x000FFFFFFFFFF000ull; }
-};
+using e2e::Rec;
 
 TEST_F(Xlate, Stage1TranslatesAndThenHitsTheMicroTlb) {
     bringup();
