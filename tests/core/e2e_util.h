@@ -71,14 +71,16 @@ struct Tables {
     uint64_t next = th::kTables;
     explicit Tables(th::Memory &m) : mem(m) {}
     uint64_t alloc() { uint64_t t = next; next += 0x1000; return t; }
-    uint64_t slot(uint64_t ttb, uint64_t ia) {
+    // Address of the descriptor for `ia` at `leaf_level` (4 KB granule, four levels from `ttb`), tables
+    // allocated on demand as io-pgtable-arm does.
+    uint64_t slot(uint64_t ttb, uint64_t ia, unsigned leaf_level = 3) {
         uint64_t table = ttb;
-        for (unsigned level = 0; level < 3; level++) {
+        for (unsigned level = 0; level < leaf_level; level++) {
             uint64_t at = table + ((ia >> (39 - 9 * level)) & 0x1FF) * 8, d = mem.r64(at);
             if (!(d & 1)) { d = alloc() | 3; mem.w64(at, d); }
             table = d & 0x0000FFFFFFFFF000ull;
         }
-        return table + ((ia >> 12) & 0x1FF) * 8;
+        return table + ((ia >> (39 - 9 * leaf_level)) & 0x1FF) * 8;
     }
     void map(uint64_t ttb, uint64_t ia, uint64_t pa, uint64_t bits) { mem.w64(slot(ttb, ia), pa | bits); }
 };

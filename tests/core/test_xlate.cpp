@@ -4,36 +4,17 @@
 
 namespace {
 
-constexpr uint64_t PAGE_S1_RW = 0x403 | 3u << 8 | 1u << 6 | 1u << 11 | 1u << 2;   // AF, ISH, AP[1]=EL0, nG, AttrIndx 1
+constexpr uint64_t PAGE_S1_RW = e2e::kPageS1;
 constexpr uint64_t PAGE_S1_RO = PAGE_S1_RW | 1u << 7;                             // AP[2] = read-only
-constexpr uint64_t PAGE_S2_RW = 0x403 | 3u << 8 | 3u << 6 | 0xFu << 2;            // AF, ISH, S2AP RW, MemAttr WB
+constexpr uint64_t PAGE_S2_RW = e2e::kPageS2;
 
-struct Xlate : th::Smmu {
-    uint64_t next_table = th::kTables;
+struct Xlate : e2e::Rig {
+    e2e::Tables tables{mem};
 
-    uint64_t alloc() { uint64_t t = next_table; next_table += 0x1000; return t; }
+    uint64_t alloc() { return tables.alloc(); }
+    void map(uint64_t ttb, uint64_t va, uint64_t pa, uint64_t bits) { tables.map(ttb, va, pa, bits); }
+    uint64_t pte_addr(uint64_t ttb, uint64_t va) { return tables.slot(ttb, va); }
 
-    // 4 KB granule, four levels from `ttb`, tables allocated on demand (as io-pgtable-arm).
-    uint64_t *slot(uint64_t ttb, uint64_t va, unsigned leaf_level = 3) {
-        uint64_t table = ttb;
-        for (unsigned level = 0; level < leaf_level; level++) {
-            uint64_t at = table + ((va >> (39 - 9 * level)) & 0x1FF) * 8;
-            uint64_t d = mem.r64(at);
-            if (!(d & 1)) { d = alloc() | 3; mem.w64(at, d); }
-            table = d & 0x0000FFFFFFFFF000ull;
-        }
-        last_slot = table + ((va >> (39 - 9 * leaf_level)) & 0x1FF) * 8;
-        return nullptr;
-    }
-    uint64_t last_slot = 0;
-    void map(uint64_t ttb, uint64_t va, uint64_t pa, uint64_t bits) { slot(ttb, va); mem.w64(last_slot, pa | bits); }
-    uint64_t pte_addr(uint64_t ttb, uint64_t va) { slot(ttb, va); return last_slot; }
-
-    void install(uint32_t sid, const th::Qwords8 &ste) {
-        write_ste(sid, ste);
-        submit({th::cmd::cfgi_ste(sid)});
-        sync();
-    }
     uint64_t cd_at(uint32_t sid) { return th::kCdBase + sid * 64ull; }
     // Stage-1 stream with the Linux CD (ASID = sid) and a fresh table; returns the TTB.
     uint64_t s1_stream(uint32_t sid, stu::Cd cd = stu::Cd()) {
@@ -75,8 +56,7 @@ TEST_F(Xlate, Stage1TranslatesAndThenHitsTheMicroTlb) {
 TEST_F(Xlate, BlockEntryCoversItsWholeBlock) {
     bringup();
     uint64_t ttb = s1_stream(2);
-    slot(ttb, 0x4000'0000, 2);                       // a 2 MB block at level 2
-    mem.w64(last_slot, 0x1'0020'0000ull | (PAGE_S1_RW & ~2ull));
+    mem.w64(tables.slot(ttb, 0x4000'0000, 2), 0x1'0020'0000ull | (PAGE_S1_RW & ~2ull));   // a 2 MB block at level 2
     auto r = xlate(2, 0x4000'0000 + 0x1F'F000);
     ASSERT_EQ(r.status, SMMU_OK);
     EXPECT_EQ(r.pa, 0x1'0020'0000ull + 0x1F'F000);
