@@ -5,8 +5,9 @@
 #ifndef SC_INCLUDE_DYNAMIC_PROCESSES
 #define SC_INCLUDE_DYNAMIC_PROCESSES
 #endif
+#include <algorithm>
 #include <iterator>
-#include <map>
+#include <vector>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_target_socket.h>
@@ -25,7 +26,9 @@ struct Dram : sc_core::sc_module {
     PhysMemory &mem;
     sc_core::sc_time latency;
     double bandwidth;
-    std::map<sc_core::sc_time, sc_core::sc_time> busy;   // start -> end, disjoint
+    struct Busy { sc_core::sc_time start, end; };
+    std::vector<Busy> busy;                              // disjoint, by start (so by end too); live from busy_head
+    size_t busy_head = 0;
     uint64_t bytes = 0, accesses = 0;
     double queued_ps = 0;
 
@@ -46,13 +49,25 @@ struct Dram : sc_core::sc_module {
     }
     // The earliest bus time at or after `at` free for `len`; intervals that ended before now are forgotten.
     sc_core::sc_time reserve(sc_core::sc_time at, sc_core::sc_time len) {
-        sc_core::sc_time now = sc_core::sc_time_stamp();
-        while (!busy.empty() && busy.begin()->second <= now) busy.erase(busy.begin());
-        auto it = busy.upper_bound(at);
-        if (it != busy.begin() && std::prev(it)->second > at) at = std::prev(it)->second;
-        for (; it != busy.end() && it->first < at + len; ++it)
-            if (it->second > at) at = it->second;
-        if (len > sc_core::SC_ZERO_TIME) busy[at] = at + len;
+        const sc_core::sc_time now = sc_core::sc_time_stamp();
+        while (busy_head < busy.size() && busy[busy_head].end <= now) busy_head++;
+        if (busy_head == busy.size()) {
+            busy.clear();
+            busy_head = 0;
+        } else if (busy_head * 2 >= busy.size()) {       // compact now and then: amortised O(1)
+            busy.erase(busy.begin(), busy.begin() + (std::ptrdiff_t)busy_head);
+            busy_head = 0;
+        }
+        auto by_start = [](const sc_core::sc_time &t, const Busy &b) { return t < b.start; };
+        auto it = std::upper_bound(busy.begin() + (std::ptrdiff_t)busy_head, busy.end(), at, by_start);
+        if (it != busy.begin() + (std::ptrdiff_t)busy_head && std::prev(it)->end > at) at = std::prev(it)->end;
+        for (; it != busy.end() && it->start < at + len; ++it)
+            if (it->end > at) at = it->end;
+        if (len > sc_core::SC_ZERO_TIME) {
+            if (busy.empty() || busy.back().start < at) busy.push_back({at, at + len});   // the in-order case
+            else busy.insert(std::upper_bound(busy.begin() + (std::ptrdiff_t)busy_head, busy.end(), at, by_start),
+                             {at, at + len});
+        }
         return at;
     }
     unsigned transport_dbg(tlm::tlm_generic_payload &gp) {

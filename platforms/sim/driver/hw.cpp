@@ -5,6 +5,15 @@
 
 namespace smmusim {
 
+uint8_t *SparseMemory::find(uint64_t page)
+{
+    if (page == last_page_ && last_) return last_;
+    auto it = pages_.find(page);
+    if (it == pages_.end()) return nullptr;
+    last_page_ = page;
+    return last_ = it->second.get();
+}
+
 bool SparseMemory::read(uint64_t pa, void *dst, size_t len)
 {
     if (!inside(pa, len)) return false;
@@ -13,9 +22,9 @@ bool SparseMemory::read(uint64_t pa, void *dst, size_t len)
     while (len) {
         uint64_t page = pa & ~0xFFFull, off = pa & 0xFFF;
         size_t n = std::min<size_t>(len, 4096 - off);
-        auto it = pages_.find(page);
-        if (it == pages_.end()) std::memset(out, 0, n);
-        else std::memcpy(out, it->second.get() + off, n);
+        const uint8_t *p = find(page);
+        if (!p) std::memset(out, 0, n);
+        else std::memcpy(out, p + off, n);
         out += n; pa += n; len -= n;
     }
     return true;
@@ -29,9 +38,15 @@ bool SparseMemory::write(uint64_t pa, const void *src, size_t len)
     while (len) {
         uint64_t page = pa & ~0xFFFull, off = pa & 0xFFF;
         size_t n = std::min<size_t>(len, 4096 - off);
-        auto &p = pages_[page];
-        if (!p) { p.reset(new uint8_t[4096]); std::memset(p.get(), 0, 4096); }
-        std::memcpy(p.get() + off, in, n);
+        uint8_t *p = find(page);
+        if (!p) {
+            auto &fresh = pages_[page];
+            fresh.reset(new uint8_t[4096]);
+            std::memset(fresh.get(), 0, 4096);
+            p = last_ = fresh.get();
+            last_page_ = page;
+        }
+        std::memcpy(p + off, in, n);
         in += n; pa += n; len -= n;
     }
     return true;

@@ -46,7 +46,10 @@ public:
     uint64_t reads = 0, writes = 0;
 private:
     bool inside(uint64_t pa, size_t len) const { return pa >= lo_ && len <= hi_ - lo_ && pa - lo_ <= hi_ - lo_ - len; }
+    uint8_t *find(uint64_t page);                   // the page's bytes, nullptr if never written
     std::unordered_map<uint64_t, std::unique_ptr<uint8_t[]>> pages_;
+    uint64_t last_page_ = 0;                        // the page found last (pages never move): runs of accesses
+    uint8_t *last_ = nullptr;                       // to one page skip the hash lookup
     uint64_t lo_ = 0, hi_ = ~0ull;
 };
 

@@ -12,7 +12,7 @@ std::vector<std::pair<double, double>> cdf_points(std::vector<double> &lat, size
 {
     std::vector<std::pair<double, double>> out;
     if (lat.empty() || max_points < 2) return out;
-    std::sort(lat.begin(), lat.end());
+    if (!std::is_sorted(lat.begin(), lat.end())) std::sort(lat.begin(), lat.end());
     size_t n = lat.size(), step = std::max<size_t>(1, n / max_points);
     for (size_t i = 0; i < n; i += step) {
         // The fraction at a value counts every sample equal to it.
