@@ -7,11 +7,12 @@ namespace smmusim {
 
 uint8_t *SparseMemory::find(uint64_t page)
 {
-    if (page == last_page_ && last_) return last_;
+    Recent &r = recent_[(page >> 12) % kRecent];
+    if (r.bytes && r.page == page) return r.bytes;
     auto it = pages_.find(page);
     if (it == pages_.end()) return nullptr;
-    last_page_ = page;
-    return last_ = it->second.get();
+    r = {page, it->second.get()};
+    return r.bytes;
 }
 
 bool SparseMemory::read(uint64_t pa, void *dst, size_t len)
@@ -43,8 +44,8 @@ bool SparseMemory::write(uint64_t pa, const void *src, size_t len)
             auto &fresh = pages_[page];
             fresh.reset(new uint8_t[4096]);
             std::memset(fresh.get(), 0, 4096);
-            p = last_ = fresh.get();
-            last_page_ = page;
+            p = fresh.get();
+            recent_[(page >> 12) % kRecent] = {page, p};
         }
         std::memcpy(p + off, in, n);
         in += n; pa += n; len -= n;

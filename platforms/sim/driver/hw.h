@@ -48,8 +48,10 @@ private:
     bool inside(uint64_t pa, size_t len) const { return pa >= lo_ && len <= hi_ - lo_ && pa - lo_ <= hi_ - lo_ - len; }
     uint8_t *find(uint64_t page);                   // the page's bytes, nullptr if never written
     std::unordered_map<uint64_t, std::unique_ptr<uint8_t[]>> pages_;
-    uint64_t last_page_ = 0;                        // the page found last (pages never move): runs of accesses
-    uint8_t *last_ = nullptr;                       // to one page skip the hash lookup
+    // Pages found lately, by page number (pages never move or go): the walker's and the page-table builder's
+    // accesses to a few table pages, and runs of data accesses, skip the hash lookup.
+    static constexpr unsigned kRecent = 16;
+    struct Recent { uint64_t page = 0; uint8_t *bytes = nullptr; } recent_[kRecent];
     uint64_t lo_ = 0, hi_ = ~0ull;
 };
 
