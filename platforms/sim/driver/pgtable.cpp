@@ -131,19 +131,36 @@ int IoPgtable::map(uint64_t iova, uint64_t pa, uint64_t pgsize, uint64_t count, 
     // Linux skips mappings that grant neither read nor write.
     if (!(prot & (PROT_READ | PROT_WRITE))) return 0;
     uint64_t pte_prot = prot_to_pte(prot);
+    // Pages that share the previous page's table go straight into it when their slot is empty: the walk from
+    // the root would find the same table and write the same descriptor (a 1 GiB map is 262,144 walks otherwise).
+    uint64_t leaf = 0, leaf_base = 0, leaf_span = 0;
+    int leaf_lvl = 0;
     for (uint64_t i = 0; i < count; i++) {
         uint64_t va = iova + i * pgsize, out = pa + i * pgsize;
         if ((cfg_.ias < 64 && (va >> cfg_.ias)) || (out >> cfg_.oas)) return -ERANGE;
-        int r = map_one(va, out, pgsize, pte_prot, start_level_, pgd_);
+        if (leaf && va - leaf_base < leaf_span) {
+            uint64_t ptep = leaf + 8 * level_idx(va, leaf_lvl);
+            if (!mem_.r64(ptep)) {
+                mem_.w64(ptep, pte_prot | paddr_to_pte(out) | (leaf_lvl == 3 ? PTE_TYPE_PAGE : PTE_TYPE_BLOCK));
+                continue;
+            }
+        }
+        int r = map_one(va, out, pgsize, pte_prot, start_level_, pgd_, &leaf, &leaf_lvl);
         if (r) return r;
+        unsigned span_log2 = level_shift(leaf_lvl) + level_bits(leaf_lvl);
+        leaf_span = span_log2 < 64 ? 1ull << span_log2 : ~0ull;
+        leaf_base = span_log2 < 64 ? va & ~(leaf_span - 1) : 0;
     }
     return 0;
 }
 
-int IoPgtable::map_one(uint64_t iova, uint64_t pa, uint64_t size, uint64_t pte_prot, int lvl, uint64_t table)
+int IoPgtable::map_one(uint64_t iova, uint64_t pa, uint64_t size, uint64_t pte_prot, int lvl, uint64_t table,
+                       uint64_t *leaf_table, int *leaf_lvl)
 {
     uint64_t ptep = table + 8 * level_idx(iova, lvl);
     if (size == block_size(lvl)) {
+        *leaf_table = table;
+        *leaf_lvl = lvl;
         uint64_t old = mem_.r64(ptep);
         if (old && leaf(old, lvl)) return -EEXIST;
         if (old) {
@@ -165,7 +182,7 @@ int IoPgtable::map_one(uint64_t iova, uint64_t pa, uint64_t size, uint64_t pte_p
     } else if (leaf(pte, lvl)) {
         return -EEXIST;   // a block is already there: the caller must unmap first
     }
-    return map_one(iova, pa, size, pte_prot, lvl + 1, pte_addr(pte));
+    return map_one(iova, pa, size, pte_prot, lvl + 1, pte_addr(pte), leaf_table, leaf_lvl);
 }
 
 uint64_t IoPgtable::unmap(uint64_t iova, uint64_t pgsize, uint64_t count, TlbGather *g)

@@ -83,7 +83,9 @@ private:
     uint64_t paddr_to_pte(uint64_t pa) const;
     uint64_t alloc_table(int lvl);
     void free_table(int lvl, uint64_t table);
-    int map_one(uint64_t iova, uint64_t pa, uint64_t size, uint64_t pte_prot, int lvl, uint64_t table);
+    // *leaf_table / *leaf_lvl: the table the descriptor went into, and its level.
+    int map_one(uint64_t iova, uint64_t pa, uint64_t size, uint64_t pte_prot, int lvl, uint64_t table,
+                uint64_t *leaf_table, int *leaf_lvl);
     uint64_t unmap_at(uint64_t iova, uint64_t size, uint64_t count, int lvl, uint64_t table, TlbGather *g);
     uint64_t split_blk_unmap(uint64_t iova, uint64_t size, uint64_t blk, int lvl, uint64_t ptep, uint64_t count, TlbGather *g);
     void flush_walk(uint64_t iova, uint64_t size) { if (on_flush_walk) on_flush_walk(iova, size, 1ull << cfg_.granule_log2); }
