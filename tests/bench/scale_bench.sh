@@ -2,7 +2,7 @@
 # Platform-level figures with smmu-sim: peak RSS of the default scenario, and a 16-point sweep run with 1 and
 # with 2 concurrent processes (smmu-sweep --jobs 1 / 2, or xargs -P without it). Usage: scale_bench.sh SMMU_SIM REPO [--quick]
 set -u
-SIM=$1 REPO=$2 QUICK=${3:-}
+SIM=$1 REPO=$(cd "$2" && pwd) QUICK=${3:-}   # absolute: the sweep file lives in a temporary directory
 SCEN=$REPO/configs/scenarios/default.yaml
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
