@@ -58,7 +58,11 @@ static bool wc_in_scope(const scope_t *sc, const smmu_wc_line_t *l)
 static uint64_t sweep_tlb_set(smmu_tlb_t *t, uint32_t set, const scope_t *sc)
 {
     uint64_t n = 0;
+    const uint32_t *tag = t->tag_asid + (size_t)set * t->c->ways;
     for (uint32_t w = 0; w < t->c->ways && t->c->live[set]; w++) {
+        /* The compact ASID tag (UINT32_MAX: global) rules out other ASIDs' entries without reading them. */
+        if (sc->asid_mode == ASID_NONGLOBAL && tag[w] != sc->asid) continue;
+        if (sc->asid_mode == ASID_OR_GLOBAL && tag[w] != sc->asid && tag[w] != UINT32_MAX) continue;
         const smmu_tlb_entry_t *e = smmu_cache_entry(t->c, set, w);
         if (e->hdr.valid && tlb_in_scope(sc, e)) {
             smmu_tlb_forget(t, set, w);
