@@ -201,19 +201,28 @@ static void bench_utlb_hit(void)
     env_destroy(e);
 }
 
-static void bench_main_tlb_hit(void)
+/* Default SMMU with stage-1 streams first_sid.. (ASID = StreamID + 1) sharing the IOVAs VA_BASE..+pages, each
+ * on its own PAs; t[] gets every (page, stream) in page-major order, streams interleaved. */
+static bench_env_t *env_streams(uint32_t first_sid, uint32_t streams, uint32_t pages, smmu_txn_t *t)
 {
     smmu_config_t cfg;
     smmu_config_default(&cfg);
     bench_env_t *e = env_create(&cfg, true);
+    for (uint32_t k = 0; k < streams; k++) {
+        uint64_t ttb = stream_s1(e, first_sid + k, false, 0);
+        for (uint32_t p = 0; p < pages; p++)
+            map_page(e, ttb, VA_BASE + p * 0x1000ull, PA_BASE + ((uint64_t)k * pages + p) * 0x1000ull, false);
+    }
+    for (uint32_t i = 0; i < streams * pages; i++)
+        t[i] = (smmu_txn_t){ .sid = first_sid + i % streams, .addr = VA_BASE + (uint64_t)(i / streams) * 0x1000 };
+    return e;
+}
+
+static void bench_main_tlb_hit(void)
+{
     enum { STREAMS = 64, PAGES = 16 };
     static smmu_txn_t t[STREAMS * PAGES];
-    for (uint32_t sid = 0; sid < STREAMS; sid++) {
-        uint64_t ttb = stream_s1(e, sid, false, 0);
-        for (int p = 0; p < PAGES; p++) map_page(e, ttb, VA_BASE + p * 0x1000ull, PA_BASE + (sid * PAGES + p) * 0x1000ull, false);
-    }
-    for (int i = 0; i < STREAMS * PAGES; i++)
-        t[i] = (smmu_txn_t){ .sid = (uint32_t)(i % STREAMS), .addr = VA_BASE + (uint64_t)(i / STREAMS) * 0x1000 };
+    bench_env_t *e = env_streams(0, STREAMS, PAGES, t);
     uint64_t fails;
     time_translations(e->smmu, t, STREAMS * PAGES, 200000, &fails);
     double ns = time_translations(e->smmu, t, STREAMS * PAGES, 10000000, &fails);
@@ -287,18 +296,12 @@ static uint64_t main_tlb_valid(smmu_t *s)
  * one ASID's entries go, the others stay. Refilled outside the timed part. */
 static void bench_tlbi_asid_full(void)
 {
-    smmu_config_t cfg;
-    smmu_config_default(&cfg);
-    bench_env_t *e = env_create(&cfg, true);
     enum { STREAMS = 4, PAGES = 1024 };
     static smmu_txn_t t[STREAMS * PAGES];
-    for (uint32_t sid = 1; sid <= STREAMS; sid++) {
-        uint64_t ttb = stream_s1(e, sid, false, 0);
-        for (int p = 0; p < PAGES; p++) map_page(e, ttb, VA_BASE + p * 0x1000ull, PA_BASE + p * 0x1000ull, false);
-    }
-    for (int p = 0; p < PAGES; p++)
-        for (uint32_t k = 0; k < STREAMS; k++)
-            t[p * STREAMS + k] = (smmu_txn_t){ .sid = k + 1, .addr = VA_BASE + p * 0x1000ull };
+    bench_env_t *e = env_streams(1, STREAMS, PAGES, t);
+    smmu_config_t cfg;
+    smmu_config_default(&cfg);                        /* what env_streams built */
+    const uint32_t entries = cfg.main_tlb.entries;
     const int REPS = divisor > 1 ? 3 : 200;
     double secs = 0, valid = 0, dropped = 0;
     smmu_result_t r;
@@ -313,8 +316,8 @@ static void bench_tlbi_asid_full(void)
         publish(e);
     }
     char note[96];
-    snprintf(note, sizeof note, "main TLB %.0f of %u entries valid, %.0f of them invalidated", valid / REPS,
-             cfg.main_tlb.entries, dropped / REPS);
+    snprintf(note, sizeof note, "main TLB %.0f of %u entries valid, %.0f of them invalidated", valid / REPS, entries,
+             dropped / REPS);
     bench_figure("TLBI_NH_ASID, full TLB shared by 4 ASIDs", secs * 1e9 / REPS, "ns/cmd", "GBPA bypass", baseline_ns,
                  note);
     env_destroy(e);
