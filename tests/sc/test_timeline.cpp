@@ -41,7 +41,8 @@ struct Reference {
     }
 };
 
-sc_time ns(uint64_t v) { return sc_time((double)v, SC_NS); }
+using tick = smmu::Smmuv3Timeline::tick;
+tick ns(uint64_t v) { return sc_time((double)v, SC_NS).value(); }
 
 TEST(SmmuScTimeline, MatchesAReferenceListOfReservations)
 {
@@ -56,7 +57,7 @@ TEST(SmmuScTimeline, MatchesAReferenceListOfReservations)
                 tl.release(ns(now));
             }
             const uint64_t t = now + rng() % 60;
-            sc_time start;
+            tick start;
             const unsigned i = tl.pick(ns(t), start);
             uint64_t best = ref.free_from(0, t);
             unsigned bi = 0;
@@ -82,7 +83,7 @@ TEST(SmmuScTimeline, InOrderReservationsStayFewAndAreReleased)
     smmu::Smmuv3Timeline tl(2);
     for (uint64_t k = 0; k < 1000; k++) tl.hold(0, ns(10 * k), ns(10 * k + 10));   // back to back: one interval
     EXPECT_EQ(tl.slots[0].v.size() - tl.slots[0].head, 1u);
-    sc_time start;
+    tick start;
     EXPECT_EQ(tl.pick(ns(5), start), 1u);
     EXPECT_EQ(start, ns(5));
     EXPECT_EQ(tl.free_from(0, ns(5)), ns(10000));

@@ -1,6 +1,6 @@
 // A pool of identical resources (translation or walk slots), each tracked as its reserved busy intervals in
 // simulated time, so that requests made at out-of-order local times (temporal decoupling) see the gaps.
-// Times are sc_time values (integer multiples of the time resolution); each slot keeps the union of its
+// Times are ticks, sc_time::value() (integer multiples of the time resolution); each slot keeps the union of its
 // reservations as disjoint, non-touching intervals sorted by start, so the in-order case is O(1).
 #pragma once
 
@@ -73,11 +73,8 @@ struct Smmuv3Timeline {
 
     explicit Smmuv3Timeline(unsigned n) : slots(n ? n : 1) {}
 
-    static tick ticks(const sc_core::sc_time &t) { return t.value(); }
-    static sc_core::sc_time time(tick v) { return sc_core::sc_time::from_value(v); }
-
     // Earliest time >= t at which slot i is not busy.
-    sc_core::sc_time free_from(unsigned i, sc_core::sc_time t) const { return time(slots[i].free_from(ticks(t))); }
+    tick free_from(unsigned i, tick t) const { return slots[i].free_from(t); }
     // The slot free earliest at or after t (lowest index on a tie) and when.
     unsigned pick(tick at, tick &start) const {
         tick s = slots[0].free_from(at);
@@ -87,12 +84,6 @@ struct Smmuv3Timeline {
             if (f < s) { s = f; best = i; }
         }
         start = s;
-        return best;
-    }
-    unsigned pick(const sc_core::sc_time &t, sc_core::sc_time &start) const {
-        tick s;
-        const unsigned best = pick(ticks(t), s);
-        start = s == ticks(t) ? t : time(s);               // free on arrival, the common case: no conversion
         return best;
     }
     // Reserve slot i over [from, until); records how many slots are busy at `from`.
@@ -105,9 +96,6 @@ struct Smmuv3Timeline {
         unsigned busy = 0;
         for (const Slot &s : slots) busy += s.covers(f);
         if (busy > peak) peak = busy;
-    }
-    void hold(unsigned i, const sc_core::sc_time &from, const sc_core::sc_time &until) {
-        hold(i, ticks(from), ticks(until));
     }
     // Drops intervals that ended at or before `now`: no request can arrive earlier than the present.
     void release(tick n) {
@@ -124,7 +112,6 @@ struct Smmuv3Timeline {
             else first_until = std::min(first_until, s.v[s.head].until);
         }
     }
-    void release(const sc_core::sc_time &now) { release(ticks(now)); }
 };
 
 } // namespace smmu
