@@ -104,11 +104,11 @@ static inline bool covers(const smmu_tlb_entry_t *e, uint64_t ia)
     return e->size_log2 >= 64 || ((ia ^ e->ia) >> e->size_log2) == 0;
 }
 
+/* The filter is indexed like a TLB with filter_mask + 1 sets. */
 static inline uint32_t filter_slot(const smmu_tlb_t *t, uint64_t ia, unsigned sz, uint16_t vmid, bool global,
                                    uint16_t asid)
 {
-    uint64_t h = (uint64_t)vmid * 0x9E3779B97F4A7C15ull ^ (global ? 0 : ((uint64_t)asid + 1) * 0xC2B2AE3D27D4EB4Full);
-    return (uint32_t)(((ia >> sz) ^ (h >> 40)) & t->filter_mask);
+    return (uint32_t)(smmu_tlb_tag_hash(ia, sz, vmid, global, asid) & t->filter_mask);
 }
 
 /* An entry as inserted (normalised tags) enters or leaves the filter. */

@@ -138,12 +138,17 @@ void smmu_tlb_forget(smmu_tlb_t *t, uint32_t set, uint32_t way);   /* invalidate
 
 /* Set of a TLB entry: the page number at the entry's size, mixed with the VMID and (non-global) ASID tags so
  * that streams using the same IOVAs spread over the sets instead of fighting for one. */
+static inline uint64_t smmu_tlb_tag_hash(uint64_t ia, unsigned sz, uint16_t vmid, bool global, uint16_t asid)
+{
+    uint64_t h = (uint64_t)vmid * 0x9E3779B97F4A7C15ull ^ (global ? 0 : ((uint64_t)asid + 1) * 0xC2B2AE3D27D4EB4Full);
+    return (ia >> sz) ^ (h >> 40);
+}
+
 static inline uint32_t smmu_tlb_set_index(const smmu_cache_t *c, uint64_t ia, unsigned sz, uint16_t vmid, bool global,
                                           uint16_t asid)
 {
     if (c->sets == 1) return 0;
-    uint64_t h = (uint64_t)vmid * 0x9E3779B97F4A7C15ull ^ (global ? 0 : ((uint64_t)asid + 1) * 0xC2B2AE3D27D4EB4Full);
-    return smmu_cache_set_of(c, (ia >> sz) ^ (h >> 40));
+    return smmu_cache_set_of(c, smmu_tlb_tag_hash(ia, sz, vmid, global, asid));
 }
 
 #endif

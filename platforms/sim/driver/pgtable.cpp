@@ -124,6 +124,11 @@ uint64_t IoPgtable::prot_to_pte(unsigned prot) const
     return pte | PTE_AF;
 }
 
+uint64_t IoPgtable::leaf_pte(uint64_t pa, uint64_t prot, int lvl) const
+{
+    return prot | paddr_to_pte(pa) | (lvl == 3 ? PTE_TYPE_PAGE : PTE_TYPE_BLOCK);
+}
+
 int IoPgtable::map(uint64_t iova, uint64_t pa, uint64_t pgsize, uint64_t count, unsigned prot)
 {
     if (!ok() || !pgsize || (pgsize & pgsizes_) != pgsize || (pgsize & (pgsize - 1)) || !count) return -EINVAL;
@@ -141,7 +146,7 @@ int IoPgtable::map(uint64_t iova, uint64_t pa, uint64_t pgsize, uint64_t count, 
         if (leaf && va - leaf_base < leaf_span) {
             uint64_t ptep = leaf + 8 * level_idx(va, leaf_lvl);
             if (!mem_.r64(ptep)) {
-                mem_.w64(ptep, pte_prot | paddr_to_pte(out) | (leaf_lvl == 3 ? PTE_TYPE_PAGE : PTE_TYPE_BLOCK));
+                mem_.w64(ptep, leaf_pte(out, pte_prot, leaf_lvl));
                 continue;
             }
         }
@@ -169,7 +174,7 @@ int IoPgtable::map_one(uint64_t iova, uint64_t pa, uint64_t size, uint64_t pte_p
             flush_walk(iova, size);
             free_table(lvl + 1, pte_addr(old));
         }
-        mem_.w64(ptep, pte_prot | paddr_to_pte(pa) | (lvl == 3 ? PTE_TYPE_PAGE : PTE_TYPE_BLOCK));
+        mem_.w64(ptep, leaf_pte(pa, pte_prot, lvl));
         return 0;
     }
     if (lvl >= 3) return -EINVAL;
@@ -233,7 +238,7 @@ uint64_t IoPgtable::split_blk_unmap(uint64_t iova, uint64_t size, uint64_t blk, 
     uint64_t pa = pte_addr(blk), prot = blk & PTE_ATTR_MASK;
     for (uint64_t i = 0; i < entries; i++, pa += split) {
         if (i >= start && i < start + n) continue;
-        mem_.w64(t + 8 * i, prot | paddr_to_pte(pa) | (lvl == 3 ? PTE_TYPE_PAGE : PTE_TYPE_BLOCK));
+        mem_.w64(t + 8 * i, leaf_pte(pa, prot, lvl));
     }
     mem_.w64(ptep, paddr_to_pte(t) | PTE_TYPE_TABLE);
     if (n) {

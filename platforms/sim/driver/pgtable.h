@@ -81,6 +81,8 @@ private:
     bool leaf(uint64_t pte, int lvl) const { return lvl == 3 ? (pte & 3) == 3 : (pte & 3) == 1; }
     uint64_t pte_addr(uint64_t pte) const;
     uint64_t paddr_to_pte(uint64_t pa) const;
+    // Page (level 3) or block descriptor for `pa` with the attribute bits `prot`.
+    uint64_t leaf_pte(uint64_t pa, uint64_t prot, int lvl) const;
     uint64_t alloc_table(int lvl);
     void free_table(int lvl, uint64_t table);
     // *leaf_table / *leaf_lvl: the table the descriptor went into, and its level.
