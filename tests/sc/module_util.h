@@ -41,9 +41,9 @@ struct Initiator : sc_core::sc_module {
     }
     void inval(int, sc_dt::uint64 s, sc_dt::uint64 e) { invalidations.emplace_back(s, e); }
     struct Result { tlm::tlm_response_status status; sc_time latency; uint32_t data; };
-    Result access(unsigned port, bool write, uint64_t addr, uint32_t data = 0, smmu::StreamIdExtension *ext = nullptr,
-                  sc_time delay = sc_core::SC_ZERO_TIME, bool sync = true) {
-        tlm::tlm_generic_payload gp;
+    // A 4-byte read or write of `data` at `addr`, with the StreamID extension when given.
+    static void prepare(tlm::tlm_generic_payload &gp, bool write, uint64_t addr, uint32_t &data,
+                        smmu::StreamIdExtension *ext) {
         gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
         gp.set_address(addr);
         gp.set_data_ptr(reinterpret_cast<unsigned char *>(&data));
@@ -51,6 +51,11 @@ struct Initiator : sc_core::sc_module {
         gp.set_streaming_width(4);
         gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
         if (ext) gp.set_extension(ext);
+    }
+    Result access(unsigned port, bool write, uint64_t addr, uint32_t data = 0, smmu::StreamIdExtension *ext = nullptr,
+                  sc_time delay = sc_core::SC_ZERO_TIME, bool sync = true) {
+        tlm::tlm_generic_payload gp;
+        prepare(gp, write, addr, data, ext);
         sc_time d = delay;
         (*ports[port])->b_transport(gp, d);
         if (ext) gp.clear_extension(ext);
@@ -62,13 +67,7 @@ struct Initiator : sc_core::sc_module {
     // The AT base protocol: BEGIN_REQ, then waits for BEGIN_RESP and completes it; latency is request to response.
     Result access_at(unsigned port, bool write, uint64_t addr, uint32_t data = 0, smmu::StreamIdExtension *ext = nullptr) {
         tlm::tlm_generic_payload gp;
-        gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-        gp.set_address(addr);
-        gp.set_data_ptr(reinterpret_cast<unsigned char *>(&data));
-        gp.set_data_length(4);
-        gp.set_streaming_width(4);
-        gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        if (ext) gp.set_extension(ext);
+        prepare(gp, write, addr, data, ext);
         sc_core::sc_event done;
         at_pending[&gp] = &done;
         const sc_time t0 = sc_core::sc_time_stamp();

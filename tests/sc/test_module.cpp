@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
 using namespace sct;
@@ -261,22 +263,39 @@ TEST(SmmuScTiming, WalkCacheAssistedWalkReadsOnlyTheLeaf)
     });
 }
 
+// After the driver's setup: one access brings the stream's STE and CD into the configuration cache, so the
+// misses that follow are table walks only.
+static void warm_config_cache(Platform &pl)
+{
+    sc_core::wait(sc_time(1, sc_core::SC_US));
+    pl.init.access(0, false, 0x17000);
+    sc_core::wait(sc_time(1, sc_core::SC_US));
+}
+
+// Starts every access in its own process at the present time, waits 10 us for them, returns their latencies
+// sorted (fewer than given if some did not finish).
+static std::vector<sc_time> concurrent_latencies(const std::vector<std::function<sc_time()>> &accesses)
+{
+    auto lat = std::make_shared<std::vector<sc_time>>();
+    for (const auto &a : accesses) sc_core::sc_spawn([lat, a] { lat->push_back(a()); });
+    sc_core::wait(sc_time(10, sc_core::SC_US));
+    std::sort(lat->begin(), lat->end());
+    return *lat;
+}
+
 TEST(SmmuScTiming, ConcurrentMissesQueueForWalkSlots)
 {
     // 6 misses at the same time, 2 walk slots: pairs start walks kWalkWork apart.
     run_sim([] {
         Platform pl(timing_params());
-        std::vector<sc_time> lat;
         pl.drv.setup = [&](Driver &d) { setup_s1(d, pl.pt, 8); };
         pl.drv.program = [&](Driver &) {
-            sc_core::wait(sc_time(1, sc_core::SC_US));
-            pl.init.access(0, false, 0x17000);                 // warms the configuration cache
-            sc_core::wait(sc_time(1, sc_core::SC_US));
+            warm_config_cache(pl);
+            std::vector<std::function<sc_time()>> misses;
             for (int i = 0; i < 6; i++)
-                sc_core::sc_spawn([&, i] { lat.push_back(pl.init.access(0, false, 0x10000 + 0x1000ull * i).latency); });
-            sc_core::wait(sc_time(10, sc_core::SC_US));
+                misses.push_back([&, i] { return pl.init.access(0, false, 0x10000 + 0x1000ull * i).latency; });
+            const auto lat = concurrent_latencies(misses);
             ASSERT_EQ(lat.size(), 6u);
-            std::sort(lat.begin(), lat.end());
             for (int k = 0; k < 6; k++) EXPECT_EQ(lat[k], kWarmWalk + (k / 2) * kWalkWork) << k;
             EXPECT_EQ(pl.smmu.stats().walk_slots_peak, 2u);
         };
@@ -288,15 +307,11 @@ TEST(SmmuScTiming, MissesToOnePageShareTheWalkInFlight)
 {
     run_sim([] {
         Platform pl(timing_params());
-        std::vector<sc_time> lat;
         pl.drv.setup = [&](Driver &d) { setup_s1(d, pl.pt, 8); };
         pl.drv.program = [&](Driver &) {
-            sc_core::wait(sc_time(1, sc_core::SC_US));
-            pl.init.access(0, false, 0x17000);
-            sc_core::wait(sc_time(1, sc_core::SC_US));
-            for (int i = 0; i < 2; i++)
-                sc_core::sc_spawn([&, i] { lat.push_back(pl.init.access(0, false, 0x10000 + 4 * i).latency); });
-            sc_core::wait(sc_time(10, sc_core::SC_US));
+            warm_config_cache(pl);
+            const auto lat = concurrent_latencies({[&] { return pl.init.access(0, false, 0x10000).latency; },
+                                                   [&] { return pl.init.access(0, false, 0x10004).latency; }});
             ASSERT_EQ(lat.size(), 2u);
             EXPECT_EQ(lat[0], kWarmWalk);
             EXPECT_EQ(lat[1], kWarmWalk) << "the second miss completes with the walk it shares";
@@ -316,9 +331,7 @@ TEST(SmmuScTiming, TemporallyDecoupledMissesContendAtTheirLocalTimes)
         Platform pl(p);
         pl.drv.setup = [&](Driver &d) { setup_s1(d, pl.pt, 8); };
         pl.drv.program = [&](Driver &) {
-            sc_core::wait(sc_time(1, sc_core::SC_US));
-            pl.init.access(0, false, 0x17000);                 // warms the configuration cache
-            sc_core::wait(sc_time(1, sc_core::SC_US));
+            warm_config_cache(pl);
             const sc_time t12(1 + 3 + 8, SC_NS);
             auto a = pl.init.access(0, false, 0x10000, 0, nullptr, sc_core::SC_ZERO_TIME, false);
             auto b = pl.init.access(0, false, 0x11000, 0, nullptr, sc_time(100, SC_NS), false);
@@ -371,21 +384,16 @@ TEST(SmmuScTiming, BusyMemoryAndWalkSlotQueueingAreCountedOnce)
         Platform pl(p);
         pl.tables.occupancy = sc_time(10, SC_NS);
         const sc_time walk_work(4 * 4 + 4 * 60, SC_NS), first(1 + 3 + 8 + 4 * 4 + 4 * 60 + 8, SC_NS);
-        std::vector<sc_time> lat;
-        sc_time t0;
         pl.drv.setup = [&](Driver &d) { setup_s1(d, pl.pt, 8); };
         pl.drv.program = [&](Driver &) {
-            sc_core::wait(sc_time(1, sc_core::SC_US));
-            pl.init.access(0, false, 0x17000);                 // warms the configuration cache
-            sc_core::wait(sc_time(1, sc_core::SC_US));
-            t0 = sc_core::sc_time_stamp();
+            warm_config_cache(pl);
+            const sc_time t0 = sc_core::sc_time_stamp();
             static smmu::StreamIdExtension sid0(0);
-            sc_core::sc_spawn([&] { lat.push_back(pl.init.access(0, false, 0x10000).latency); });
-            sc_core::sc_spawn([&] { lat.push_back(pl.init.access(1, false, 0x11000, 0, &sid0).latency); });
-            sc_core::sc_spawn([&] { lat.push_back(pl.init.access_at(1, false, 0x12000, 0, &sid0).latency); });
-            sc_core::wait(sc_time(10, sc_core::SC_US));
+            const auto lat = concurrent_latencies({
+                [&] { return pl.init.access(0, false, 0x10000).latency; },
+                [&] { return pl.init.access(1, false, 0x11000, 0, &sid0).latency; },
+                [&] { return pl.init.access_at(1, false, 0x12000, 0, &sid0).latency; }});
             ASSERT_EQ(lat.size(), 3u);
-            std::sort(lat.begin(), lat.end());
             for (int k = 0; k < 3; k++) EXPECT_EQ(lat[k], first + k * walk_work) << k;
             const auto &s = pl.smmu.stats();
             EXPECT_EQ(s.walk_slots_peak, 1u);
@@ -405,23 +413,20 @@ TEST(SmmuScTiming, ConcurrentLtAndAtMissesQueueForWalkSlots)
         smmu::Params p = timing_params();
         p.num_ports = 2;
         Platform pl(p);
-        std::vector<sc_time> lat;
         static smmu::StreamIdExtension sid0(0);
         pl.drv.setup = [&](Driver &d) { setup_s1(d, pl.pt, 8); };
         pl.drv.program = [&](Driver &) {
-            sc_core::wait(sc_time(1, sc_core::SC_US));
-            pl.init.access(0, false, 0x17000);
-            sc_core::wait(sc_time(1, sc_core::SC_US));
+            warm_config_cache(pl);
             const sc_time t0 = sc_core::sc_time_stamp();
+            std::vector<std::function<sc_time()>> misses;
             for (int i = 0; i < 6; i++) {
                 const uint64_t va = 0x10000 + 0x1000ull * i;
                 const unsigned port = i % 2;
-                if (i < 4) sc_core::sc_spawn([&, va, port] { lat.push_back(pl.init.access(port, false, va, 0, &sid0).latency); });
-                else sc_core::sc_spawn([&, va, port] { lat.push_back(pl.init.access_at(port, false, va, 0, &sid0).latency); });
+                if (i < 4) misses.push_back([&, va, port] { return pl.init.access(port, false, va, 0, &sid0).latency; });
+                else misses.push_back([&, va, port] { return pl.init.access_at(port, false, va, 0, &sid0).latency; });
             }
-            sc_core::wait(sc_time(10, sc_core::SC_US));
+            const auto lat = concurrent_latencies(misses);
             ASSERT_EQ(lat.size(), 6u);
-            std::sort(lat.begin(), lat.end());
             EXPECT_EQ(kWalkWork, sc_time(216, SC_NS));
             for (int k = 0; k < 6; k++) EXPECT_EQ(lat[k], kWarmWalk + (k / 2) * kWalkWork) << k;
             const auto &s = pl.smmu.stats();
@@ -449,9 +454,7 @@ TEST(SmmuScTiming, TemporallyDecoupledMissUsesTheSlotBeforeAFutureReservation)
         static smmu::StreamIdExtension sid0(0);
         pl.drv.setup = [&](Driver &d) { setup_s1(d, pl.pt, 8); };
         pl.drv.program = [&](Driver &) {
-            sc_core::wait(sc_time(1, sc_core::SC_US));
-            pl.init.access(0, false, 0x17000);
-            sc_core::wait(sc_time(1, sc_core::SC_US));
+            warm_config_cache(pl);
             auto a = pl.init.access(0, false, 0x10000, 0, nullptr, sc_time(1000, SC_NS), false);
             auto b = pl.init.access(1, false, 0x11000, 0, &sid0, sc_core::SC_ZERO_TIME, false);
             auto c = pl.init.access(0, false, 0x12000, 0, nullptr, sc_time(1100, SC_NS), false);
