@@ -82,6 +82,21 @@ static void map_page(bench_env_t *e, uint64_t ttb, uint64_t va, uint64_t pa, boo
     wr64(e, table + ((va >> 12) & 0x1FF) * 8, leaf);
 }
 
+/* The Linux order: stream table (STRTAB_BASE_CFG = strtab_cfg), command queue, CFGI_ALL + SYNC, event queue,
+ * then SMMUEN. */
+static void bringup(bench_env_t *e, uint32_t strtab_cfg)
+{
+    w64(e, 0x80, STRTAB);
+    w32(e, 0x88, strtab_cfg);
+    w64(e, 0x90, CMDQ | CMDQ_LOG2);
+    w32(e, 0x20, 0x8);
+    cmd(e, 0x04, 31);
+    sync_cmd(e);
+    publish(e);
+    w64(e, 0xA0, EVTQ | 7);
+    w32(e, 0x20, 0xD);
+}
+
 static bench_env_t *env_create(const smmu_config_t *cfg, bool enable)
 {
     bench_env_t *e = calloc(1, sizeof *e);
@@ -93,15 +108,7 @@ static bench_env_t *env_create(const smmu_config_t *cfg, bool enable)
     if (!e->smmu) { fprintf(stderr, "smmu_create: %s\n", err); exit(1); }
     if (!enable) return e;
     for (uint32_t sid = 0; sid < (1u << STRTAB_LOG2); sid++) wr64(e, STRTAB + sid * 64ull, 1);
-    w64(e, 0x80, STRTAB);
-    w32(e, 0x88, STRTAB_LOG2);
-    w64(e, 0x90, CMDQ | CMDQ_LOG2);
-    w32(e, 0x20, 0x8);
-    cmd(e, 0x04, 31);
-    sync_cmd(e);
-    publish(e);
-    w64(e, 0xA0, EVTQ | 7);
-    w32(e, 0x20, 0xD);
+    bringup(e, STRTAB_LOG2);
     return e;
 }
 
@@ -401,15 +408,7 @@ static double model_heap(unsigned sidbits, uint32_t tlb)
         wr64(e, l1, table | 9);                            /* Span 9: 256 STEs */
         for (uint32_t k = 0; k < 256; k++) wr64(e, table + k * 64ull, 1);
     }
-    w64(e, 0x80, STRTAB);
-    w32(e, 0x88, 1u << 16 | 8u << 6 | sidbits);          /* FMT 2-level, SPLIT 8, LOG2SIZE */
-    w64(e, 0x90, CMDQ | CMDQ_LOG2);
-    w32(e, 0x20, 0x8);
-    cmd(e, 0x04, 31);
-    sync_cmd(e);
-    publish(e);
-    w64(e, 0xA0, EVTQ | 7);
-    w32(e, 0x20, 0xD);
+    bringup(e, 1u << 16 | 8u << 6 | sidbits);          /* FMT 2-level, SPLIT 8, LOG2SIZE */
     /* Point each stream's STE at stage 1 (CD per stream) and translate 64 pages on each. */
     uint64_t fails = 0;
     for (int i = 0; i < STREAMS; i++) {
