@@ -121,39 +121,31 @@ TEST(Hotpath, TlbHitsBypassAndWalksAllocateNothing) {
     smmu_txn_t t{};
     smmu_result_t r;
     unsigned long wrong = 0, sources[5] = {0, 0, 0, 0, 0};
-    {
+    // 100k translations with the allocation counter running: access i goes to streams[pick(i)] at offset
+    // off(i) from its IOVA; wrong outputs and the sources are counted.
+    auto run = [&](auto pick, auto off, bool alternate_writes, const char *what) {
+        for (auto &x : sources) x = 0;
         Count c;
         for (unsigned i = 0; i < 100000; i++) {
-            const S &s = streams[i % 4];
-            t.sid = s.sid; t.addr = s.ia + ((i / 4) % 4) * 0x1000 + 0x10; t.write = i & 1;
+            const S &s = streams[pick(i)];
+            t.sid = s.sid; t.addr = s.ia + off(i); t.write = alternate_writes && (i & 1);
             smmu_translate(h.smmu, &t, &r);
-            wrong += r.status != SMMU_OK || r.pa != s.pa + ((i / 4) % 4) * 0x1000 + 0x10;
+            wrong += r.status != SMMU_OK || r.pa != s.pa + off(i);
             sources[r.source]++;
         }
         c.stop();
-        EXPECT_EQ(c.allocs, 0u) << "micro-TLB hits allocated";
+        EXPECT_EQ(c.allocs, 0u) << what << " allocated";
         EXPECT_EQ(c.frees, 0u);
-    }
+    };
+    run([](unsigned i) { return i % 4; }, [](unsigned i) { return ((i / 4) % 4) * 0x1000ull + 0x10; }, true,
+        "micro-TLB hits");
     EXPECT_EQ(wrong, 0u);
     // The warm-up left other pages in the micro-TLB: the first touch of each of the 12 pages is a main-TLB hit.
     EXPECT_EQ(sources[SMMU_SRC_UTLB], 75000u - 12);
     EXPECT_EQ(sources[SMMU_SRC_MAIN_TLB], 12u);
     EXPECT_EQ(sources[SMMU_SRC_NONE], 25000u) << "bypass";
-    for (auto &x : sources) x = 0;
-    {
-        Count c;
-        for (unsigned i = 0; i < 100000; i++) {
-            const S &s = streams[(i / 64) % 4 == 2 ? 0 : (i / 64) % 4];
-            uint64_t page = i % 64;
-            t.sid = s.sid; t.addr = s.ia + page * 0x1000 + 0x20; t.write = false;
-            smmu_translate(h.smmu, &t, &r);
-            wrong += r.status != SMMU_OK || r.pa != s.pa + page * 0x1000 + 0x20;
-            sources[r.source]++;
-        }
-        c.stop();
-        EXPECT_EQ(c.allocs, 0u) << "main-TLB hits allocated";
-        EXPECT_EQ(c.frees, 0u);
-    }
+    run([](unsigned i) { return (i / 64) % 4 == 2 ? 0u : (i / 64) % 4; },
+        [](unsigned i) { return (i % 64) * 0x1000ull + 0x20; }, false, "main-TLB hits");
     EXPECT_EQ(wrong, 0u);
     // A 64-page cycle always misses a 32-entry LRU micro-TLB, except the first stream's pages 0-3, still there from the loop above.
     EXPECT_EQ(sources[SMMU_SRC_MAIN_TLB], 100000u - 4);
