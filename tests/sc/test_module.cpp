@@ -3,6 +3,7 @@
 #include "module_util.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -316,6 +317,80 @@ TEST(SmmuScTiming, MissesToOnePageShareTheWalkInFlight)
             EXPECT_EQ(lat[0], kWarmWalk);
             EXPECT_EQ(lat[1], kWarmWalk) << "the second miss completes with the walk it shares";
             EXPECT_EQ(pl.smmu.stats().streams.at(0).shared_walks, 1u);
+        };
+        sc_core::sc_start();
+    });
+}
+
+// One access that asks how it was served (ServedExtension); returns the kinds counted for it.
+static std::array<uint32_t, smmu::kServedKinds> served_access(Platform &pl, uint64_t addr, uint32_t sid = 0)
+{
+    tlm::tlm_generic_payload gp;
+    uint32_t data = 0;
+    smmu::StreamIdExtension ext(sid);
+    smmu::ServedExtension info;
+    info.served[0] = 99;                                   // the module clears what it does not set
+    Initiator::prepare(gp, false, addr, data, &ext);
+    gp.set_extension(&info);
+    sc_time d = sc_core::SC_ZERO_TIME;
+    (*pl.init.ports[0])->b_transport(gp, d);
+    gp.clear_extension(&ext);
+    gp.clear_extension(&info);
+    sc_core::wait(d);
+    std::array<uint32_t, smmu::kServedKinds> r;
+    std::copy(std::begin(info.served), std::end(info.served), r.begin());
+    return r;
+}
+
+static std::array<uint32_t, smmu::kServedKinds> one_of(smmu::Served s)
+{
+    std::array<uint32_t, smmu::kServedKinds> r{};
+    r[(unsigned)s] = 1;
+    return r;
+}
+
+// A miss that completes with a walk already in flight for its page is a shared walk, not a micro-TLB hit (the
+// core's TLB holds the entry at once; in time it is not there yet). Every translation is exactly one kind, so
+// the kinds add up to the translations.
+TEST(SmmuScStats, SharedWalkIsItsOwnKindAndTheKindsAddUpToTheTranslations)
+{
+    run_sim([] {
+        Platform pl(timing_params());
+        pl.drv.setup = [&](Driver &d) { setup_s1(d, pl.pt, 8); d.write_ste(1, ste_bypass()); };
+        pl.drv.program = [&](Driver &) {
+            using smmu::Served;
+            warm_config_cache(pl);                                    // 0x17000: a walk
+            auto kinds = std::make_shared<std::vector<std::array<uint32_t, smmu::kServedKinds>>>();
+            for (uint64_t a : {0x10000ull, 0x10004ull})
+                sc_core::sc_spawn([&pl, kinds, a] { kinds->push_back(served_access(pl, a)); });
+            sc_core::wait(sc_time(10, sc_core::SC_US));
+            ASSERT_EQ(kinds->size(), 2u);
+            std::sort(kinds->begin(), kinds->end());                  // the walk's array sorts first
+            EXPECT_EQ((*kinds)[0], one_of(Served::Walk));
+            EXPECT_EQ((*kinds)[1], one_of(Served::SharedWalk));
+            EXPECT_EQ(served_access(pl, 0x10008), one_of(Served::MicroTlb));
+            EXPECT_EQ(served_access(pl, kData, 1), one_of(Served::Bypass));
+            EXPECT_EQ(served_access(pl, 0x90000), one_of(Served::Failed));   // not mapped: F_TRANSLATION, abort
+
+            const smmu::TrafficStats &s = pl.smmu.stats().streams.at(0);
+            EXPECT_EQ(s.translations, 5u);
+            EXPECT_EQ(s.walks, 2u);
+            EXPECT_EQ(s.shared_walks, 1u);
+            EXPECT_EQ(s.utlb_hits, 1u) << "the shared walk is not a micro-TLB hit";
+            EXPECT_EQ(s.failed(), 1u);
+            uint64_t sum = 0;
+            for (unsigned k = 0; k < smmu::kServedKinds; k++) sum += s.count((Served)k);
+            EXPECT_EQ(sum, s.translations);
+            const smmu::TrafficStats &b = pl.smmu.stats().streams.at(1);
+            EXPECT_EQ(b.translations, 1u);
+            EXPECT_EQ(b.bypassed, 1u);
+            const smmu::TrafficStats &port = pl.smmu.stats().ports[0];
+            EXPECT_EQ(port.translations, 6u);
+            EXPECT_EQ(port.utlb_hits + port.main_tlb_hits + port.tcu_tlb_hits + port.shared_walks + port.walks +
+                          port.bypassed + port.failed(), port.translations);
+            const std::string js = pl.smmu.stats_json();
+            EXPECT_NE(js.find("\"shared_walks\":1,"), std::string::npos) << js;
+            EXPECT_NE(js.find("\"utlb_hits\":1,"), std::string::npos) << js;
         };
         sc_core::sc_start();
     });

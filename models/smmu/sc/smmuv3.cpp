@@ -201,6 +201,9 @@ void Smmuv3::transact(unsigned port, tlm::tlm_generic_payload &gp, sc_time &dela
     const bool streaming = sw && sw < len;
     const uint64_t span = streaming ? sw : len;            // bytes of address space the transaction covers
 
+    ServedExtension *info = nullptr;
+    gp.get_extension(info);
+    if (info) info->clear();
     TrafficStats &ss = stream_stats(txn.sid);
     for (TrafficStats *s : {&ss, static_cast<TrafficStats *>(&stats_.ports[port])}) {
         s->transactions++;
@@ -222,7 +225,7 @@ void Smmuv3::transact(unsigned port, tlm::tlm_generic_payload &gp, sc_time &dela
     do {
         txn.addr = addr + off;
         smmu_result_t res;
-        const tick ready = translate_settled(port, txn, arrival, res, ss);
+        const tick ready = translate_settled(port, txn, arrival, res, ss, info);
         const unsigned log2 = res.page_log2 >= 12 && res.page_log2 < 64 ? res.page_log2 : 12;
         const uint64_t in_page = (1ull << log2) - (txn.addr & ((1ull << log2) - 1));
         const uint64_t chunk = std::min<uint64_t>(span - off, in_page);
@@ -268,11 +271,13 @@ void Smmuv3::transact(unsigned port, tlm::tlm_generic_payload &gp, sc_time &dela
 }
 
 Smmuv3::tick Smmuv3::translate_settled(unsigned port, const smmu_txn_t &txn, tick arrival, smmu_result_t &res,
-                                       TrafficStats &ss)
+                                       TrafficStats &ss, ServedExtension *info)
 {
     for (;;) {
         const tick now = now_ticks();
-        const tick ready = translate_timed(port, txn, arrival > now ? arrival : now, res, ss);
+        Served served;
+        const tick ready = translate_timed(port, txn, arrival > now ? arrival : now, res, ss, served);
+        if (info) info->served[(unsigned)served]++;
         if (res.status != SMMU_STALL) return ready;
         if (ready > now_ticks()) wait(sc_time::from_value(ready - now_ticks()));   // stalls wait in simulated time
         smmu_stall_state_t st;
@@ -304,30 +309,26 @@ void Smmuv3::choose_tcu_slots()
     mem_cursor_ = sc_time::from_value(p.s_walk);
 }
 
-static void count_translation(TrafficStats &s, const smmu_result_t &res, uint64_t lat, bool shared)
+// The kind of one translation. A translation that shares a walk in flight completes with it: the core may report
+// a TLB hit (its walk filled the TLB at once), but in time the entry is not there yet.
+static Served served_of(const smmu_result_t &res, bool shared)
 {
-    s.translations++;
-    s.latency.add(lat);
+    if (res.status != SMMU_OK) return Served::Failed;
+    if (res.bypass) return Served::Bypass;
+    if (shared) return Served::SharedWalk;
     switch (res.source) {
-    case SMMU_SRC_UTLB: s.utlb_hits++; break;
-    case SMMU_SRC_MAIN_TLB: s.main_tlb_hits++; break;
-    case SMMU_SRC_TCU_TLB: s.tcu_tlb_hits++; break;
-    case SMMU_SRC_WALK: s.walks++; s.walk_mem_reads += res.mem_reads; break;
-    default: break;
+    case SMMU_SRC_UTLB: return Served::MicroTlb;
+    case SMMU_SRC_MAIN_TLB: return Served::MainTlb;
+    case SMMU_SRC_TCU_TLB: return Served::TcuTlb;
+    default: return Served::Walk;      // SMMU_SRC_WALK: the only other source of a translated output
     }
-    if (shared) s.shared_walks++;
-    if (res.bypass) s.bypassed++;
-    if (res.status == SMMU_ABORT) s.aborted++;
-    if (res.status == SMMU_RAZWI) s.razwi++;
-    if (res.status == SMMU_STALL) s.stalls++;
-    if (res.event) s.faults_by_event[res.event]++;
 }
 
 // Timing of one translation. A request takes the TBU slot that frees first at its arrival; a TLB hit completes
 // there. A miss crosses DTI to a TCU slot; a walk (configuration or table) also takes a walk slot, and the walk's
 // memory accesses are issued when it starts, so their time downstream, queueing included, is counted once.
 Smmuv3::tick Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, tick arrival, smmu_result_t &res,
-                                     TrafficStats &ss)
+                                     TrafficStats &ss, Served &served)
 {
     CoreLock lock(*this);
     const tick now = now_ticks();
@@ -385,8 +386,11 @@ Smmuv3::tick Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, tick 
 
     const uint64_t lat = cycles_of(done - arrival);
     PortStats &ps = stats_.ports[port];
-    count_translation(ss, res, lat, shared);
-    count_translation(ps, res, lat, shared);
+    served = served_of(res, shared);
+    for (TrafficStats *s : {&ss, static_cast<TrafficStats *>(&ps)}) {
+        s->add(served, res);
+        s->latency.add(lat);
+    }
     ps.slots_peak = tbu.peak;
     stats_.tcu_slots_peak = tcu_slots_->peak;
     stats_.walk_slots_peak = walk_slots_->peak;

@@ -67,6 +67,17 @@ std::vector<std::pair<uint64_t, uint64_t>> LatencyStats::histogram() const
     return h;
 }
 
+void LatencyStats::merge(const LatencyStats &o)
+{
+    if (!o.n_) return;
+    if (o.buckets_.size() > buckets_.size()) buckets_.resize(o.buckets_.size(), 0);
+    for (size_t b = 0; b < o.buckets_.size(); b++) buckets_[b] += o.buckets_[b];
+    n_ += o.n_;
+    sum_ += o.sum_;
+    if (o.min_ < min_) min_ = o.min_;
+    if (o.max_ > max_) max_ = o.max_;
+}
+
 void LatencyStats::json(std::ostream &os) const
 {
     os << "{\"count\":" << n_ << ",\"min\":" << min() << ",\"mean\":" << mean() << ",\"p50\":" << percentile(50)
@@ -79,13 +90,66 @@ void LatencyStats::json(std::ostream &os) const
     os << "]}";
 }
 
+const char *served_name(Served s)
+{
+    static const char *const names[kServedKinds] = {"utlb", "mtlb", "tcu", "shared", "walk", "bypass", "failed"};
+    return (unsigned)s < kServedKinds ? names[(unsigned)s] : "?";
+}
+
+uint64_t TrafficStats::count(Served s) const
+{
+    switch (s) {
+    case Served::MicroTlb: return utlb_hits;
+    case Served::MainTlb: return main_tlb_hits;
+    case Served::TcuTlb: return tcu_tlb_hits;
+    case Served::SharedWalk: return shared_walks;
+    case Served::Walk: return walks;
+    case Served::Bypass: return bypassed;
+    case Served::Failed: return failed();
+    }
+    return 0;
+}
+
+void TrafficStats::add(Served s, const smmu_result_t &res)
+{
+    translations++;
+    switch (s) {
+    case Served::MicroTlb: utlb_hits++; break;
+    case Served::MainTlb: main_tlb_hits++; break;
+    case Served::TcuTlb: tcu_tlb_hits++; break;
+    case Served::SharedWalk: shared_walks++; break;
+    case Served::Walk: walks++; walk_mem_reads += res.mem_reads; break;
+    case Served::Bypass: bypassed++; break;
+    case Served::Failed:
+        if (res.status == SMMU_RAZWI) razwi++;
+        else if (res.status == SMMU_STALL) stalls++;
+        else aborted++;
+        break;
+    }
+    if (res.event) faults_by_event[res.event]++;
+}
+
+void TrafficStats::merge(const TrafficStats &o)
+{
+    transactions += o.transactions; reads += o.reads; writes += o.writes; bytes += o.bytes;
+    translations += o.translations;
+    bypassed += o.bypassed; aborted += o.aborted; razwi += o.razwi; stalls += o.stalls;
+    utlb_hits += o.utlb_hits; main_tlb_hits += o.main_tlb_hits; tcu_tlb_hits += o.tcu_tlb_hits;
+    walks += o.walks; walk_mem_reads += o.walk_mem_reads; shared_walks += o.shared_walks;
+    cfg_cache_misses += o.cfg_cache_misses;
+    for (const auto &f : o.faults_by_event) faults_by_event[f.first] += f.second;
+    latency.merge(o.latency);
+}
+
 void TrafficStats::json(std::ostream &os) const
 {
     os << "{\"transactions\":" << transactions << ",\"reads\":" << reads << ",\"writes\":" << writes
        << ",\"bytes\":" << bytes << ",\"translations\":" << translations << ",\"bypassed\":" << bypassed << ",\"aborted\":" << aborted << ",\"razwi\":" << razwi
        << ",\"stalls\":" << stalls << ",\"utlb_hits\":" << utlb_hits << ",\"main_tlb_hits\":" << main_tlb_hits
        << ",\"tcu_tlb_hits\":" << tcu_tlb_hits << ",\"utlb_hit_rate\":" << utlb_hit_rate()
-       << ",\"main_tlb_hit_rate\":" << main_tlb_hit_rate() << ",\"walks\":" << walks
+       << ",\"main_tlb_hit_rate\":" << main_tlb_hit_rate() << ",\"tcu_tlb_hit_rate\":" << tcu_tlb_hit_rate()
+       << ",\"shared_walk_rate\":" << rate(Served::SharedWalk) << ",\"walk_rate\":" << rate(Served::Walk)
+       << ",\"failed\":" << failed() << ",\"walks\":" << walks
        << ",\"walk_mem_reads\":" << walk_mem_reads << ",\"mem_reads_per_walk\":" << mem_reads_per_walk()
        << ",\"shared_walks\":" << shared_walks << ",\"faults_by_event\":{";
     bool first = true;

@@ -68,10 +68,12 @@ private:
     tick now_ticks() const { return simc_->time_stamp().value(); }
     tick cyc_ticks(uint64_t n) const { return period_ * n; }
     // Translates txn arriving at `arrival` until it is no longer stalled; returns when its output is ready.
-    // `ss` is the stream's statistics.
-    tick translate_settled(unsigned port, const smmu_txn_t &txn, tick arrival, smmu_result_t &res, TrafficStats &ss);
-    // One translation attempt; returns when its output is ready (excluding the data access).
-    tick translate_timed(unsigned port, const smmu_txn_t &txn, tick arrival, smmu_result_t &res, TrafficStats &ss);
+    // `ss` is the stream's statistics; `info`, when the initiator attached one, gets each attempt's kind.
+    tick translate_settled(unsigned port, const smmu_txn_t &txn, tick arrival, smmu_result_t &res, TrafficStats &ss,
+                           ServedExtension *info);
+    // One translation attempt; returns when its output is ready (excluding the data access) and its kind.
+    tick translate_timed(unsigned port, const smmu_txn_t &txn, tick arrival, smmu_result_t &res, TrafficStats &ss,
+                         Served &served);
     // The TCU and walk slots of the translation in progress, chosen at its first memory access (a walk starts
     // there) or, with none, once its result shows it crossed DTI; a TBU hit never pays for the choice.
     struct TcuPick {

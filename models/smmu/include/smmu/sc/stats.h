@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <smmu/smmu.h>
+
 namespace smmu {
 
 // Latency distribution in SMMU clock cycles: exact below 1024 cycles, then 16 sub-buckets per power of two.
@@ -28,6 +30,7 @@ public:
     // Non-empty buckets as (lower bound in cycles, count).
     std::vector<std::pair<uint64_t, uint64_t>> histogram() const;
     void json(std::ostream &os) const;
+    void merge(const LatencyStats &o);                   // adds o's samples (the streams of one trace, say)
 
     static constexpr unsigned kExact = 1024;          // latencies below this are counted exactly
 
@@ -39,19 +42,41 @@ private:
     std::vector<uint64_t> buckets_;
 };
 
+// How one translation was served. Every translation is exactly one of these, so the counts of the kinds add
+// up to TrafficStats::translations: a translation that waits for a walk already in flight for the same page
+// is SharedWalk (whatever the functional core's TLB says, it completes with that walk), never a TLB hit.
+enum class Served : uint8_t {
+    MicroTlb, MainTlb, TcuTlb,    // a TLB hit at that level
+    SharedWalk,                   // completes with a walk in flight for the same page
+    Walk,                         // a table walk of its own that produced the translation
+    Bypass,                       // no translation: STE/S1DSS/GBPA bypass
+    Failed,                       // no output: aborted, RAZ/WI or stalled (a stall's retry is another translation)
+};
+constexpr unsigned kServedKinds = 7;
+const char *served_name(Served s);                       // "utlb" "mtlb" "tcu" "shared" "walk" "bypass" "failed"
+
 struct TrafficStats {
     uint64_t transactions = 0, reads = 0, writes = 0, bytes = 0;
     uint64_t translations = 0;                           // one per page a transaction touches, plus stall retries
     uint64_t bypassed = 0, aborted = 0, razwi = 0, stalls = 0;
+    // The Served kinds: utlb_hits + main_tlb_hits + tcu_tlb_hits + shared_walks + walks + bypassed + failed()
+    // == translations.
     uint64_t utlb_hits = 0, main_tlb_hits = 0, tcu_tlb_hits = 0;
     uint64_t walks = 0, walk_mem_reads = 0, shared_walks = 0;
     uint64_t cfg_cache_misses = 0;                       // translations that read STE/CD from memory
     std::map<unsigned, uint64_t> faults_by_event;        // EventID -> count
     LatencyStats latency;                                // per translation: arrival to output
 
+    uint64_t failed() const { return aborted + razwi + stalls; }
+    uint64_t count(Served s) const;
+    void add(Served s, const smmu_result_t &res);         // counts one translation's kind (not its latency)
+    double rate(Served s) const { return rate(count(s)); }
     double utlb_hit_rate() const { return rate(utlb_hits); }
     double main_tlb_hit_rate() const { return rate(main_tlb_hits); }
+    double tcu_tlb_hit_rate() const { return rate(tcu_tlb_hits); }
+    double tlb_hit_rate() const { return rate(utlb_hits + main_tlb_hits + tcu_tlb_hits); }   // shared walks excluded
     double mem_reads_per_walk() const { return walks ? (double)walk_mem_reads / (double)walks : 0.0; }
+    void merge(const TrafficStats &o);
     void json(std::ostream &os) const;
 
 private:

@@ -5,6 +5,8 @@
 
 #include <tlm>
 
+#include <smmu/sc/stats.h>
+
 namespace smmu {
 
 class StreamIdExtension : public tlm::tlm_extension<StreamIdExtension> {
@@ -23,6 +25,17 @@ public:
     void copy_from(const tlm::tlm_extension_base &ext) override {
         *this = static_cast<const StreamIdExtension &>(ext);
     }
+};
+
+// Optional, attached by an initiator that wants to know how the SMMU served its transaction: the module sets
+// `served[k]` to the number of the transaction's translations of Served kind k (one per page it touches, plus
+// stall retries). Without it nothing is reported.
+class ServedExtension : public tlm::tlm_extension<ServedExtension> {
+public:
+    uint32_t served[kServedKinds] = {};
+    void clear() { for (uint32_t &n : served) n = 0; }
+    tlm::tlm_extension_base *clone() const override { return new ServedExtension(*this); }
+    void copy_from(const tlm::tlm_extension_base &ext) override { *this = static_cast<const ServedExtension &>(ext); }
 };
 
 } // namespace smmu
