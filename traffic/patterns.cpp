@@ -150,6 +150,7 @@ public:
     {
         if (c_.count && n_ >= c_.count) return false;
         if (!r_.next(t)) return false;
+        if (!c_.trace_sid) t.sid = c_.sid;      // the device's StreamID; the SubstreamID stays the record's
         t.time_ps += c_.start_ps;
         if (c_.duration_ps && t.time_ps >= c_.start_ps + c_.duration_ps) return false;
         n_++;

@@ -28,6 +28,7 @@ struct PatternConfig {
     uint32_t descriptor_size = 16, buffer_size = 2048;
     uint64_t buffer_base = 0;             // ring: packet buffers (0 = right after the descriptor ring, 2M aligned)
     std::string trace_file;
+    bool trace_sid = false;               // trace: keep each record's StreamID; false: every record gets `sid`
     uint32_t sid = 0, ssid = 0;
     bool ssv = false;
     uint64_t seed = 1;

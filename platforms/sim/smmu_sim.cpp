@@ -19,6 +19,7 @@
 
 #include "config/scenario.h"
 #include "driver/driver.h"
+#include "driver/streaming.h"
 #include "patterns.h"
 #include "report/run_plots.h"
 #include "smmu_params.h"
@@ -34,18 +35,22 @@ uint64_t g_bin_ps = 1;          // throughput time-series bin
 uint64_t g_completed = 0, g_limit = 0;   // run.transactions (0 = none)
 std::string g_input_error;      // a malformed trace line met during the run
 
-struct DevRun {
-    const simcfg::Device *cfg = nullptr;
-    int dev = -1, dom = -1;
-    std::vector<int> pasid_dom;                       // index = PASID
-    std::unique_ptr<traffic::Pattern> pattern;
+// Completed transactions of a device, or of one StreamID of its trace.
+struct Tally {
     // End-to-end latency: exact count, mean and max; every sample up to kLatSamples, then a uniform
     // reservoir of them (percentiles and the CDF stay representative while memory stays bounded on long runs).
     static constexpr size_t kLatSamples = 1 << 21;
     std::vector<double> lat_ns;
     uint64_t lat_n = 0, lat_rng = 0x9E3779B97F4A7C15ull;
     double lat_sum = 0, lat_max = 0;
-    void add_latency(double ns) {
+    uint64_t issued = 0, ok = 0, errors = 0, bytes = 0;
+    uint64_t first_ps = ~0ull, last_ps = 0;
+    void add(double ns, uint64_t issue_ps, uint64_t end_ps, bool good, uint32_t size) {
+        issued++;
+        (good ? ok : errors)++;
+        if (good) bytes += size;
+        first_ps = std::min(first_ps, issue_ps);
+        last_ps = std::max(last_ps, end_ps);
         lat_n++;
         lat_sum += ns;
         lat_max = std::max(lat_max, ns);
@@ -54,17 +59,31 @@ struct DevRun {
         uint64_t j = lat_rng % lat_n;
         if (j < kLatSamples) lat_ns[j] = ns;
     }
-    uint64_t issued = 0, ok = 0, errors = 0, bytes = 0, remaps = 0;
-    uint64_t first_ps = ~0ull, last_ps = 0;
+};
+
+struct DevRun {
+    const simcfg::Device *cfg = nullptr;
+    int dev = -1, dom = -1;
+    std::vector<int> pasid_dom;                       // index = PASID
+    std::unique_ptr<traffic::Pattern> pattern;
+    bool trace_sids = false;                          // traffic.trace_sid: trace (each record's StreamID)
+    Tally all;
+    std::map<uint32_t, Tally> by_sid;                 // with trace_sids: per StreamID seen
+    uint64_t remaps = 0, remap_seq = 0;
+    std::unique_ptr<StreamingBuffers> bufs;           // dynamic: the buffers the driver remaps
+    sc_event bufs_changed;
     std::vector<uint64_t> bytes_per_bin;               // completed bytes per g_bin_ps of simulated time
     std::ofstream csv;
 };
 
-// One CSV row: issue_ps,latency_ps,addr,op,size,status. std::to_chars prints digits as std::ostream does (hex in
-// lower case, no leading zeros) without its per-field cost, which was a quarter of a run.
-void write_csv_line(std::ofstream &csv, uint64_t issue_ps, uint64_t latency_ps, const traffic::Txn &t, bool good)
+// One CSV row: issue_ps,latency_ps,addr,op,size,status,sid,served. std::to_chars prints digits as std::ostream
+// does (hex in lower case, no leading zeros) without its per-field cost, which was a quarter of a run. `served`
+// names each kind of translation the transaction had (smmu::Served), with a count when more than one: walk,
+// utlb*3+walk.
+void write_csv_line(std::ofstream &csv, uint64_t issue_ps, uint64_t latency_ps, const traffic::Txn &t, bool good,
+                    const smmu::ServedExtension &served)
 {
-    char line[128];                                   // at most 20 + 1 + 20 + 3 + 16 + 3 + 10 + 7 characters
+    char line[256];                                   // at most 20+1+20+3+16+3+10+7+11+7*(6+11+1) characters
     char *p = line;
     auto dec = [&p](uint64_t v) { p = std::to_chars(p, p + 24, v).ptr; };
     auto hex = [&p](uint64_t v) { p = std::to_chars(p, p + 24, v, 16).ptr; };
@@ -76,7 +95,18 @@ void write_csv_line(std::ofstream &csv, uint64_t issue_ps, uint64_t latency_ps, 
     hex(t.addr);
     text(t.write ? ",W," : ",R,");
     dec(t.size);
-    text(good ? ",ok\n" : ",error\n");
+    text(good ? ",ok,0x" : ",error,0x");
+    hex(t.sid);
+    text(",");
+    bool any = false;
+    for (unsigned k = 0; k < smmu::kServedKinds; k++) {
+        if (!served.served[k]) continue;
+        if (any) text("+");
+        text(smmu::served_name((smmu::Served)k));
+        if (served.served[k] > 1) { text("*"); dec(served.served[k]); }
+        any = true;
+    }
+    text("\n");
     csv.write(line, p - line);
 }
 
@@ -90,7 +120,7 @@ struct Master : sc_module {
     sc_time stop;
     unsigned workers;
     // Per worker, owned here: a worker still waiting in the SMMU when the run ends is never unwound.
-    struct Slot { tlm::tlm_generic_payload gp; std::vector<uint8_t> data; smmu::StreamIdExtension ext; };
+    struct Slot { tlm::tlm_generic_payload gp; std::vector<uint8_t> data; smmu::StreamIdExtension ext; smmu::ServedExtension served; };
     std::vector<std::unique_ptr<Slot>> slots;
     Master(sc_module_name n, DevRun &r, unsigned w) : sc_module(n), socket("socket"), run(r), workers(w) {
         SC_HAS_PROCESS(Master);
@@ -99,19 +129,24 @@ struct Master : sc_module {
             sc_spawn(sc_bind(&Master::worker, this, i), sc_gen_unique_name("worker"));
         }
     }
-    ~Master() override { for (auto &s : slots) s->gp.clear_extension(&s->ext); }
+    ~Master() override { for (auto &s : slots) { s->gp.clear_extension(&s->ext); s->gp.clear_extension(&s->served); } }
     void remap() {
-        // Streaming DMA: unmap one buffer of the first mapping and map it again at a new PA.
+        // Streaming DMA: take one buffer of the first mapping back once the device has finished with it, unmap
+        // it and map it again at a new PA; the device does not start on it in between (as Linux's DMA API).
         const simcfg::Device &d = *run.cfg;
-        if (d.mappings.empty()) return;
+        if (!run.bufs || !run.bufs->count()) return;
+        const size_t i = (size_t)(run.remap_seq++ % run.bufs->count());
+        const uint64_t iova = run.bufs->iova(i);
+        run.bufs->take(i);
+        while (!run.bufs->idle(i)) wait(run.bufs_changed);
         const simcfg::Mapping &m = d.mappings[0];
-        uint64_t n = std::max<uint64_t>(m.size / d.dyn_buffer_size, 1);
-        uint64_t iova = m.iova + (run.remaps % n) * d.dyn_buffer_size;
         drv_lock->lock();
         drv->unmap(run.dom, iova, d.dyn_buffer_size);
         uint64_t pa = dma_alloc->alloc(d.dyn_buffer_size, d.dyn_buffer_size);
         drv->map(run.dom, iova, pa, d.dyn_buffer_size, m.page_size > d.dyn_buffer_size ? 4096 : m.page_size, PROT_READ | PROT_WRITE);
         drv_lock->unlock();
+        run.bufs->give(i);
+        run.bufs_changed.notify(SC_ZERO_TIME);
         run.remaps++;
     }
     void worker(unsigned slot) {
@@ -120,6 +155,7 @@ struct Master : sc_module {
         std::vector<uint8_t> &data = slots[slot]->data;
         tlm::tlm_generic_payload &gp = slots[slot]->gp;
         smmu::StreamIdExtension &ext = slots[slot]->ext;
+        smmu::ServedExtension &served = slots[slot]->served;
         for (;;) {
             traffic::Txn t;
             if (g_interrupted) return;
@@ -131,7 +167,10 @@ struct Master : sc_module {
             const sc_time when = sc_time::from_value(t.time_ps * ps_ticks);
             if (when >= stop) return;
             if (when > sc_time_stamp()) wait(when - sc_time_stamp());
+            if (run.bufs)
+                while (!run.bufs->may_start(t.addr, t.size)) wait(run.bufs_changed);   // the driver has the buffer
             if (sc_time_stamp() >= stop) return;
+            if (run.bufs) run.bufs->start(t.addr, t.size);
             data.assign(t.size, 0);
             ext = smmu::StreamIdExtension(t.sid, t.ssid, t.ssv);
             gp.set_command(t.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
@@ -142,27 +181,26 @@ struct Master : sc_module {
             gp.set_byte_enable_ptr(nullptr);
             gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
             gp.set_extension(&ext);
+            gp.set_extension(&served);
             sc_time issue = sc_time_stamp(), delay = SC_ZERO_TIME;
             socket->b_transport(gp, delay);
             wait(delay);
             gp.clear_extension(&ext);
+            gp.clear_extension(&served);
+            if (run.bufs) { run.bufs->finish(t.addr, t.size); run.bufs_changed.notify(SC_ZERO_TIME); }
             double ns = (sc_time_stamp() - issue).to_seconds() * 1e9;
-            run.issued++;
-            run.add_latency(ns);
-            uint64_t ps = (uint64_t)(issue.to_seconds() * 1e12);
-            run.first_ps = std::min(run.first_ps, ps);
-            run.last_ps = std::max(run.last_ps, (uint64_t)(sc_time_stamp().to_seconds() * 1e12));
+            uint64_t ps = (uint64_t)(issue.to_seconds() * 1e12), end_ps = (uint64_t)(sc_time_stamp().to_seconds() * 1e12);
             bool good = gp.get_response_status() == tlm::TLM_OK_RESPONSE;
+            run.all.add(ns, ps, end_ps, good, t.size);
+            if (run.trace_sids) run.by_sid[t.sid].add(ns, ps, end_ps, good, t.size);
             if (good) {
-                run.ok++;
-                run.bytes += t.size;
                 size_t bin = (size_t)(sc_time_stamp().value() / ps_ticks / g_bin_ps);
                 if (bin >= run.bytes_per_bin.size()) run.bytes_per_bin.resize(bin + 1, 0);
                 run.bytes_per_bin[bin] += t.size;
-            } else run.errors++;
-            if (run.csv.is_open()) write_csv_line(run.csv, ps, (uint64_t)(ns * 1000), t, good);
+            }
+            if (run.csv.is_open()) write_csv_line(run.csv, ps, (uint64_t)(ns * 1000), t, good, served);
             if (g_limit && ++g_completed >= g_limit) { sc_stop(); return; }
-            if (run.cfg->dynamic && run.issued % run.cfg->dyn_remap_every == 0) remap();
+            if (run.cfg->dynamic && run.all.issued % run.cfg->dyn_remap_every == 0) remap();
         }
     }
 };
@@ -174,10 +212,6 @@ double percentile(const std::vector<double> &v, double p)
     size_t i = (size_t)std::ceil(p / 100.0 * v.size());
     return v[i ? i - 1 : 0];
 }
-
-// Translations the module counted for a stream (one per page touched, when the module reports it; else per transaction).
-template <class T> auto translations_of(const T &t, int) -> decltype((uint64_t)t.translations) { return t.translations; }
-template <class T> uint64_t translations_of(const T &t, long) { return t.transactions; }
 
 unsigned log2u(uint64_t x) { unsigned r = 0; while (x >>= 1) r++; return r; }
 
@@ -286,6 +320,8 @@ int sc_main(int argc, char **argv)
     uint64_t stall_events = 0;
     // Outside the thread: a thread still waiting when the run stops is never unwound.
     std::map<std::string, int> dom_of;
+    int storm_dom = -1;
+    uint64_t storm_pgsize = 4096, storm_remaps = 0;
 
     // Software: probe, attach, map; then service the event queue on its interrupt.
     sc_spawn([&] {
@@ -327,6 +363,16 @@ int sc_main(int argc, char **argv)
                 if (rc) std::fprintf(stderr, "driver: %s: map 0x%llx: error %d\n", d.name.c_str(), (unsigned long long)m.iova, rc);
             }
         }
+        if (sc.storm_interval_ps) {
+            // driver.storm: buffers of its own in a device's domain or in a stage-1 domain attached to no stream.
+            storm_dom = sc.storm_device.empty() ? drv.domain_alloc(DomainType::S1, 12) : dom_of[sc.storm_device];
+            const simcfg::Device *sd = nullptr;
+            for (const simcfg::Device &d : sc.devices) if (d.name == sc.storm_device) sd = &d;
+            storm_pgsize = sd && sd->granule == "64K" ? 65536 : sd && sd->granule == "16K" ? 16384 : 4096;
+            for (uint32_t b = 0; b < sc.storm_buffers && storm_dom >= 0; b++)
+                drv.map(storm_dom, sc.storm_iova + b * sc.storm_buffer_size, dma.alloc(sc.storm_buffer_size, storm_pgsize),
+                        sc.storm_buffer_size, storm_pgsize, PROT_READ | PROT_WRITE);
+        }
         drv.on_stall = [&](const Event &e) {
             stall_events++;
             for (auto &rp : runs)
@@ -350,6 +396,26 @@ int sc_main(int argc, char **argv)
         if (!opt.strict) drv.flush_lazy();
     }, "software");
 
+    if (sc.storm_interval_ps)
+        sc_spawn([&] {
+            // The CPU's map/unmap churn: every interval one buffer is unmapped (invalidated per driver.invalidation)
+            // and mapped again at a new PA, whatever the devices are doing.
+            wait(ready);
+            sc_time next = sc_time_stamp();
+            for (uint64_t k = 0; storm_dom >= 0 && !g_interrupted; k++) {
+                next += sc_time(sc.storm_interval_ps, SC_PS);      // start to start; a slow pair delays the next
+                if (next > sc_time_stamp()) wait(next - sc_time_stamp());
+                if (sc_time_stamp() >= stop) break;
+                const uint64_t iova = sc.storm_iova + (k % sc.storm_buffers) * sc.storm_buffer_size;
+                drv_lock.lock();
+                drv.unmap(storm_dom, iova, sc.storm_buffer_size);
+                drv.map(storm_dom, iova, dma.alloc(sc.storm_buffer_size, storm_pgsize), sc.storm_buffer_size, storm_pgsize,
+                        PROT_READ | PROT_WRITE);
+                drv_lock.unlock();
+                storm_remaps++;
+            }
+        }, "storm");
+
     for (size_t i = 0; i < runs.size(); i++) {
         DevRun &r = *runs[i];
         const simcfg::Device &d = *r.cfg;
@@ -361,6 +427,9 @@ int sc_main(int argc, char **argv)
         pc.zipf_pages = t.zipf_pages; pc.ring_entries = t.ring_entries; pc.descriptor_size = (uint32_t)t.descriptor_size;
         pc.buffer_size = (uint32_t)t.buffer_size; pc.buffer_base = t.buffer_base; pc.trace_file = t.file; pc.seed = t.seed;
         pc.sid = d.sid; pc.ssid = t.pasid; pc.ssv = t.pasid != 0;
+        pc.trace_sid = r.trace_sids = t.pattern == "trace" && t.trace_sid == "trace";
+        if (d.dynamic && !d.mappings.empty())
+            r.bufs = std::make_unique<StreamingBuffers>(d.mappings[0].iova, d.mappings[0].size, d.dyn_buffer_size);
         uint64_t lo = ~0ull, hi = 0;
         for (auto &m : d.mappings) if (m.pasid == t.pasid) { lo = std::min(lo, m.iova); hi = std::max(hi, m.iova + m.size); }
         pc.base = t.has_base ? t.base : (lo == ~0ull ? 0 : lo);
@@ -373,7 +442,7 @@ int sc_main(int argc, char **argv)
             if (!simreport::make_dirs(dir)) { std::fprintf(stderr, "cannot create %s: %s\n", dir.c_str(), std::strerror(errno)); return 1; }
             r.csv.open(dir + "/" + d.name + ".csv");
         }
-        if (r.csv.is_open()) r.csv << "issue_ps,latency_ps,addr,op,size,status\n";
+        if (r.csv.is_open()) r.csv << "issue_ps,latency_ps,addr,op,size,status,sid,served\n";
         auto m = std::make_unique<Master>(sc_gen_unique_name(("dma_" + d.name).c_str()), r, t.outstanding);
         m->drv = &drv; m->drv_lock = &drv_lock; m->ready = &ready; m->dma_alloc = &dma; m->stop = stop;
         m->socket.bind(up[d.port]->in);
@@ -396,7 +465,7 @@ int sc_main(int argc, char **argv)
             double dt = std::chrono::duration<double>(now - last).count();
             if (dt < 0.25) continue;
             uint64_t txns = 0;
-            for (auto &rp : runs) txns += rp->issued;
+            for (auto &rp : runs) txns += rp->all.issued;
             double done = std::min(1.0, sc_time_stamp() / stop);
             double el = std::chrono::duration<double>(now - wall0).count();
             std::printf("\r\033[K[%s] %s / %s simulated (%3.0f%%)  %llu transactions  %.0f txn/s  ETA %.0f s  (Ctrl-C: stop and report)",
@@ -421,57 +490,95 @@ int sc_main(int argc, char **argv)
     js << "{\n  \"scenario\": \"" << sc.name << "\",\n  \"simulated_ns\": " << sim_ns << ",\n  \"wall_s\": " << wall_s
        << ",\n  \"interrupted\": " << (g_interrupted ? "true" : "false") << ",\n  \"devices\": [";
     uint64_t all_txns = 0;
-    for (auto &rp : runs) all_txns += rp->issued;
+    for (auto &rp : runs) all_txns += rp->all.issued;
     if (sc.report_summary) {
         std::printf("\n%s: %s of traffic simulated in %.2f s, %llu transactions%s\n", sc.name.c_str(),
                     fmt_time(std::min(sc_time_stamp(), stop).to_seconds() * 1e12).c_str(), wall_s,
                     (unsigned long long)all_txns, g_interrupted ? " (INTERRUPTED: partial results)" : "");
-        std::printf("%-10s %6s %9s %7s %9s %9s %9s %6s %6s %6s %6s %7s %8s\n", "device", "sid", "txns", "errors", "mean_ns", "p99_ns",
-                    "smmu_ns", "utlb%", "mtlb%", "tcu%", "tlb%", "walks", "GB/s");
+        std::printf("%-10s %8s %9s %7s %9s %9s %9s %9s %6s %6s %6s %7s %6s %6s %8s\n", "device", "sid", "txns", "errors", "mean_ns",
+                    "p99_ns", "smmu_ns", "xlat", "utlb%", "mtlb%", "tcu%", "shared%", "walk%", "other%", "GB/s");
     }
+    std::set<uint32_t> device_sids;
+    for (const simcfg::Device &d : sc.devices) device_sids.insert(d.sid);
+    // One summary row (none without a name) and its report.json fields: transactions `t` of the StreamID(s) `sid`,
+    // whose translations the SMMU counted in `ts`. The translation kinds partition `translations` (smmu::Served).
+    auto figures = [&](const std::string &name, const std::string &sid, Tally &t, const smmu::TrafficStats &ts) {
+        using smmu::Served;
+        std::sort(t.lat_ns.begin(), t.lat_ns.end());   // once: the percentiles and the CDF plot read it sorted
+        const double mean = t.lat_n ? t.lat_sum / (double)t.lat_n : 0, p99 = percentile(t.lat_ns, 99), p50 = percentile(t.lat_ns, 50);
+        const double span = t.last_ps > t.first_ps ? (t.last_ps - t.first_ps) * 1e-12 : 0;
+        const double gbps = span > 0 ? t.bytes / span / 1e9 : 0;
+        const double other = ts.rate(Served::Bypass) + ts.rate(Served::Failed);
+        if (sc.report_summary && !name.empty())
+            std::printf("%-10s %8s %9llu %7llu %9.1f %9.1f %9.1f %9llu %6.1f %6.1f %6.1f %7.1f %6.1f %6.1f %8.2f\n", name.c_str(), sid.c_str(),
+                        (unsigned long long)t.issued, (unsigned long long)t.errors, mean, p99, ts.latency.mean() * period_ns,
+                        (unsigned long long)ts.translations, 100 * ts.rate(Served::MicroTlb), 100 * ts.rate(Served::MainTlb),
+                        100 * ts.rate(Served::TcuTlb), 100 * ts.rate(Served::SharedWalk), 100 * ts.rate(Served::Walk), 100 * other, gbps);
+        std::ostringstream f;
+        f << "\"transactions\": " << t.issued << ", \"errors\": " << t.errors << ", \"bytes\": " << t.bytes
+          << ", \"mean_latency_ns\": " << mean << ", \"p50_latency_ns\": " << p50 << ", \"p99_latency_ns\": " << p99
+          << ", \"max_latency_ns\": " << t.lat_max << ", \"mean_translation_ns\": " << ts.latency.mean() * period_ns
+          << ", \"translations\": " << ts.translations << ", \"utlb_hits\": " << ts.utlb_hits << ", \"main_tlb_hits\": " << ts.main_tlb_hits
+          << ", \"tcu_tlb_hits\": " << ts.tcu_tlb_hits << ", \"shared_walks\": " << ts.shared_walks << ", \"walks\": " << ts.walks
+          << ", \"bypassed\": " << ts.bypassed << ", \"failed\": " << ts.failed()
+          << ", \"utlb_hit_rate\": " << ts.utlb_hit_rate() << ", \"main_tlb_hit_rate\": " << ts.main_tlb_hit_rate()
+          << ", \"tcu_tlb_hit_rate\": " << ts.tcu_tlb_hit_rate() << ", \"tlb_hit_rate\": " << ts.tlb_hit_rate()
+          << ", \"shared_walk_rate\": " << ts.rate(Served::SharedWalk) << ", \"walk_rate\": " << ts.rate(Served::Walk)
+          << ", \"bypass_rate\": " << ts.rate(Served::Bypass) << ", \"failed_rate\": " << ts.rate(Served::Failed)
+          << ", \"throughput_gbps\": " << gbps;
+        return f.str();
+    };
+    auto stream_of = [&](uint32_t sid) {
+        auto it = st.streams.find(sid);
+        return it != st.streams.end() ? it->second : smmu::TrafficStats();
+    };
+    auto hex = [](uint32_t v) { char b[16]; std::snprintf(b, sizeof b, "0x%x", v); return std::string(b); };
     bool first = true;
     uint64_t total_errors = 0;
     std::vector<simreport::StreamResult> series;
     for (auto &rp : runs) {
         DevRun &r = *rp;
+        // With trace StreamIDs the device row sums the streams its trace used, and a row per StreamID follows.
         smmu::TrafficStats ts;
-        auto it = st.streams.find(r.cfg->sid);
-        if (it != st.streams.end()) ts = it->second;
-        double mean = 0;
-        mean = r.lat_n ? r.lat_sum / (double)r.lat_n : 0;
-        std::sort(r.lat_ns.begin(), r.lat_ns.end());   // once: the percentiles and the CDF plot read it sorted
-        double p99 = percentile(r.lat_ns, 99), p50 = percentile(r.lat_ns, 50);
-        double span = r.last_ps > r.first_ps ? (r.last_ps - r.first_ps) * 1e-12 : 0;
-        double gbps = span > 0 ? r.bytes / span / 1e9 : 0;
-        uint64_t xl = translations_of(ts, 0);
+        if (r.trace_sids) for (auto &kv : r.by_sid) ts.merge(stream_of(kv.first));
+        else ts = stream_of(r.cfg->sid);
         // The series stops where issuing stopped (the drain after it is not throughput).
         uint64_t shown = std::max<uint64_t>(1, (std::min(sc_time_stamp(), stop).value() / sc_time(1, SC_PS).value() + g_bin_ps - 1) / g_bin_ps);
         if (r.bytes_per_bin.size() > shown) r.bytes_per_bin.resize(shown);
-        double tcu = xl ? (double)ts.tcu_tlb_hits / xl : 0;
-        double any = xl ? (double)(ts.utlb_hits + ts.main_tlb_hits + ts.tcu_tlb_hits) / xl : 0;
-        total_errors += r.errors;
-        if (sc.report_summary)
-            std::printf("%-10s %6x %9llu %7llu %9.1f %9.1f %9.1f %6.1f %6.1f %6.1f %6.1f %7llu %8.2f\n", r.cfg->name.c_str(), r.cfg->sid,
-                        (unsigned long long)r.issued, (unsigned long long)r.errors, mean, p99, ts.latency.mean() * period_ns,
-                        100 * ts.utlb_hit_rate(), 100 * ts.main_tlb_hit_rate(), 100 * tcu, 100 * any, (unsigned long long)ts.walks, gbps);
-        js << (first ? "\n" : ",\n") << "    {\"name\": \"" << r.cfg->name << "\", \"sid\": " << r.cfg->sid << ", \"transactions\": " << r.issued
-           << ", \"errors\": " << r.errors << ", \"bytes\": " << r.bytes << ", \"mean_latency_ns\": " << mean << ", \"p50_latency_ns\": " << p50
-           << ", \"p99_latency_ns\": " << p99 << ", \"max_latency_ns\": " << r.lat_max
-           << ", \"mean_translation_ns\": " << ts.latency.mean() * period_ns
-           << ", \"translations\": " << xl << ", \"utlb_hit_rate\": " << ts.utlb_hit_rate()
-           << ", \"main_tlb_hit_rate\": " << ts.main_tlb_hit_rate() << ", \"tcu_tlb_hit_rate\": " << tcu << ", \"tlb_hit_rate\": " << any
-           << ", \"walks\": " << ts.walks << ", \"throughput_gbps\": " << gbps << ", \"remaps\": " << r.remaps << ", \"throughput_series_gbps\": [";
+        total_errors += r.all.errors;
+        js << (first ? "\n" : ",\n") << "    {\"name\": \"" << r.cfg->name << "\", \"sid\": "
+           << (r.trace_sids ? std::string("null") : std::to_string(r.cfg->sid)) << ", \"sid_from\": \""
+           << (r.trace_sids ? "trace" : "device") << "\", " << figures(r.cfg->name, r.trace_sids ? "trace" : hex(r.cfg->sid), r.all, ts)
+           << ", \"remaps\": " << r.remaps << ", \"streams\": [";
+        if (r.trace_sids) {
+            bool f1 = true;
+            for (auto &kv : r.by_sid) {
+                js << (f1 ? "" : ", ") << "{\"sid\": " << kv.first << ", " << figures("  " + r.cfg->name, hex(kv.first), kv.second, stream_of(kv.first)) << "}";
+                f1 = false;
+                if (!device_sids.count(kv.first))
+                    std::fprintf(stderr, "warning: device %s: its trace used StreamID %s, which is no device's in this scenario "
+                                 "(traffic.trace_sid: device replays the trace with the device's)\n", r.cfg->name.c_str(), hex(kv.first).c_str());
+            }
+        } else {
+            js << "{\"sid\": " << r.cfg->sid << ", " << figures("", "", r.all, ts) << "}";
+        }
+        js << "], \"throughput_series_gbps\": [";
         for (size_t b = 0; b < r.bytes_per_bin.size(); b++) js << (b ? ", " : "") << (double)r.bytes_per_bin[b] / (g_bin_ps * 1e-12) / 1e9;
         js << "]}";
         first = false;
-        series.push_back({r.cfg->name, std::move(r.lat_ns), ts.utlb_hit_rate(), ts.main_tlb_hit_rate(), tcu, std::move(r.bytes_per_bin)});
+        using smmu::Served;
+        series.push_back({r.cfg->name, std::move(r.all.lat_ns), ts.rate(Served::MicroTlb), ts.rate(Served::MainTlb),
+                          ts.rate(Served::TcuTlb), ts.rate(Served::SharedWalk), ts.rate(Served::Walk),
+                          ts.rate(Served::Bypass) + ts.rate(Served::Failed), std::move(r.bytes_per_bin)});
     }
     const DriverCounters &dc = drv.counters();
     js << "\n  ],\n  \"series_bin_ns\": " << g_bin_ps / 1000.0;
     js << ",\n  \"driver\": {\"commands\": " << dc.commands << ", \"syncs\": " << dc.syncs << ", \"tlbi\": " << dc.tlbi
        << ", \"cfgi\": " << dc.cfgi << ", \"polls\": " << dc.polls << ", \"maps\": " << dc.maps << ", \"unmaps\": " << dc.unmaps
        << ", \"lazy_flushes\": " << dc.lazy_flushes << ", \"events\": " << dc.events << ", \"resumes\": " << dc.resumes
-       << ", \"cmd_sync_mean_ns\": " << st.cmd_sync_latency.mean() * period_ns << "},\n  \"events\": {";
+       << ", \"cmd_sync_mean_ns\": " << st.cmd_sync_latency.mean() * period_ns << "}";
+    if (sc.storm_interval_ps) js << ",\n  \"storm\": {\"remaps\": " << storm_remaps << "}";
+    js << ",\n  \"events\": {";
     first = true;
     for (auto &kv : events_by_name) { js << (first ? "" : ", ") << "\"" << kv.first << "\": " << kv.second; first = false; }
     js << "},\n  \"memory\": {\"accesses\": " << dram.accesses << ", \"bytes\": " << dram.bytes << ", \"mean_queue_ns\": "
@@ -492,11 +599,14 @@ int sc_main(int argc, char **argv)
         else { plot_note = msg; wrote.push_back(dir + "/*.dat"); }
     }
     if (sc.report_summary) {
-        std::printf("(mean/p99: issue to response; smmu: mean translation time in the SMMU; utlb/mtlb/tcu: share of translations\n"
-                    " hitting the micro-TLB, main TLB, TCU TLB; tlb: any of them; walks: table walks; GB/s: completed bytes)\n");
+        std::printf("(mean/p99: issue to response; smmu: mean translation time in the SMMU; xlat: translations, one per page a\n"
+                    " transaction touches plus stall retries, each exactly one of: utlb/mtlb/tcu: a hit in the micro-TLB, main\n"
+                    " TLB, TCU TLB; shared: waited for a walk already in flight for its page; walk: a table walk of its own;\n"
+                    " other: bypass, or failed (aborted, RAZ/WI, stalled); the six add up to 100%%; GB/s: completed bytes)\n");
         std::printf("driver: %llu commands, %llu CMD_SYNC (mean %.1f ns), %llu TLBI, %llu unmaps, %llu lazy flushes\n",
                     (unsigned long long)dc.commands, (unsigned long long)dc.syncs, st.cmd_sync_latency.mean() * period_ns,
                     (unsigned long long)dc.tlbi, (unsigned long long)dc.unmaps, (unsigned long long)dc.lazy_flushes);
+        if (sc.storm_interval_ps) std::printf("storm: %llu unmap+map pairs\n", (unsigned long long)storm_remaps);
         if (events_by_name.empty()) std::printf("events: none\n");
         for (auto &kv : events_by_name) std::printf("event %s: %llu\n", kv.first.c_str(), (unsigned long long)kv.second);
         for (auto &w : wrote) std::printf("wrote %s\n", w.c_str());

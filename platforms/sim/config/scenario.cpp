@@ -259,6 +259,13 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
     s.va_bits = (uint32_t)uint_of(sub(drv, "va_bits"), 48);
     if (drv && has(drv, "va_bits") && (s.va_bits < 32 || s.va_bits > 52))
         c.error(sub(drv, "va_bits"), "driver.va_bits", std::to_string(s.va_bits) + " is out of range [32, 52]");
+    YAML::Node storm = sub(drv, "storm");
+    s.storm_interval_ps = dur_of(sub(storm, "interval"), 0);
+    if (has(storm, "interval") && !s.storm_interval_ps) c.error(sub(storm, "interval"), "driver.storm.interval", "must be greater than 0");
+    s.storm_buffer_size = size_of(sub(storm, "buffer_size"), 4096);
+    s.storm_buffers = (uint32_t)uint_of(sub(storm, "buffers"), 64);
+    s.storm_device = str(sub(storm, "device"), "");
+    s.storm_iova = size_of(sub(storm, "iova"), 0x4000000000ull);
     YAML::Node rep = sub(root, "report");
     s.report_summary = bool_of(sub(rep, "summary"), true);
     s.report_json = str(sub(rep, "json"), "report.json");
@@ -399,6 +406,7 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
         if (t.pasid > d.pasids) c.error(sub(tn, "pasid"), tp + ".pasid", "PASID " + std::to_string(t.pasid) + " beyond the device's " + std::to_string(d.pasids) + " PASIDs");
         t.seed = uint_of(sub(tn, "seed"), s.seed + i);
         t.file = str(sub(tn, "file"), "");
+        t.trace_sid = str(sub(tn, "trace_sid"), "device");
         if (t.pattern == "trace") {
             if (t.file.empty()) c.error(tn, tp + ".file", "the trace pattern needs a file");
             else {
@@ -408,6 +416,28 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
             }
         }
         s.devices.push_back(d);
+    }
+    if (s.storm_interval_ps) {
+        // The storm's buffers: whole pages of its domain, clear of the device's own mappings.
+        const Device *sd = nullptr;
+        for (const Device &d : s.devices) if (d.name == s.storm_device) sd = &d;
+        const uint64_t gran = !sd || sd->granule == "4K" ? 4096 : sd->granule == "16K" ? 16384 : 65536;
+        const uint64_t lo = s.storm_iova, hi = lo + (uint64_t)s.storm_buffers * s.storm_buffer_size;
+        if (!s.storm_device.empty() && !sd)
+            c.error(sub(storm, "device"), "driver.storm.device", "no device named '" + s.storm_device + "'");
+        else if (sd && (sd->domain == "bypass" || sd->domain == "blocked"))
+            c.error(sub(storm, "device"), "driver.storm.device", "device '" + sd->name + "' has a " + sd->domain + " domain: nothing to map");
+        if (!s.storm_buffer_size || s.storm_buffer_size % gran)
+            c.error(sub(storm, "buffer_size"), "driver.storm.buffer_size", "must be a non-zero multiple of the " + std::to_string(gran / 1024) + "K granule");
+        else if (lo % gran)
+            c.error(sub(storm, "iova"), "driver.storm.iova", "must be aligned to the " + std::to_string(gran / 1024) + "K granule");
+        else if (sd)
+            for (const Mapping &m : sd->mappings)
+                if (lo < m.iova + m.size && m.iova < hi)
+                    c.error(sub(storm, "iova"), "driver.storm.iova", "the storm's buffers overlap a mapping of device '" + sd->name + "'");
+        const unsigned ias = sd ? domain_ias(s, *sd) : s.va_bits;
+        if (ias < 64 && hi > (1ull << ias))
+            c.error(sub(storm, "iova"), "driver.storm.iova", "the storm's buffers end beyond the domain's " + std::to_string(ias) + "-bit input address size");
     }
 }
 

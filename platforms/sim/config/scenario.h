@@ -39,6 +39,7 @@ struct Traffic {
     uint32_t ring_entries = 256;
     uint64_t descriptor_size = 16, buffer_size = 2048, buffer_base = 0;
     std::string file;           // resolved against the scenario's directory
+    std::string trace_sid = "device";   // trace: StreamID from the device or from each record
     uint32_t pasid = 0;
     uint64_t seed = 0;
 };
@@ -68,6 +69,9 @@ struct Scenario {
     double mem_bandwidth = 25.6e9;
     std::string sync = "auto", invalidation = "strict";
     uint32_t lazy_batch = 256, cmdq_entries = 256, evtq_entries = 128, va_bits = 48;
+    uint64_t storm_interval_ps = 0, storm_buffer_size = 4096, storm_iova = 0x4000000000ull;   // driver.storm (0: none)
+    uint32_t storm_buffers = 64;
+    std::string storm_device;
     std::vector<Device> devices;
     bool report_summary = true, report_plots = false, report_progress = true;
     std::string report_json = "report.json", report_csv_dir;

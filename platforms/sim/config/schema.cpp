@@ -71,6 +71,7 @@ Key build()
         K("buffer_size", Type::Size, "ring: bytes of packet buffer written per descriptor", "2K"),
         K("buffer_base", Type::Size, "ring: first packet buffer (default: after the descriptors, 2M aligned)", ""),
         K("file", Type::String, "trace: trace file (docs/trace-format.md), relative to the scenario file", ""),
+        E("trace_sid", {"device", "trace"}, "trace: StreamID of each record: the device's (the trace's sid field is not used) or the trace's own (a summary row per StreamID seen)", "device"),
         U("pasid", "SubstreamID of every transaction (0 = none)", "0", 0, (1 << 20) - 1),
         U("seed", "random seed (default: run.seed + device index)", "", 0, 1.8e19),
     });
@@ -156,6 +157,13 @@ Key build()
             U("cmdq_entries", "command queue entries", "256", 2, 1 << 19, true),
             U("evtq_entries", "event queue entries", "128", 2, 1 << 19, true),
             K("va_bits", Type::UInt, "CPU VA_BITS (stage-1 input size)", "48"),
+            M("storm", "CPU-side map/unmap churn of buffers of its own, tied to no device's traffic", {
+                K("interval", Type::Duration, "time between unmap+map pairs (not given: no storm)", ""),
+                K("buffer_size", Type::Size, "bytes per buffer (a multiple of the domain's granule)", "4K"),
+                U("buffers", "buffers cycled through", "64", 1, 1 << 20),
+                K("device", Type::String, "map into this device's domain (default: a stage-1 domain of its own, attached to no stream)", ""),
+                K("iova", Type::Size, "IOVA of the first buffer", "0x4000000000"),
+            }),
         }),
         L("devices", device.doc.c_str(), device.children),
         M("report", "what is written", {

@@ -42,9 +42,10 @@ bool write_run_plots(const std::string &dir, const std::string &title, uint64_t 
                     " using 1:2 with steps lw 2 title " + quote(s.name);
     }
 
-    tlb << "# stream utlb main_tlb tcu_tlb (hit rate, %)\n";
+    tlb << "# stream utlb main_tlb tcu_tlb shared_walk walk other (% of translations; they add up to 100)\n";
     for (const StreamResult &s : streams)
-        tlb << quote(s.name) << ' ' << 100 * s.utlb << ' ' << 100 * s.main_tlb << ' ' << 100 * s.tcu_tlb << '\n';
+        tlb << quote(s.name) << ' ' << 100 * s.utlb << ' ' << 100 * s.main_tlb << ' ' << 100 * s.tcu_tlb << ' ' << 100 * s.shared
+            << ' ' << 100 * s.walk << ' ' << 100 * s.other << '\n';
 
     // throughput.dat: time_us, then GB/s per stream. Bins are merged until the sparsest stream averages 20
     // transactions per bin (at most 20 fine bins per point), so slow streams do not plot as noise.
@@ -95,11 +96,12 @@ bool write_run_plots(const std::string &dir, const std::string &title, uint64_t 
     }
     if (ok && !streams.empty()) {
         ok &= render(dir, "tlb_hit_rates",
-                     "set title " + quote(title + ": translations that hit each TLB") + "\nset ylabel 'hit rate (% of translations)'\n"
-                     "set yrange [0:105]\nset style data histograms\nset style histogram clustered gap 1\n"
-                     "set style fill solid 0.8 border -1\nset boxwidth 0.9\nset grid ytics\nset key top right\n"
-                     "plot 'tlb_hit_rates.dat' using 2:xtic(1) title 'micro-TLB', '' using 3 title 'main TLB', "
-                     "'' using 4 title 'TCU TLB'\n", &m);
+                     "set title " + quote(title + ": how translations were served") + "\nset ylabel '% of translations'\n"
+                     "set yrange [0:105]\nset style data histograms\nset style histogram rowstacked\n"
+                     "set style fill solid 0.8 border -1\nset boxwidth 0.6\nset grid ytics\nset key outside right\n"
+                     "plot 'tlb_hit_rates.dat' using 2:xtic(1) title 'micro-TLB hit', '' using 3 title 'main TLB hit', "
+                     "'' using 4 title 'TCU TLB hit', '' using 5 title 'shared walk', '' using 6 title 'walk', "
+                     "'' using 7 title 'bypass or failed'\n", &m);
     }
     if (ok && bins) {
         ok &= render(dir, "throughput",

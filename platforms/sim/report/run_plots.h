@@ -10,7 +10,9 @@ namespace simreport {
 struct StreamResult {
     std::string name;
     std::vector<double> lat_ns;             // end-to-end latency of every completed transaction
-    double utlb = 0, main_tlb = 0, tcu_tlb = 0;   // hit rates over the stream's translations (0..1)
+    // How the stream's translations were served (fractions 0..1 that add up to 1, smmu::Served): a hit at each
+    // TLB level, a walk in flight shared, a walk of its own, and the rest (bypass or failed).
+    double utlb = 0, main_tlb = 0, tcu_tlb = 0, shared = 0, walk = 0, other = 0;
     std::vector<uint64_t> bytes_per_bin;    // bytes completed in each time bin
 };
 
