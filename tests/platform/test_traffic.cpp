@@ -2,9 +2,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <streambuf>
+#include <unistd.h>
 
 #include "patterns.h"
 #include "trace.h"
@@ -195,6 +199,35 @@ TEST(Patterns, ImpossibleConfigurations)
         EXPECT_EQ(make_pattern(c, &err), nullptr);
         EXPECT_EQ(err, k.err);
     }
+}
+
+// traffic.trace_sid: a replayed record keeps its own StreamID only when asked; else it is the device's. The
+// SubstreamID, op, address and size are the record's either way; the start time is added.
+TEST(Pattern, TraceReplayTakesTheDevicesOrTheRecordsStreamId)
+{
+    char path[] = "/tmp/smmu-replay-XXXXXX";
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    close(fd);
+    std::ofstream(path) << "0 0x40 - R 0x1000 64\n5ns 0x77 0x3 W 0x2000 128\n";
+    for (bool keep : {false, true}) {
+        PatternConfig c;
+        c.pattern = "trace";
+        c.trace_file = path;
+        c.sid = 0x500;
+        c.start_ps = 1000;
+        c.trace_sid = keep;
+        std::string err;
+        auto p = make_pattern(c, &err);
+        ASSERT_NE(p, nullptr) << err;
+        Txn t;
+        ASSERT_TRUE(p->next(t));
+        EXPECT_EQ(t, (Txn{1000, keep ? 0x40u : 0x500u, 0, false, false, 0x1000, 64})) << keep;
+        ASSERT_TRUE(p->next(t));
+        EXPECT_EQ(t, (Txn{6000, keep ? 0x77u : 0x500u, 3, true, true, 0x2000, 128})) << keep;
+        EXPECT_FALSE(p->next(t));
+    }
+    std::remove(path);
 }
 
 TEST(Trace, ReadsRecordsCommentsAndUnits)

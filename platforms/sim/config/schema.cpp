@@ -158,7 +158,7 @@ Key build()
             U("evtq_entries", "event queue entries", "128", 2, 1 << 19, true),
             K("va_bits", Type::UInt, "CPU VA_BITS (stage-1 input size)", "48"),
             M("storm", "CPU-side map/unmap churn of buffers of its own, tied to no device's traffic", {
-                K("interval", Type::Duration, "time between unmap+map pairs (not given: no storm)", ""),
+                K("interval", Type::Duration, "from one unmap+map pair's start to the next (not given: no storm)", ""),
                 K("buffer_size", Type::Size, "bytes per buffer (a multiple of the domain's granule)", "4K"),
                 U("buffers", "buffers cycled through", "64", 1, 1 << 20),
                 K("device", Type::String, "map into this device's domain (default: a stage-1 domain of its own, attached to no stream)", ""),

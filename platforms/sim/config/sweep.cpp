@@ -107,7 +107,8 @@ const std::vector<std::string> &device_metrics()
     static const std::vector<std::string> m = {
         "transactions", "errors", "bytes", "mean_latency_ns", "p50_latency_ns", "p99_latency_ns", "max_latency_ns",
         "mean_translation_ns", "translations", "utlb_hit_rate", "main_tlb_hit_rate", "tcu_tlb_hit_rate", "tlb_hit_rate",
-        "walks", "throughput_gbps", "remaps"};
+        "walks", "throughput_gbps", "remaps", "utlb_hits", "main_tlb_hits", "tcu_tlb_hits", "shared_walks", "bypassed", "failed",
+        "shared_walk_rate", "walk_rate", "bypass_rate", "failed_rate"};
     return m;
 }
 

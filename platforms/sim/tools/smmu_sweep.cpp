@@ -75,7 +75,7 @@ double metric(const json &r, const std::string &m)
     }
     if (std::find(dm.begin(), dm.end(), m) == dm.end()) return 0.0;
     bool by_txn = m == "mean_latency_ns" || m == "p50_latency_ns";
-    bool by_xlate = m == "mean_translation_ns" || m.find("hit_rate") != std::string::npos;
+    bool by_xlate = m == "mean_translation_ns" || (m.size() > 5 && m.compare(m.size() - 5, 5, "_rate") == 0);   // shares of translations
     bool worst = m == "p99_latency_ns" || m == "max_latency_ns";
     double acc = 0, w = 0;
     for (const json &d : devs) {
