@@ -536,6 +536,7 @@ int sc_main(int argc, char **argv)
     bool first = true;
     uint64_t total_errors = 0;
     std::vector<simreport::StreamResult> series;
+    std::vector<std::string> sid_warnings;         // printed after the summary
     for (auto &rp : runs) {
         DevRun &r = *rp;
         // With trace StreamIDs the device row sums the streams its trace used, and a row per StreamID follows.
@@ -556,8 +557,9 @@ int sc_main(int argc, char **argv)
                 js << (f1 ? "" : ", ") << "{\"sid\": " << kv.first << ", " << figures("  " + r.cfg->name, hex(kv.first), kv.second, stream_of(kv.first)) << "}";
                 f1 = false;
                 if (!device_sids.count(kv.first))
-                    std::fprintf(stderr, "warning: device %s: its trace used StreamID %s, which is no device's in this scenario "
-                                 "(traffic.trace_sid: device replays the trace with the device's)\n", r.cfg->name.c_str(), hex(kv.first).c_str());
+                    sid_warnings.push_back("warning: device " + r.cfg->name + ": its trace used StreamID " + hex(kv.first) +
+                                           ", which is no device's in this scenario (traffic.trace_sid: device replays the "
+                                           "trace with the device's)");
             }
         } else {
             js << "{\"sid\": " << r.cfg->sid << ", " << figures("", "", r.all, ts) << "}";
@@ -611,6 +613,8 @@ int sc_main(int argc, char **argv)
         for (auto &kv : events_by_name) std::printf("event %s: %llu\n", kv.first.c_str(), (unsigned long long)kv.second);
         for (auto &w : wrote) std::printf("wrote %s\n", w.c_str());
     }
+    std::fflush(stdout);
+    for (const std::string &w : sid_warnings) std::fprintf(stderr, "%s\n", w.c_str());
     if (!plot_note.empty()) std::fprintf(stderr, "note: plots not rendered: %s\n", plot_note.c_str());
     if (!g_input_error.empty()) { std::fprintf(stderr, "%s\n", g_input_error.c_str()); return 1; }
     if (g_interrupted) return 130;
