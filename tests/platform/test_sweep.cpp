@@ -127,6 +127,25 @@ TEST(Sweep, ShardRunsEveryNthPoint)
     EXPECT_FALSE(exists(out + "/point-0002"));
 }
 
+// The translation kinds are sweep metrics; a rate over several devices is weighted by their translations.
+TEST(Sweep, TranslationKindsAreMetricsWeightedByTranslations)
+{
+    NEED_TOOLS();
+    std::string f = tmpdir() + "/kinds.yaml", out = tmpdir() + "/kinds";
+    std::ofstream(f) << "scenario: " << kScen << "default.yaml\ngrid:\n  run.duration: [20us]\n"
+                     << "set:\n  report.plots: false\nmetrics: [translations, shared_walks, shared_walk_rate, walk_rate]\n";
+    Result r = run(f + " --jobs 1 --out " + out);
+    ASSERT_EQ(r.rc, 0) << r.out;
+    auto rows = read_csv(out + "/sweep.csv");
+    ASSERT_EQ(rows.size(), 2u);
+    ASSERT_EQ(rows[1].size(), 7u);
+    const double xl = std::stod(rows[1][3]), shared = std::stod(rows[1][4]);
+    ASSERT_GT(xl, 0.0);
+    EXPECT_GT(shared, 0.0);
+    EXPECT_NEAR(std::stod(rows[1][5]), shared / xl, 1e-4);
+    EXPECT_GT(std::stod(rows[1][6]), 0.0);
+}
+
 TEST(Sweep, BadInputIsRefused)
 {
     NEED_TOOLS();
