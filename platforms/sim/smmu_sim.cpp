@@ -429,7 +429,8 @@ int sc_main(int argc, char **argv)
         pc.sid = d.sid; pc.ssid = t.pasid; pc.ssv = t.pasid != 0;
         pc.trace_sid = r.trace_sids = t.pattern == "trace" && t.trace_sid == "trace";
         if (d.dynamic && !d.mappings.empty())
-            r.bufs = std::make_unique<StreamingBuffers>(d.mappings[0].iova, d.mappings[0].size, d.dyn_buffer_size);
+            r.bufs = std::make_unique<StreamingBuffers>(d.mappings[0].iova, std::min<uint64_t>(d.mappings[0].size,
+                                                        (uint64_t)d.dyn_buffers * d.dyn_buffer_size), d.dyn_buffer_size);
         uint64_t lo = ~0ull, hi = 0;
         for (auto &m : d.mappings) if (m.pasid == t.pasid) { lo = std::min(lo, m.iova); hi = std::max(hi, m.iova + m.size); }
         pc.base = t.has_base ? t.base : (lo == ~0ull ? 0 : lo);

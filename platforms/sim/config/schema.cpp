@@ -86,7 +86,7 @@ Key build()
     Key dynamic = M("dynamic", "streaming DMA: buffers mapped and unmapped during the run (NIC style)", {
         K("enabled", Type::Bool, "map/unmap while running", "false"),
         K("buffer_size", Type::Size, "bytes mapped per buffer", "4K"),
-        U("buffers", "buffers live at once", "64", 1, 1 << 20),
+        U("buffers", "buffers the remaps cycle through, from the start of the first mapping", "64", 1, 1 << 20),
         U("remap_every", "transactions between an unmap+map", "16", 1, 1 << 30),
     });
     Key device = L("devices", "DMA masters and their SMMU attachment", {
