@@ -505,12 +505,13 @@ static smmu_status_t translate(smmu_t *s, const smmu_txn_t *t, smmu_result_t *r,
         ev.id = (uint8_t)rc;
         return config_error(&x, &ev);
     }
+    if (ste->config == STE_CFG_ABORT) return done(&x, SMMU_ABORT);       /* Config 0b0xx: abort, no event (5.2) */
+    if (t->ssv && !ste->s1_enabled) {
+        /* A SubstreamID on a stream whose stage 1 is disabled (Config 0b1x0), whether or not stage 2 translates (7.3.9). */
+        event_for_txn(t, EVT_C_BAD_SUBSTREAMID, &ev);
+        return config_error(&x, &ev);
+    }
     if (!ste->s1_enabled && !ste->s2_enabled) {
-        if (ste->config != STE_CFG_BYPASS) return done(&x, SMMU_ABORT);   /* Config 0b0xx: abort, no event (5.2) */
-        if (t->ssv) {
-            event_for_txn(t, EVT_C_BAD_SUBSTREAMID, &ev);  /* a SubstreamID without stage 1 (7.3.9) */
-            return config_error(&x, &ev);
-        }
         if (!debug) *c = (tbu_ctx_t){ .gen = s->cfg_gen, .sid = t->sid, .ssid = t->ssid, .ssv = t->ssv, .bypass = true };
         if (beyond(t->addr, s->cfg.oas_bits)) return s1_bypass_addr_size(&x);
         return output_bypass(&x, t->addr);
