@@ -220,6 +220,25 @@ TEST_F(Attrs, GlobalBypassWithoutTypeOverridesUsesIncoming) {
     EXPECT_EQ(r.sh, NSH);
 }
 
+// Without IDR1.ATTR_TYPES_OVR / ATTR_PERMS_OVR the STE override fields are RES0: incoming type, SH, PnU, InD.
+TEST_F(Attrs, SteOverridesNeedIdr1Support) {
+    cfg.attr_types_ovr = false;
+    cfg.attr_perms_ovr = false;
+    bringup();
+    install(7, stu::Ste().v().config(4).mtcfg(true).memattr(0x5).alloccfg(0x8).shcfg(3).privcfg(3).instcfg(3).q);
+    auto r = xlate(7, 0x1000);
+    ASSERT_EQ(r.status, SMMU_OK);
+    EXPECT_EQ(r.memattr, 0xFF);
+    EXPECT_EQ(r.sh, NSH);
+    r = xlate(7, 1ull << 49, false, 0, false, false, false);
+    EXPECT_EQ(r.event, 0x11);
+    auto ev = pop_events();
+    ASSERT_EQ(ev.size(), 1u);
+    e2e::Rec e{ev[0]};
+    EXPECT_FALSE(e.pnu());
+    EXPECT_FALSE(e.ind());
+}
+
 TEST_F(Attrs, SteBypassUsesSteOverrides) {
     bringup();
     uint32_t sid = 60;
