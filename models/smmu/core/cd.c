@@ -141,6 +141,14 @@ static int cd_fail(smmu_event_t *ev, int id, uint64_t fetch_addr)
     return id;
 }
 
+/* C_BAD_SUBSTREAMID records the index of the CD being fetched: the transaction's SubstreamID, or 0 for
+ * traffic without one that S1DSS=0b10 sent to CD 0 (7.3.9). */
+static int bad_substream(smmu_event_t *ev, uint32_t ssid)
+{
+    ev->ssid = ssid;
+    return cd_fail(ev, EVT_C_BAD_SUBSTREAMID, 0);
+}
+
 /* Read `len` bytes of a CD-table structure at `addr` (an IPA when stage 2 translates, 5.4.1). */
 static int cd_read(struct smmu_core *s, const smmu_ste_t *ste, uint64_t addr, void *buf, size_t len,
                    smmu_event_t *ev, smmu_cost_t *cost)
@@ -160,7 +168,7 @@ static int cd_fetch(struct smmu_core *s, const smmu_ste_t *ste, uint32_t ssid, s
     memset(cd, 0, sizeof *cd);
     if (!ste->s1_enabled) return cd_fail(ev, EVT_C_BAD_CD, 0);     /* no CD is reachable without stage 1 */
     unsigned cdmax = ste->s1cdmax;
-    if (ssid >> cdmax) return cd_fail(ev, EVT_C_BAD_SUBSTREAMID, 0);   /* SubstreamID >= 2^S1CDMax */
+    if (ssid >> cdmax) return bad_substream(ev, ssid);   /* SubstreamID >= 2^S1CDMax */
     uint64_t base = ste->s1contextptr & ADDR_55_6;
     uint64_t addr;
     uint32_t l1_index;
@@ -180,11 +188,11 @@ static int cd_fetch(struct smmu_core *s, const smmu_ste_t *ste, uint32_t ssid, s
             if (rc) return rc;
             l1 = smmu_le64(buf);
         }
-        if (!(l1 & 1)) return cd_fail(ev, EVT_C_BAD_SUBSTREAMID, 0);  /* L1CD.V == 0 (5.3.1) */
+        if (!(l1 & 1)) return bad_substream(ev, ssid);  /* L1CD.V == 0 (5.3.1) */
         uint64_t l2 = l1 & ADDR_55_12;
         if (split == 10) l2 &= ~0xFFFFull;                        /* 64KB leaves: L2Ptr[15:12] RES0, taken as 0 */
         /* L2Ptr beyond the IAS/OAS: C_BAD_SUBSTREAMID (3.4.3 (3), and the permitted choice (4a) when nested). */
-        if (beyond(l2, ste->s2_enabled ? smmu_ias_bits(s) : s->cfg.oas_bits)) return cd_fail(ev, EVT_C_BAD_SUBSTREAMID, 0);
+        if (beyond(l2, ste->s2_enabled ? smmu_ias_bits(s) : s->cfg.oas_bits)) return bad_substream(ev, ssid);
         if (l1d) { l1d->present = true; l1d->desc = l1; }
         addr = l2 + 64ull * (ssid & (uint32_t)low_mask(split));
     }

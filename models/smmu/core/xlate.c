@@ -2,6 +2,7 @@
  * fault handling and cycle accounting. */
 #include <stdlib.h>
 
+#include "attrs.h"
 #include "internal.h"
 #include "stall.h"
 #include "stats.h"
@@ -18,6 +19,9 @@ typedef struct tbu_ctx {
     bool     ssv;
     bool     bypass;            /* the stream passes untranslated (STE bypass, or S1DSS bypass without stage 2) */
     bool     tbi0, tbi1;        /* stage 1 top-byte-ignore of TTB0/TTB1 */
+    bool     s2fwb;             /* STE.S2FWB */
+    uint8_t  privcfg, instcfg;  /* STE.PRIVCFG/INSTCFG (0 use incoming, 0b10/0b11 replace) */
+    smmu_attr_t attr;           /* input attributes after the STE overrides (for bypass: the output's) */
     smmu_tlb_key_t key;         /* tags; key.ia is set per lookup */
 } tbu_ctx_t;
 
@@ -55,11 +59,20 @@ static bool tbuctx_match(const smmu_t *s, const tbu_ctx_t *c, const smmu_txn_t *
 
 typedef struct xlate {
     smmu_t *s;
-    const smmu_txn_t *t;
+    const smmu_txn_t *t;        /* the transaction with InD/PnU as the permission checks see them */
     smmu_result_t *r;
     bool debug;                 /* smmu_translate_debug: no fill, no event, no statistics */
+    smmu_attr_t in_attr;        /* input attributes after the STE overrides (13.4) */
+    bool fwb;                   /* STE.S2FWB */
     smmu_cost_t cost;
 } xlate_t;
+
+/* PnU and InD after STE.PRIVCFG/INSTCFG (0 use incoming, 0b10/0b11 replace); writes stay Data (13.1.2, 5.2). */
+static void perm_overrides(smmu_txn_t *t, uint8_t privcfg, uint8_t instcfg)
+{
+    if (privcfg & 2) t->priv = privcfg & 1;
+    if ((instcfg & 2) && !t->write) t->instr = instcfg & 1;
+}
 
 static void event_for_txn(const smmu_txn_t *t, uint8_t id, smmu_event_t *ev)
 {
@@ -127,16 +140,25 @@ static smmu_status_t config_error(xlate_t *x, smmu_event_t *ev)
     return done(x, SMMU_ABORT);
 }
 
-static smmu_status_t output_bypass(xlate_t *x, uint64_t pa)
+static smmu_status_t output_bypass(xlate_t *x, uint64_t pa, smmu_attr_t attr)
 {
     smmu_result_t *r = x->r;
     r->pa = pa;
     r->bypass = true;
     r->page_log2 = 12;
     r->read_ok = r->write_ok = r->exec_ok = true;
-    r->memattr = 0xFF;
-    r->sh = 3;
+    r->memattr = attr.mair;
+    r->sh = attr.sh;
     return done(x, SMMU_OK);
+}
+
+/* SMMUEN == 0: the incoming attributes with the SMMU_GBPA overrides; MTCFG, ALLOCCFG and SHCFG are fixed as
+ * "use incoming" without IDR1.ATTR_TYPES_OVR (6.3.14, 13.2). */
+static smmu_attr_t gbpa_attr(const smmu_t *s)
+{
+    uint32_t g = s->gbpa;
+    if (!s->cfg.attr_types_ovr) return smmu_attr_consistent(SMMU_ATTR_DEFAULT);
+    return smmu_attr_override(SMMU_ATTR_DEFAULT, (g >> 4) & 1, g & 0xF, (g >> 8) & 0xF, (g >> 12) & 3);
 }
 
 static unsigned ias_bits(const smmu_t *s)
@@ -213,12 +235,10 @@ static smmu_status_t translation_fault(xlate_t *x, const smmu_ste_t *ste, const 
 
 static bool perm_ok(uint8_t perm, const smmu_txn_t *t)
 {
-    uint8_t need;
-    if (t->priv) need = (uint8_t)((t->write ? SMMU_PERM_WP : SMMU_PERM_RP) | (t->instr ? SMMU_PERM_XP : 0));
-    else need = (uint8_t)((t->write ? SMMU_PERM_WU : SMMU_PERM_RU) | (t->instr ? SMMU_PERM_XU : 0));
-    /* An instruction fetch needs execute permission only; a data access needs read or write. */
-    if (t->instr && !t->write) need = t->priv ? SMMU_PERM_XP : SMMU_PERM_XU;
-    return (perm & need) == need;
+    /* An instruction fetch (always a read: writes are Data, 13.1.2) needs execute permission only. */
+    uint8_t need = t->instr ? (t->priv ? SMMU_PERM_XP : SMMU_PERM_XU)
+                 : t->write ? (t->priv ? SMMU_PERM_WP : SMMU_PERM_WU) : (t->priv ? SMMU_PERM_RP : SMMU_PERM_RU);
+    return (perm & need) != 0;
 }
 
 /* The address as the TLB sees it: with TBI the top byte is ignored (taken as a sign extension of bit 55). */
@@ -240,8 +260,13 @@ static smmu_status_t output_entry(xlate_t *x, const smmu_tlb_entry_t *e, uint64_
     r->read_ok = t->priv ? (p & SMMU_PERM_RP) : (p & SMMU_PERM_RU);
     r->write_ok = t->priv ? (p & SMMU_PERM_WP) : (p & SMMU_PERM_WU);
     r->exec_ok = t->priv ? (p & SMMU_PERM_XP) : (p & SMMU_PERM_XU);
-    r->memattr = e->memattr;
-    r->sh = e->sh;
+    /* Stage-2-only entries hold the stage-2 MemAttr, combined here with the stream's input attributes;
+     * the others hold the stage-1 (or combined nested) attributes, with which the input's hints combine. */
+    smmu_attr_t a = { e->memattr, e->sh };
+    if (e->kind == SMMU_TLB_S2) a = smmu_attr_stage2(x->in_attr, e->memattr, e->sh, x->fwb);
+    else if (x->in_attr.mair != SMMU_ATTR_DEFAULT.mair) a = smmu_attr_stage1(x->in_attr, a);  /* default hints: no change */
+    r->memattr = a.mair;
+    r->sh = a.sh;
     return done(x, SMMU_OK);
 }
 
@@ -249,16 +274,6 @@ static unsigned access_flags(const smmu_txn_t *t)
 {
     return (t->write ? SMMU_ACC_W : 0u) | (t->instr ? SMMU_ACC_X : 0u) | (t->priv ? SMMU_ACC_PRIV : 0u);
 }
-
-/* MAIR-style attribute byte of a stage-2 MemAttr[3:0] (Device when MemAttr[3:2] == 0). */
-static uint8_t s2_memattr(uint8_t m)
-{
-    static const uint8_t cache[4] = {0x0, 0x4, 0xA, 0xF};   /* -, Non-cacheable, Write-through, Write-back */
-    if ((m >> 2) == 0) return (uint8_t)((m & 3) << 2);
-    return (uint8_t)(cache[m >> 2] << 4 | cache[m & 3]);
-}
-
-static bool memattr_is_device(uint8_t a) { return (a & 0xF0) == 0; }
 
 static void event_from_fault(const smmu_txn_t *t, const smmu_walk_fault_t *f, smmu_event_t *ev)
 {
@@ -293,7 +308,7 @@ static int s2_fetch(void *ctx, uint64_t ipa, bool write, uint64_t *pa, smmu_walk
     const smmu_tlb_entry_t *e = smmu_tlb_lookup_tcu(s, &key, sf->cost, sf->debug);
     uint8_t need = write ? SMMU_PERM_WP : SMMU_PERM_RP;
     if (e && (e->perm & need) == need) {
-        if (!(sf->ste->s2ptw && memattr_is_device(e->memattr))) { *pa = smmu_tlb_out(e, ipa); return 0; }
+        if (!(sf->ste->s2ptw && smmu_attr_s2_device(e->memattr, sf->ste->s2fwb))) { *pa = smmu_tlb_out(e, ipa); return 0; }
     }
     smmu_walk_env_t env = { .smmu = s, .wc = sf->wc ? &wc_ops : NULL, .wc_ctx = sf->wc, .no_update = sf->debug };
     smmu_walk_out_t o;
@@ -303,7 +318,7 @@ static int s2_fetch(void *ctx, uint64_t ipa, bool write, uint64_t *pa, smmu_walk
     sf->cost->reads += o.cost.reads;
     sf->cost->writes += o.cost.writes;
     sf->cost->cycles += o.cost.cycles;
-    if (!rc && sf->ste->s2ptw && (o.attr >> 2) == 0) {
+    if (!rc && sf->ste->s2ptw && smmu_attr_s2_device(o.attr, sf->ste->s2fwb)) {
         /* STE.S2PTW: a stage-1 table walk that stage 2 maps as Device is a stage-2 permission fault (5.2). */
         memset(&o.fault, 0, sizeof o.fault);
         o.fault.id = EVT_F_PERMISSION;
@@ -329,7 +344,7 @@ static int s2_fetch(void *ctx, uint64_t ipa, bool write, uint64_t *pa, smmu_walk
         ne.level = o.level;
         ne.granule_log2 = sf->c2->granule;
         ne.perm = o.perm;
-        ne.memattr = s2_memattr(o.attr);
+        ne.memattr = o.attr;                  /* stage-2 entries keep MemAttr[3:0] (combined on use) */
         ne.sh = o.sh;
         uint64_t mask = (o.size_log2 >= 64) ? ~0ull : ((1ull << o.size_log2) - 1);
         ne.ia = ipa & ~mask;
@@ -432,23 +447,24 @@ static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu
         e.s2_level = o2.level;
         e.s2_granule_log2 = c2.granule;
         e.s1_size_log2 = o1.size_log2;     /* a stage-1 TLBI must find every piece of a split stage-1 block */
-        uint8_t a2 = s2_memattr(o2.attr);
-        e.memattr = memattr_is_device(a2) ? a2 : o1.attr;   /* Device at stage 2 wins (simplified combine) */
-        e.sh = o1.sh > o2.sh ? o1.sh : o2.sh;
+        smmu_attr_t a = smmu_attr_stage2((smmu_attr_t){ smmu_attr_s1_norm(o1.attr), o1.sh }, o2.attr, o2.sh, ste->s2fwb);
+        e.memattr = a.mair;                   /* S2FWB is cacheable in the TLB (13.1.6) */
+        e.sh = a.sh;
     } else if (cd) {
         e.size_log2 = o1.size_log2;
         e.perm = o1.perm;
         e.global = !o1.ng;
         e.level = o1.level;
         e.granule_log2 = c1.granule;
-        e.memattr = o1.attr;
-        e.sh = o1.sh;
+        smmu_attr_t a = smmu_attr_consistent((smmu_attr_t){ smmu_attr_s1_norm(o1.attr), o1.sh });
+        e.memattr = a.mair;
+        e.sh = a.sh;
     } else {
         e.size_log2 = o2.size_log2;
         e.perm = o2.perm;
         e.level = o2.level;
         e.granule_log2 = c2.granule;
-        e.memattr = s2_memattr(o2.attr);
+        e.memattr = o2.attr;
         e.sh = o2.sh;
     }
     uint64_t out = ste->s2_enabled ? o2.oa : o1.oa;
@@ -462,14 +478,26 @@ static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu
     return output_entry(x, &e, tva, SMMU_SRC_WALK);
 }
 
-static smmu_status_t translate(smmu_t *s, const smmu_txn_t *t, smmu_result_t *r, bool debug)
+/* A TBU stream context for the stream of `t` under `ste`. */
+static void ctx_fill(tbu_ctx_t *c, const smmu_t *s, const smmu_txn_t *t, const smmu_ste_t *ste, smmu_attr_t attr,
+                     bool bypass)
 {
-    xlate_t x = { .s = s, .t = t, .r = r, .debug = debug };
+    *c = (tbu_ctx_t){ .gen = s->cfg_gen, .sid = t->sid, .ssid = t->ssid, .ssv = t->ssv, .bypass = bypass,
+                      .s2fwb = ste->s2fwb, .privcfg = ste->privcfg, .instcfg = ste->instcfg, .attr = attr };
+}
+
+static smmu_status_t translate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *r, bool debug)
+{
+    /* Incoming writes are Data whatever the client says, before any permission check (13.1.2). */
+    smmu_txn_t in = *txn;
+    in.instr = in.instr && !in.write;
+    smmu_txn_t *t = &in;
+    xlate_t x = { .s = s, .t = t, .r = r, .debug = debug, .in_attr = SMMU_ATTR_DEFAULT };
     memset(r, 0, sizeof *r);
     if (!smmu_enabled(s)) {
         /* SMMUEN == 0: GBPA decides; an input beyond the OAS aborts without an event (3.4). */
         if ((s->gbpa & GBPA_ABORT) || beyond(t->addr, s->cfg.oas_bits)) return done(&x, SMMU_ABORT);
-        return output_bypass(&x, t->addr);
+        return output_bypass(&x, t->addr, gbpa_attr(s));
     }
     if (t->port >= s->cfg.num_ports) return done(&x, SMMU_ABORT);
 
@@ -478,11 +506,14 @@ static smmu_status_t translate(smmu_t *s, const smmu_txn_t *t, smmu_result_t *r,
     smmu_tlb_key_t key;
     bool probed = false;
     if (tbuctx_match(s, c, t)) {
+        perm_overrides(t, c->privcfg, c->instcfg);
         if (c->bypass) {
             x.cost.cycles += s->cfg.utlb.latency;
             if (beyond(t->addr, s->cfg.oas_bits)) return s1_bypass_addr_size(&x);
-            return output_bypass(&x, t->addr);
+            return output_bypass(&x, t->addr, c->attr);
         }
+        x.in_attr = c->attr;
+        x.fwb = c->s2fwb;
         key = c->key;
         key.ia = tlb_va(t->addr, c->tbi0, c->tbi1);
         smmu_source_t where;
@@ -505,15 +536,20 @@ static smmu_status_t translate(smmu_t *s, const smmu_txn_t *t, smmu_result_t *r,
         ev.id = (uint8_t)rc;
         return config_error(&x, &ev);
     }
+    if (ste->config == STE_CFG_ABORT) return done(&x, SMMU_ABORT);       /* Config 0b0xx: abort, no event (5.2) */
+    /* The STE overrides apply to what stage 1 or stage 2 checks and to the event records (13.3, 13.4, 7.3). */
+    perm_overrides(t, ste->privcfg, ste->instcfg);
+    x.in_attr = smmu_attr_override(SMMU_ATTR_DEFAULT, ste->mtcfg, ste->memattr, ste->alloccfg, ste->shcfg);
+    x.fwb = ste->s2fwb;
+    if (t->ssv && !ste->s1_enabled) {
+        /* A SubstreamID on a stream whose stage 1 is disabled (Config 0b1x0), whether or not stage 2 translates (7.3.9). */
+        event_for_txn(t, EVT_C_BAD_SUBSTREAMID, &ev);
+        return config_error(&x, &ev);
+    }
     if (!ste->s1_enabled && !ste->s2_enabled) {
-        if (ste->config != STE_CFG_BYPASS) return done(&x, SMMU_ABORT);   /* Config 0b0xx: abort, no event (5.2) */
-        if (t->ssv) {
-            event_for_txn(t, EVT_C_BAD_SUBSTREAMID, &ev);  /* a SubstreamID without stage 1 (7.3.9) */
-            return config_error(&x, &ev);
-        }
-        if (!debug) *c = (tbu_ctx_t){ .gen = s->cfg_gen, .sid = t->sid, .ssid = t->ssid, .ssv = t->ssv, .bypass = true };
+        if (!debug) ctx_fill(c, s, t, ste, x.in_attr, true);
         if (beyond(t->addr, s->cfg.oas_bits)) return s1_bypass_addr_size(&x);
-        return output_bypass(&x, t->addr);
+        return output_bypass(&x, t->addr, x.in_attr);
     }
 
     const smmu_cd_t *cd = NULL;
@@ -552,8 +588,8 @@ static smmu_status_t translate(smmu_t *s, const smmu_txn_t *t, smmu_result_t *r,
     }
     if (!cd && beyond(t->addr, ias_bits(s))) return s1_bypass_addr_size(&x);
     if (!cd && !ste->s2_enabled) {                /* S1DSS bypass with stage 2 disabled */
-        if (!debug) *c = (tbu_ctx_t){ .gen = s->cfg_gen, .sid = t->sid, .ssid = t->ssid, .ssv = t->ssv, .bypass = true };
-        return output_bypass(&x, t->addr);
+        if (!debug) ctx_fill(c, s, t, ste, x.in_attr, true);
+        return output_bypass(&x, t->addr, x.in_attr);
     }
 
     memset(&key, 0, sizeof key);
@@ -566,8 +602,10 @@ static smmu_status_t translate(smmu_t *s, const smmu_txn_t *t, smmu_result_t *r,
     bool tbi0 = cd && cd->tbi0, tbi1 = cd && cd->tbi1;
     key.ia = tlb_va(t->addr, tbi0, tbi1);
     if (!debug) {
-        *c = (tbu_ctx_t){ .gen = s->cfg_gen, .sid = t->sid, .ssid = t->ssid, .ssv = t->ssv, .tbi0 = tbi0,
-                          .tbi1 = tbi1, .key = key };
+        ctx_fill(c, s, t, ste, x.in_attr, false);
+        c->tbi0 = tbi0;
+        c->tbi1 = tbi1;
+        c->key = key;
     }
     if (!probed) {
         smmu_source_t where;

@@ -108,10 +108,12 @@ void     smmu_destroy(smmu_t *smmu);
 uint64_t smmu_reg_read(smmu_t *smmu, uint64_t offset, unsigned size);      /* offset in the 128 KiB frame (page 0 + page 1); size 4 or 8 */
 void     smmu_reg_write(smmu_t *smmu, uint64_t offset, uint64_t value, unsigned size);
 
+/* The interconnect supplies no memory attributes: "use incoming" takes the IHI 0070 13.1.3 defaults,
+ * Normal iWB-oWB RA-WA-nTR, Non-shareable. */
 typedef struct smmu_txn {
     uint32_t sid, ssid; bool ssv;
     uint64_t addr;
-    bool write, instr, priv;          /* RnW = !write, InD, PnU */
+    bool write, instr, priv;          /* RnW = !write, InD (a write is Data, 13.1.2), PnU; STE.PRIVCFG/INSTCFG override */
     uint32_t port;                    /* upstream port / TBU index */
 } smmu_txn_t;
 
@@ -136,8 +138,9 @@ typedef struct smmu_result {
     uint32_t mem_writes;              /* memory writes (HTTU updates, event records) */
     uint8_t  page_log2;               /* log2 of the translated region's size (DMI, statistics) */
     bool     read_ok, write_ok, exec_ok; /* permissions of that region for this stream/privilege */
-    uint8_t  memattr;                 /* output MAIR-style attribute (0x44 NC, 0xFF WB, 0x00 Device-nGnRnE) */
-    uint8_t  sh;                      /* output shareability: 0 NSH, 2 OSH, 3 ISH */
+    uint8_t  memattr;                 /* output memory type and hints (chapter 13), MAIR encoding: Device 0b0000dd00,
+                                         Normal outer[7:4] inner[3:0] (0x44 NC, 0xFF WB RA-WA, 0x00 Device-nGnRnE) */
+    uint8_t  sh;                      /* output shareability: 0 NSH, 2 OSH, 3 ISH (any-Device and iNC-oNC: OSH) */
 } smmu_result_t;
 
 smmu_status_t smmu_translate(smmu_t *smmu, const smmu_txn_t *txn, smmu_result_t *res);
