@@ -164,6 +164,7 @@ TEST(Cli, SimChecksEveryWrite)
     const Case cases[] = {
         {base + "--out " + dir + "/a --set report.json=/dev/full", 1, "cannot write /dev/full: No space left on device\n", "wrote /dev/full"},
         {base + "--out /etc/passwd/x", 1, "cannot create /etc/passwd/x: Not a directory\n", "wrote"},
+        {base + "--out /etc/passwd", 1, "cannot create /etc/passwd: Not a directory\n", "wrote"},
         {base + "--out " + dir + "/b --set report.csv_dir=/dev/full", 1, "cannot create /dev/full: Not a directory\n", "wrote"},
         {base + "--out ''", 2, "--out: empty directory name\n", "wrote"},
         {base + "--out", 2, "option '--out' needs a value\n", "wrote"},
@@ -179,6 +180,14 @@ TEST(Cli, SimChecksEveryWrite)
         EXPECT_TRUE(contains(r.err, c.err)) << c.cmd << "\n" << r.err;
         EXPECT_FALSE(contains(r.out, c.not_wrote)) << c.cmd << "\n" << r.out;
     }
+    // A plot script that cannot be written is an error too (not the "gnuplot missing" note).
+    ASSERT_EQ(std::system(("mkdir -p " + dir + "/f/plots/latency_cdf.gp").c_str()), 0);
+    Cmd g = run(base + "--out " + dir + "/f --plots");
+    EXPECT_EQ(g.rc, 1) << g.err;
+    EXPECT_TRUE(contains(g.err, "cannot write " + dir + "/f/plots/latency_cdf.gp: Is a directory\n")) << g.err;
+    EXPECT_FALSE(contains(g.err, "note: plots not rendered")) << g.err;
+    EXPECT_TRUE(contains(g.out, "wrote " + dir + "/f/plots/latency_cdf.dat\n")) << g.out;
+    EXPECT_FALSE(contains(g.out, "wrote " + dir + "/f/plots/latency_cdf.gp")) << g.out;
     // Success lists the real files: the report and each device's CSV.
     Cmd r = run(base + "--out " + dir + "/e --set report.csv_dir=csv");
     EXPECT_EQ(r.rc, 0) << r.err;
@@ -211,11 +220,12 @@ TEST(Cli, SweepChecksEveryWrite)
     EXPECT_TRUE(contains(r.err, "cannot create /etc/passwd/x: Not a directory")) << r.err;
     // Directories where point 0's command.txt and the CSV go: both writes fail, by name; point 1 still runs.
     // (Short writes are the same checked writer, see SimChecksEveryWrite.)
-    ASSERT_EQ(std::system(("mkdir -p " + dir + "/o/sweep.csv " + dir + "/o/point-0000/command.txt").c_str()), 0);
+    ASSERT_EQ(std::system(("mkdir -p " + dir + "/o/sweep.csv " + dir + "/o/sweep.gp " + dir + "/o/point-0000/command.txt").c_str()), 0);
     r = run(kSweep + " " + dir + "/s.yaml --jobs 1 --out " + dir + "/o");
     EXPECT_EQ(r.rc, 1);
     EXPECT_TRUE(contains(r.err, "cannot write " + dir + "/o/point-0000/command.txt: Is a directory\n")) << r.err;
     EXPECT_TRUE(contains(r.err, "cannot write " + dir + "/o/sweep.csv: Is a directory\n")) << r.err;
+    EXPECT_TRUE(contains(r.err, "cannot write " + dir + "/o/sweep.gp: Is a directory\n")) << r.err;
     EXPECT_TRUE(contains(r.out, "point 1 (devices[nic0].traffic.outstanding=16): ok")) << r.out;
     EXPECT_FALSE(contains(r.out, "wrote " + dir + "/o/sweep.csv")) << r.out;
 }
