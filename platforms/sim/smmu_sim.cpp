@@ -556,6 +556,8 @@ int sc_main(int argc, char **argv)
         for (auto &kv : events_by_name) std::printf("event %s: %llu\n", kv.first.c_str(), (unsigned long long)kv.second);
         for (auto &w : wrote) std::printf("wrote %s\n", w.c_str());
     }
+    std::string out_err;
+    if (!simcli::flush_stdout(&out_err)) write_failed.push_back(out_err);
     if (!plot_note.empty()) std::fprintf(stderr, "note: plots not rendered: %s\n", plot_note.c_str());
     for (auto &e : write_failed) std::fprintf(stderr, "cannot write %s\n", e.c_str());
     if (!g_input_error.empty() || !write_failed.empty()) return 1;

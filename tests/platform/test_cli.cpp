@@ -197,12 +197,22 @@ TEST(Cli, SimChecksEveryWrite)
     EXPECT_TRUE(contains(r.out, "\nnic0        0x300 ")) << r.out;
 }
 
-TEST(Cli, SimCheckKeysToAFullDiskFails)
+// Output redirected to a full disk is an error too, not a silently lost summary or key reference.
+TEST(Cli, StdoutToAFullDiskFails)
 {
-    NEED(kCheck);
-    Cmd r = run(kCheck + " --keys > /dev/full");
-    EXPECT_EQ(r.rc, 1);
-    EXPECT_EQ(r.err, kCheck + ": cannot write <stdout>: No space left on device\n");
+    struct Case { std::string tool, cmd, err; };
+    const Case cases[] = {
+        {kCheck, kCheck + " --keys > /dev/full", kCheck + ": cannot write <stdout>: No space left on device\n"},
+        {kCheck, kCheck + " " + kScen + "nic-rx-4k.yaml > /dev/full", kCheck + ": cannot write <stdout>: No space left on device\n"},
+        {kSim, kSim + " " + kScen + "nic-rx-4k.yaml --quiet --set report.json= --set run.duration=5us > /dev/full",
+         "cannot write <stdout>: No space left on device\n"},
+    };
+    for (const Case &c : cases) {
+        if (!exists(c.tool)) continue;
+        Cmd r = run(c.cmd);
+        EXPECT_EQ(r.rc, 1) << c.cmd;
+        EXPECT_EQ(r.err, c.err) << c.cmd;
+    }
 }
 
 TEST(Cli, SweepChecksEveryWrite)

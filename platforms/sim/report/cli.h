@@ -6,6 +6,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 namespace simcli {
@@ -50,6 +51,16 @@ inline bool parse_uint(const std::string &opt, const std::string &s, uint64_t lo
     if (!good) { *err = opt + ": '" + s + "' is not an integer in " + range_text(lo, hi); return false; }
     *v = x;
     return true;
+}
+
+// Flushes stdout: false with *err = "<stdout>: reason" when what was printed did not all get out (stdout
+// redirected to a full disk).
+inline bool flush_stdout(std::string *err)
+{
+    errno = 0;
+    if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return true;
+    *err = std::string("<stdout>: ") + (errno ? std::strerror(errno) : "write error");
+    return false;
 }
 
 } // namespace simcli

@@ -24,10 +24,9 @@ int main(int argc, char **argv)
         if (!std::strcmp(argv[i], "-h") || !std::strcmp(argv[i], "--help")) return u.help();
         if (!std::strcmp(argv[i], "--keys")) {
             // Often redirected into the docs: a full disk is an error, not a truncated reference.
-            if (std::fputs(simcfg::schema_markdown().c_str(), stdout) < 0 || std::fflush(stdout) != 0) {
-                std::fprintf(stderr, "%s: cannot write <stdout>: %s\n", argv[0], std::strerror(errno));
-                return 1;
-            }
+            std::string err;
+            if (std::fputs(simcfg::schema_markdown().c_str(), stdout) == EOF) err = std::string("<stdout>: ") + std::strerror(errno);
+            if (!err.empty() || !simcli::flush_stdout(&err)) { std::fprintf(stderr, "%s: cannot write %s\n", argv[0], err.c_str()); return 1; }
             return 0;
         }
         if (!std::strcmp(argv[i], "--set")) {
@@ -51,5 +50,7 @@ int main(int argc, char **argv)
     for (const auto &d : s.devices)
         std::printf("  %-12s sid 0x%x domain %s granule %s mappings %zu pattern %s\n", d.name.c_str(), d.sid,
                     d.domain.c_str(), d.granule.c_str(), d.mappings.size(), d.traffic.pattern.c_str());
+    std::string err;
+    if (!simcli::flush_stdout(&err)) { std::fprintf(stderr, "%s: cannot write %s\n", argv[0], err.c_str()); return 1; }
     return 0;
 }

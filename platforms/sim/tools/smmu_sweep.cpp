@@ -316,6 +316,8 @@ int main(int argc, char **argv)
     if (written) std::printf("wrote %s/%s.csv (%zu rows)\n", out.c_str(), stem.c_str(), rows.size());
     else std::fprintf(stderr, "cannot write %s\n", csv_file.error().c_str());
     written = plot(out, stem, s, rows) && written;
+    std::string out_err;
+    if (!simcli::flush_stdout(&out_err)) { std::fprintf(stderr, "cannot write %s\n", out_err.c_str()); written = false; }
     size_t failed = 0;
     for (const Row &r : rows) failed += r.status != 0 && r.status != 3;
     if (g_interrupted) { std::fprintf(stderr, "interrupted: %zu of %zu points collected\n", rows.size(), todo.size()); return 130; }
