@@ -238,7 +238,7 @@ std::string hex(uint32_t v)
 
 int sc_main(int argc, char **argv)
 {
-    // SystemC's own notes (\"Simulation stopped by user.\") are not the user's business; warnings and errors still show.
+    // SystemC's own notes ("Simulation stopped by user.") are not the user's business; warnings and errors still show.
     sc_report_handler::set_actions("/OSCI/SystemC", SC_INFO, SC_DO_NOTHING);
     simcli::Usage u{argv[0], kUsage};
     std::vector<std::string> sets;
@@ -249,7 +249,8 @@ int sc_main(int argc, char **argv)
         if (a == "-h" || a == "--help") return u.help();
         if (a == "--set" || a == "--out") {
             if (i + 1 >= argc) return u.needs_value(a);
-            (a == "--set" ? sets.emplace_back() : outdir) = argv[++i];
+            if (a == "--set") sets.push_back(argv[++i]);
+            else outdir = argv[++i];
         } else if (a.rfind("--set=", 0) == 0) sets.push_back(a.substr(6));
         else if (a.rfind("--out=", 0) == 0) outdir = a.substr(6);
         else if (a == "--quiet") quiet = true;
@@ -521,7 +522,7 @@ int sc_main(int argc, char **argv)
     js << "},\n  \"memory\": {\"accesses\": " << dram.accesses << ", \"bytes\": " << dram.bytes << ", \"mean_queue_ns\": "
        << (dram.accesses ? dram.queued_ps / dram.accesses / 1000 : 0) << "},\n  \"smmu\": " << smmu.stats_json() << "\n}\n";
     // Every file is checked up to its close; one that failed is named as an error, never as written.
-    std::vector<std::string> wrote, write_failed;
+    std::vector<std::string> wrote, write_failed;   // write_failed: "path: reason"
     if (!sc.report_json.empty()) {
         std::string path = sc.report_json[0] == '/' ? sc.report_json : outdir + "/" + sc.report_json, err;
         if (simreport::write_file(path, js.str(), &err)) wrote.push_back(path);
@@ -536,7 +537,7 @@ int sc_main(int argc, char **argv)
     if (sc.report_plots) {
         std::string dir = outdir + "/plots", msg;
         size_t before = simreport::written_files().size(), failed = simreport::write_errors().size();
-        if (!simreport::make_dirs(dir)) write_failed.push_back(dir + ": cannot create: " + std::strerror(errno));
+        if (!simreport::make_dirs(dir)) write_failed.push_back(dir + "/: " + std::strerror(errno));
         else if (!simreport::write_run_plots(dir, sc.name, g_bin_ps, series, &msg)) {
             if (simreport::write_errors().size() == failed) plot_note = msg;
             else write_failed.insert(write_failed.end(), simreport::write_errors().begin() + failed, simreport::write_errors().end());

@@ -188,6 +188,13 @@ TEST(Cli, SimChecksEveryWrite)
     EXPECT_FALSE(contains(g.err, "note: plots not rendered")) << g.err;
     EXPECT_TRUE(contains(g.out, "wrote " + dir + "/f/plots/latency_cdf.dat\n")) << g.out;
     EXPECT_FALSE(contains(g.out, "wrote " + dir + "/f/plots/latency_cdf.gp")) << g.out;
+    // A regular file where the plots directory goes.
+    ASSERT_EQ(std::system(("mkdir -p " + dir + "/h").c_str()), 0);
+    std::ofstream(dir + "/h/plots") << "x";
+    g = run(base + "--out " + dir + "/h --plots");
+    EXPECT_EQ(g.rc, 1) << g.err;
+    EXPECT_TRUE(contains(g.err, "cannot write " + dir + "/h/plots/: Not a directory\n")) << g.err;
+    EXPECT_FALSE(contains(g.out, "wrote " + dir + "/h/plots")) << g.out;
     // Success lists the real files: the report and each device's CSV.
     Cmd r = run(base + "--out " + dir + "/e --set report.csv_dir=csv");
     EXPECT_EQ(r.rc, 0) << r.err;
