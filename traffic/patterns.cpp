@@ -157,6 +157,7 @@ public:
         return true;
     }
     std::string error() const override { return r_.error(); }
+    std::string warning() const override { return r_.warning(); }
     PatternConfig c_;
     TraceReader r_;
     uint64_t n_ = 0;

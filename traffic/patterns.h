@@ -40,6 +40,8 @@ public:
     // The next transaction; false when the pattern is exhausted (count, duration, end of trace or error).
     virtual bool next(Txn &t) = 0;
     virtual std::string error() const { return ""; }
+    // Not an error, but worth telling the user (an empty trace).
+    virtual std::string warning() const { return ""; }
 };
 
 // nullptr + *err for an impossible configuration.

@@ -102,6 +102,7 @@ bool TraceReader::next(Txn &t)
         return true;
     }
     if (in_->bad()) return fail("file", "read error");
+    if (!records_ && warn_.empty()) warn_ = name_ + ": no records (the trace is empty)";
     return false;
 }
 
@@ -142,7 +143,10 @@ bool convert_dramsys_stl(std::istream &in, std::ostream &out, const std::string 
         uint64_t cyc;
         if (!num(rel ? ts.substr(1) : ts, &cyc)) return conv_fail(err, name, line, "time", "'" + ts + "' is not a cycle number");
         Txn t;
-        t.time_ps = (rel ? last : 0) + cyc * o.clock_ps;
+        uint64_t base = rel ? last : 0;
+        if (o.clock_ps && cyc > (UINT64_MAX - base) / o.clock_ps)
+            return conv_fail(err, name, line, "time", "'" + ts + "' cycles of " + std::to_string(o.clock_ps) + " ps overflow 64-bit picoseconds");
+        t.time_ps = base + cyc * o.clock_ps;
         if (t.time_ps < last) return conv_fail(err, name, line, "time", "goes backwards");
         if (f.size() < 2) return conv_fail(err, name, line, f.empty() ? "command" : "address", "missing");
         if (f[0] == "read" || f[0] == "READ") t.write = false;
@@ -160,7 +164,9 @@ bool convert_dramsys_stl(std::istream &in, std::ostream &out, const std::string 
         t.sid = o.sid; t.ssid = o.ssid; t.ssv = o.ssv;
         last = t.time_ps;
         write_trace_record(out, t);
+        if (!out) return conv_fail(err, name, line, "output", "write failed");
     }
+    if (in.bad()) return conv_fail(err, name, line, "file", "read error");
     return true;
 }
 
@@ -195,7 +201,9 @@ bool convert_gem5_text(std::istream &in, std::ostream &out, const std::string &n
         t.sid = o.sid; t.ssid = o.ssid; t.ssv = o.ssv;
         last = t.time_ps;
         write_trace_record(out, t);
+        if (!out) return conv_fail(err, name, line, "output", "write failed");
     }
+    if (in.bad()) return conv_fail(err, name, line, "file", "read error");
     return true;
 }
 

@@ -19,13 +19,15 @@ public:
     // The next record; false at the end or on an error (then error() is "file:line: field 'x': message").
     bool next(Txn &t);
     const std::string &error() const { return err_; }
+    // Set at the end of a trace without a single record: "file: no records (the trace is empty)".
+    const std::string &warning() const { return warn_; }
     uint64_t line() const { return line_; }
     uint64_t records() const { return records_; }
 private:
     bool fail(const std::string &field, const std::string &msg);
     std::unique_ptr<std::ifstream> own_;
     std::istream *in_;
-    std::string name_, err_, buf_;
+    std::string name_, err_, warn_, buf_;
     uint64_t line_ = 0, records_ = 0, last_time_ = 0;
 };
 

@@ -1,6 +1,8 @@
 // smmu-sim: builds the example SoC from a scenario, lets the driver model program the SMMU, replays the traffic
 // and reports latency, TLB behaviour, invalidation cost and events.
+#include "report/cli.h"
 #include "report/gnuplot.h"
+#include "report/out_file.h"
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -34,6 +36,7 @@ volatile std::sig_atomic_t g_interrupted = 0;
 uint64_t g_bin_ps = 1;          // throughput time-series bin
 uint64_t g_completed = 0, g_limit = 0;   // run.transactions (0 = none)
 std::string g_input_error;      // a malformed trace line met during the run
+std::vector<std::string> g_warnings;   // e.g. an empty trace: on stderr and in report.json
 
 // Completed transactions of a device, or of one StreamID of its trace.
 struct Tally {
@@ -73,14 +76,15 @@ struct DevRun {
     std::unique_ptr<StreamingBuffers> bufs;           // dynamic: the buffers the driver remaps
     sc_event bufs_changed;
     std::vector<uint64_t> bytes_per_bin;               // completed bytes per g_bin_ps of simulated time
-    std::ofstream csv;
+    std::unique_ptr<simreport::OutFile> csv;
+    bool warned = false;
 };
 
 // One CSV row: issue_ps,latency_ps,addr,op,size,status,sid,served. std::to_chars prints digits as std::ostream
 // does (hex in lower case, no leading zeros) without its per-field cost, which was a quarter of a run. `served`
 // names each kind of translation the transaction had (smmu::Served), with a count when more than one: walk,
 // utlb*3+walk.
-void write_csv_line(std::ofstream &csv, uint64_t issue_ps, uint64_t latency_ps, const traffic::Txn &t, bool good,
+void write_csv_line(simreport::OutFile &csv, uint64_t issue_ps, uint64_t latency_ps, const traffic::Txn &t, bool good,
                     const smmu::ServedExtension &served)
 {
     char line[256];                                   // at most 20+1+20+3+16+3+10+7+11+7*(6+11+1) characters
@@ -161,7 +165,16 @@ struct Master : sc_module {
             if (g_interrupted) return;
             if (!run.pattern->next(t)) {
                 // Bad input found mid-run (a trace line) ends the run like bad input before it.
-                if (!run.pattern->error().empty() && g_input_error.empty()) { g_input_error = run.pattern->error(); sc_stop(); }
+                // Said first, before the partial summary.
+                if (!run.pattern->error().empty() && g_input_error.empty()) {
+                    g_input_error = run.pattern->error();
+                    std::fprintf(stderr, "%s\n", g_input_error.c_str());
+                    sc_stop();
+                } else if (!run.pattern->warning().empty() && !run.warned) {
+                    run.warned = true;
+                    g_warnings.push_back(run.cfg->name + ": " + run.pattern->warning());
+                    std::fprintf(stderr, "warning: %s\n", g_warnings.back().c_str());
+                }
                 return;
             }
             const sc_time when = sc_time::from_value(t.time_ps * ps_ticks);
@@ -198,7 +211,7 @@ struct Master : sc_module {
                 if (bin >= run.bytes_per_bin.size()) run.bytes_per_bin.resize(bin + 1, 0);
                 run.bytes_per_bin[bin] += t.size;
             }
-            if (run.csv.is_open()) write_csv_line(run.csv, ps, (uint64_t)(ns * 1000), t, good, served);
+            if (run.csv) write_csv_line(*run.csv, ps, (uint64_t)(ns * 1000), t, good, served);
             if (g_limit && ++g_completed >= g_limit) { sc_stop(); return; }
             if (run.cfg->dynamic && run.all.issued % run.cfg->dyn_remap_every == 0) remap();
         }
@@ -224,37 +237,64 @@ std::string fmt_time(double ps)
     return b;
 }
 
-int usage(const char *a)
+const char kUsage[] =
+    "usage: %s scenario.yaml [--set key=value]... [--out DIR] [--plots] [--quiet]\n"
+    "  --set k=v   override any scenario key (docs/config-keys.md)\n"
+    "  --out DIR   where report.json, CSVs and plots go (default .)\n"
+    "  --plots     same as --set report.plots=true (gnuplot PNGs in DIR/plots)\n"
+    "  --quiet     do not print decoded events\n"
+    "  -h, --help  this text\n"
+    "Sweeps over many runs: smmu-sweep (docs/scenarios.md).\n";
+
+// A JSON string literal.
+std::string json_str(const std::string &s)
 {
-    std::fprintf(stderr,
-                 "usage: %s scenario.yaml [--set key=value]... [--out DIR] [--plots] [--quiet]\n"
-                 "  --set k=v  override any scenario key (docs/config-keys.md)\n"
-                 "  --out DIR  where report.json, CSVs and plots go (default .)\n"
-                 "  --plots    same as --set report.plots=true (gnuplot PNGs in DIR/plots)\n"
-                 "  --quiet    do not print decoded events\n"
-                 "Sweeps over many runs: smmu-sweep (docs/scenarios.md).\n", a);
-    return 2;
+    std::string r = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') { r += '\\'; r += c; }
+        else if ((unsigned char)c < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", c); r += b; }
+        else r += c;
+    }
+    return r + "\"";
+}
+
+std::string hex(uint32_t v)
+{
+    char b[16];
+    std::snprintf(b, sizeof b, "0x%x", v);
+    return b;
 }
 
 } // namespace
 
+// The summary is the output: SystemC prints its banner before sc_main, so this is set at static initialisation.
+[[maybe_unused]] const int g_no_banner = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+
 int sc_main(int argc, char **argv)
 {
-    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);   // the summary is the output
+    // SystemC's own notes ("Simulation stopped by user.") are not the user's business; warnings and errors still show.
+    sc_report_handler::set_actions("/OSCI/SystemC", SC_INFO, SC_DO_NOTHING);
+    simcli::Usage u{argv[0], kUsage};
     std::vector<std::string> sets;
     std::string file, outdir = ".";
     bool quiet = false;
     for (int i = 1; i < argc; i++) {
         std::string a = argv[i];
-        if (a == "--set" && i + 1 < argc) sets.push_back(argv[++i]);
-        else if (a.rfind("--set=", 0) == 0) sets.push_back(a.substr(6));
-        else if (a == "--out" && i + 1 < argc) outdir = argv[++i];
+        if (a == "-h" || a == "--help") return u.help();
+        if (a == "--set" || a == "--out") {
+            if (i + 1 >= argc) return u.needs_value(a);
+            if (a == "--set") sets.push_back(argv[++i]);
+            else outdir = argv[++i];
+        } else if (a.rfind("--set=", 0) == 0) sets.push_back(a.substr(6));
+        else if (a.rfind("--out=", 0) == 0) outdir = a.substr(6);
         else if (a == "--quiet") quiet = true;
         else if (a == "--plots") sets.push_back("report.plots=true");
-        else if (a[0] == '-') return usage(argv[0]);
+        else if (a.size() > 1 && a[0] == '-') return u.unknown(a);
+        else if (!file.empty()) return u.bad("unexpected argument '" + a + "' (the scenario is " + file + ")");
         else file = a;
     }
-    if (file.empty()) return usage(argv[0]);
+    if (file.empty()) return u.bad("no scenario file given");
+    if (outdir.empty()) return u.bad("--out: empty directory name");
     simcfg::Scenario sc;
     std::vector<simcfg::Error> errs;
     if (!simcfg::load_scenario(file, sets, &sc, &errs)) {
@@ -441,9 +481,10 @@ int sc_main(int argc, char **argv)
         if (!sc.report_csv_dir.empty()) {
             std::string dir = sc.report_csv_dir[0] == '/' ? sc.report_csv_dir : outdir + "/" + sc.report_csv_dir;
             if (!simreport::make_dirs(dir)) { std::fprintf(stderr, "cannot create %s: %s\n", dir.c_str(), std::strerror(errno)); return 1; }
-            r.csv.open(dir + "/" + d.name + ".csv");
+            r.csv = std::make_unique<simreport::OutFile>(dir + "/" + d.name + ".csv");
+            if (!r.csv->ok()) { std::fprintf(stderr, "cannot write %s\n", r.csv->error().c_str()); return 1; }
+            r.csv->write("issue_ps,latency_ps,addr,op,size,status,sid,served\n");
         }
-        if (r.csv.is_open()) r.csv << "issue_ps,latency_ps,addr,op,size,status,sid,served\n";
         auto m = std::make_unique<Master>(sc_gen_unique_name(("dma_" + d.name).c_str()), r, t.outstanding);
         m->drv = &drv; m->drv_lock = &drv_lock; m->ready = &ready; m->dma_alloc = &dma; m->stop = stop;
         m->socket.bind(up[d.port]->in);
@@ -489,13 +530,17 @@ int sc_main(int argc, char **argv)
     double sim_ns = sc_time_stamp().to_seconds() * 1e9;
     std::ostringstream js;
     js << "{\n  \"scenario\": \"" << sc.name << "\",\n  \"simulated_ns\": " << sim_ns << ",\n  \"wall_s\": " << wall_s
-       << ",\n  \"interrupted\": " << (g_interrupted ? "true" : "false") << ",\n  \"devices\": [";
+       << ",\n  \"interrupted\": " << (g_interrupted ? "true" : "false");
+    js << ",\n  \"error\": " << (g_input_error.empty() ? "null" : json_str(g_input_error)) << ",\n  \"warnings\": [";
+    for (size_t w = 0; w < g_warnings.size(); w++) js << (w ? ", " : "") << json_str(g_warnings[w]);
+    js << "],\n  \"devices\": [";
     uint64_t all_txns = 0;
     for (auto &rp : runs) all_txns += rp->all.issued;
     if (sc.report_summary) {
         std::printf("\n%s: %s of traffic simulated in %.2f s, %llu transactions%s\n", sc.name.c_str(),
                     fmt_time(std::min(sc_time_stamp(), stop).to_seconds() * 1e12).c_str(), wall_s,
-                    (unsigned long long)all_txns, g_interrupted ? " (INTERRUPTED: partial results)" : "");
+                    (unsigned long long)all_txns,
+                    !g_input_error.empty() ? " (STOPPED by bad input: partial results)" : g_interrupted ? " (INTERRUPTED: partial results)" : "");
         std::printf("%-10s %8s %9s %7s %9s %9s %9s %9s %6s %6s %6s %7s %6s %6s %8s\n", "device", "sid", "txns", "errors", "mean_ns",
                     "p99_ns", "smmu_ns", "xlat", "utlb%", "mtlb%", "tcu%", "shared%", "walk%", "other%", "GB/s");
     }
@@ -533,7 +578,6 @@ int sc_main(int argc, char **argv)
         auto it = st.streams.find(sid);
         return it != st.streams.end() ? it->second : smmu::TrafficStats();
     };
-    auto hex = [](uint32_t v) { char b[16]; std::snprintf(b, sizeof b, "0x%x", v); return std::string(b); };
     bool first = true;
     uint64_t total_errors = 0;
     std::vector<simreport::StreamResult> series;
@@ -586,20 +630,31 @@ int sc_main(int argc, char **argv)
     for (auto &kv : events_by_name) { js << (first ? "" : ", ") << "\"" << kv.first << "\": " << kv.second; first = false; }
     js << "},\n  \"memory\": {\"accesses\": " << dram.accesses << ", \"bytes\": " << dram.bytes << ", \"mean_queue_ns\": "
        << (dram.accesses ? dram.queued_ps / dram.accesses / 1000 : 0) << "},\n  \"smmu\": " << smmu.stats_json() << "\n}\n";
-    std::vector<std::string> wrote;
+    // Every file is checked up to its close; one that failed is named as an error, never as written.
+    std::vector<std::string> wrote, write_failed;   // write_failed: "path: reason"
     if (!sc.report_json.empty()) {
-        std::string path = sc.report_json[0] == '/' ? sc.report_json : outdir + "/" + sc.report_json;
-        std::ofstream(path) << js.str();
-        wrote.push_back(path);
+        std::string path = sc.report_json[0] == '/' ? sc.report_json : outdir + "/" + sc.report_json, err;
+        if (simreport::write_file(path, js.str(), &err)) wrote.push_back(path);
+        else write_failed.push_back(err);
     }
-    if (!sc.report_csv_dir.empty()) wrote.push_back((sc.report_csv_dir[0] == '/' ? sc.report_csv_dir : outdir + "/" + sc.report_csv_dir) + "/<device>.csv");
+    for (auto &rp : runs)
+        if (rp->csv) {
+            if (rp->csv->close()) wrote.push_back(rp->csv->path());
+            else write_failed.push_back(rp->csv->error());
+        }
     std::string plot_note;
     if (sc.report_plots) {
         std::string dir = outdir + "/plots", msg;
-        if (!simreport::make_dirs(dir)) plot_note = "cannot create " + dir;
-        else if (simreport::write_run_plots(dir, sc.name, g_bin_ps, series, &msg))
-            wrote.push_back(dir + "/{latency_cdf,tlb_hit_rates,throughput}.png");
-        else { plot_note = msg; wrote.push_back(dir + "/*.dat"); }
+        size_t before = simreport::written_files().size(), failed = simreport::write_errors().size();
+        if (!simreport::make_dirs(dir)) write_failed.push_back(dir + "/: " + std::strerror(errno));
+        else if (!simreport::write_run_plots(dir, sc.name, g_bin_ps, series, &msg)) {
+            if (simreport::write_errors().size() == failed) plot_note = msg;
+            else write_failed.insert(write_failed.end(), simreport::write_errors().begin() + failed, simreport::write_errors().end());
+        }
+        // The PNGs when gnuplot made them; else the data and scripts.
+        std::vector<std::string> plots(simreport::written_files().begin() + before, simreport::written_files().end()), png;
+        for (auto &f : plots) if (f.size() > 4 && f.compare(f.size() - 4, 4, ".png") == 0) png.push_back(f);
+        wrote.insert(wrote.end(), (png.empty() ? plots : png).begin(), (png.empty() ? plots : png).end());
     }
     if (sc.report_summary) {
         std::printf("(mean/p99: issue to response; smmu: mean translation time in the SMMU; xlat: translations, one per page a\n"
@@ -614,10 +669,12 @@ int sc_main(int argc, char **argv)
         for (auto &kv : events_by_name) std::printf("event %s: %llu\n", kv.first.c_str(), (unsigned long long)kv.second);
         for (auto &w : wrote) std::printf("wrote %s\n", w.c_str());
     }
-    std::fflush(stdout);
+    std::string out_err;
+    if (!simcli::flush_stdout(&out_err)) write_failed.push_back(out_err);
     for (const std::string &w : sid_warnings) std::fprintf(stderr, "%s\n", w.c_str());
     if (!plot_note.empty()) std::fprintf(stderr, "note: plots not rendered: %s\n", plot_note.c_str());
-    if (!g_input_error.empty()) { std::fprintf(stderr, "%s\n", g_input_error.c_str()); return 1; }
+    for (auto &e : write_failed) std::fprintf(stderr, "cannot write %s\n", e.c_str());
+    if (!g_input_error.empty() || !write_failed.empty()) return 1;
     if (g_interrupted) return 130;
 
     int rc = 0;

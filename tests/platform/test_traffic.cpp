@@ -333,6 +333,35 @@ TEST(Convert, DramsysStl)
     EXPECT_EQ(err, "in.stl:2: field 'command': 'fetch' is not read or write");
 }
 
+// An empty trace is not an error but a warning; a record does not set it.
+TEST(Trace, EmptyTraceIsAWarning)
+{
+    std::istringstream empty("# smmu-trace 1\n\n# nothing\n"), one("5 0x1 - R 0x0 64\n");
+    TraceReader e(empty, "e.trace"), o(one, "o.trace");
+    Txn t;
+    EXPECT_FALSE(e.next(t));
+    EXPECT_TRUE(e.ok());
+    EXPECT_EQ(e.warning(), "e.trace: no records (the trace is empty)");
+    EXPECT_TRUE(o.next(t));
+    EXPECT_FALSE(o.next(t));
+    EXPECT_EQ(o.warning(), "");
+}
+
+// Cycle times that do not fit 64-bit picoseconds are refused, never wrapped.
+TEST(Convert, DramsysTimeOverflowIsAnError)
+{
+    ConvertOptions o;
+    o.clock_ps = 1000;
+    std::string err;
+    std::istringstream in("18446744073709551: read 0x0\n18446744073709552: read 0x0\n");
+    std::ostringstream out;
+    EXPECT_FALSE(convert_dramsys_stl(in, out, "t.stl", o, &err));
+    EXPECT_EQ(err, "t.stl:2: field 'time': '18446744073709552' cycles of 1000 ps overflow 64-bit picoseconds");
+    std::istringstream rel("0: read 0x0\n18446744073709551: read 0x0\n+1: read 0x0\n");
+    EXPECT_FALSE(convert_dramsys_stl(rel, out, "t.stl", o, &err));
+    EXPECT_EQ(err, "t.stl:3: field 'time': '+1' cycles of 1000 ps overflow 64-bit picoseconds");
+}
+
 TEST(Convert, Gem5PacketTraceText)
 {
     std::istringstream in("r,4096,64,0,1000\nw,8192,32,2,1500,4198400\n");

@@ -3,8 +3,9 @@
 #include <sys/stat.h>
 #include <cerrno>
 #include <cstdio>
-#include <fstream>
 #include <sys/wait.h>
+
+#include "out_file.h"
 
 namespace simreport {
 
@@ -53,12 +54,9 @@ std::string quote(const std::string &s)
 bool render(const std::string &dir, const std::string &name, const std::string &script, std::string *msg)
 {
     std::string gp = dir + "/" + name + ".gp";
-    {
-        std::ofstream f(gp);
-        if (!f) { *msg = "cannot write " + gp; return false; }
-        f << "set terminal " << (png_terminal().empty() ? "png" : png_terminal()) << " size 1000,600 noenhanced\n"
-          << "set output " << quote(name + ".png") << "\n" << script;
-    }
+    std::string text = "set terminal " + (png_terminal().empty() ? std::string("png") : png_terminal()) + " size 1000,600 noenhanced\n" +
+                       "set output " + quote(name + ".png") + "\n" + script;
+    if (!write_file(gp, text, msg)) return false;
     if (png_terminal().empty()) {
         *msg = "gnuplot with a PNG terminal not found (Debian: apt-get install gnuplot-nox); data and " + gp + " written";
         return false;
@@ -71,6 +69,7 @@ bool render(const std::string &dir, const std::string &name, const std::string &
     while (size_t k = fread(buf, 1, sizeof buf, p)) out.append(buf, k);
     int st = pclose(p);
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) { *msg = "gnuplot failed on " + gp + ": " + out; return false; }
+    note_written(dir + "/" + name + ".png");
     return true;
 }
 
@@ -82,6 +81,10 @@ bool make_dirs(const std::string &path)
             std::string d = path.substr(0, i);
             if (mkdir(d.c_str(), 0777) != 0 && errno != EEXIST) return false;
         }
+    // An existing file of that name is not a directory to write into.
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) return false;
+    if (!S_ISDIR(st.st_mode)) { errno = ENOTDIR; return false; }
     return true;
 }
 

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 
 #include "gnuplot.h"
+#include "out_file.h"
 
 namespace simreport {
 
@@ -26,8 +26,10 @@ std::vector<std::pair<double, double>> cdf_points(std::vector<double> &lat, size
 bool write_run_plots(const std::string &dir, const std::string &title, uint64_t bin_ps, std::vector<StreamResult> &streams,
                      std::string *msg)
 {
-    std::ofstream cdf(dir + "/latency_cdf.dat"), tlb(dir + "/tlb_hit_rates.dat"), tp(dir + "/throughput.dat");
-    if (!cdf || !tlb || !tp) { *msg = "cannot write the plot data in " + dir; return false; }
+    OutFile cdf_file(dir + "/latency_cdf.dat"), tlb_file(dir + "/tlb_hit_rates.dat"), tp_file(dir + "/throughput.dat");
+    for (OutFile *f : {&cdf_file, &tlb_file, &tp_file})
+        if (!f->ok()) { *msg = f->error(); return false; }
+    std::ostream &cdf = cdf_file.stream(), &tlb = tlb_file.stream(), &tp = tp_file.stream();
 
     // latency_cdf.dat: one gnuplot data block per stream (separated by two blank lines).
     std::string cdf_plot, tp_plot;
@@ -83,7 +85,8 @@ bool write_run_plots(const std::string &dir, const std::string &title, uint64_t 
                    quote(streams[i].name);
     if (streams.size() > 1)
         tp_plot += ", 'throughput.dat' using 1:" + std::to_string(streams.size() + 2) + " with lines lw 2 dt 2 lc rgb 'black' title 'all streams'";
-    cdf.close(); tlb.close(); tp.close();
+    for (OutFile *f : {&cdf_file, &tlb_file, &tp_file})
+        if (!f->close()) { *msg = f->error(); return false; }
 
     std::string t = quote(title);
     bool ok = true;

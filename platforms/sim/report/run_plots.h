@@ -20,7 +20,8 @@ struct StreamResult {
 std::vector<std::pair<double, double>> cdf_points(std::vector<double> &lat, size_t max_points);
 
 // Writes dir/latency_cdf.dat, tlb_hit_rates.dat, throughput.dat (always) and renders the three PNGs with
-// gnuplot. False with *msg when a PNG could not be made.
+// gnuplot. False with *msg when a PNG could not be made; a file that could not be written is also in
+// write_errors() (out_file.h).
 bool write_run_plots(const std::string &dir, const std::string &title, uint64_t bin_ps, std::vector<StreamResult> &streams,
                      std::string *msg);
 

@@ -1,4 +1,5 @@
 // smmu-sim-check: validate a scenario (with --set overrides) and print its resolved devices, or the key reference.
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -6,19 +7,39 @@
 
 #include "config/scenario.h"
 #include "config/schema.h"
+#include "report/cli.h"
+
+static const char kUsage[] =
+    "usage: %s scenario.yaml [--set key=value]... | --keys\n"
+    "  --set k=v   override any scenario key, as smmu-sim does\n"
+    "  --keys      print the key reference (Markdown) and exit\n"
+    "  -h, --help  this text\n";
 
 int main(int argc, char **argv)
 {
+    simcli::Usage u{argv[0], kUsage};
     std::vector<std::string> sets;
     std::string file;
     for (int i = 1; i < argc; i++) {
-        if (!std::strcmp(argv[i], "--keys")) { std::fputs(simcfg::schema_markdown().c_str(), stdout); return 0; }
-        if (!std::strcmp(argv[i], "--set") && i + 1 < argc) { sets.push_back(argv[++i]); continue; }
+        if (!std::strcmp(argv[i], "-h") || !std::strcmp(argv[i], "--help")) return u.help();
+        if (!std::strcmp(argv[i], "--keys")) {
+            // Often redirected into the docs: a full disk is an error, not a truncated reference.
+            std::string err;
+            if (std::fputs(simcfg::schema_markdown().c_str(), stdout) == EOF) err = std::string("<stdout>: ") + std::strerror(errno);
+            if (!err.empty() || !simcli::flush_stdout(&err)) { std::fprintf(stderr, "%s: cannot write %s\n", argv[0], err.c_str()); return 1; }
+            return 0;
+        }
+        if (!std::strcmp(argv[i], "--set")) {
+            if (i + 1 >= argc) return u.needs_value(argv[i]);
+            sets.push_back(argv[++i]);
+            continue;
+        }
         if (!std::strncmp(argv[i], "--set=", 6)) { sets.push_back(argv[i] + 6); continue; }
-        if (argv[i][0] == '-') { std::fprintf(stderr, "usage: %s scenario.yaml [--set key=value]... | --keys\n", argv[0]); return 2; }
+        if (argv[i][0] == '-' && argv[i][1]) return u.unknown(argv[i]);
+        if (!file.empty()) return u.bad(std::string("unexpected argument '") + argv[i] + "' (the scenario is " + file + ")");
         file = argv[i];
     }
-    if (file.empty()) { std::fprintf(stderr, "usage: %s scenario.yaml [--set key=value]... | --keys\n", argv[0]); return 2; }
+    if (file.empty()) return u.bad("no scenario file given");
     simcfg::Scenario s;
     std::vector<simcfg::Error> errors;
     if (!simcfg::load_scenario(file, sets, &s, &errors)) {
@@ -29,5 +50,7 @@ int main(int argc, char **argv)
     for (const auto &d : s.devices)
         std::printf("  %-12s sid 0x%x domain %s granule %s mappings %zu pattern %s\n", d.name.c_str(), d.sid,
                     d.domain.c_str(), d.granule.c_str(), d.mappings.size(), d.traffic.pattern.c_str());
+    std::string err;
+    if (!simcli::flush_stdout(&err)) { std::fprintf(stderr, "%s: cannot write %s\n", argv[0], err.c_str()); return 1; }
     return 0;
 }

@@ -17,7 +17,9 @@
 #include <nlohmann/json.hpp>
 
 #include "config/sweep.h"
+#include "report/cli.h"
 #include "report/gnuplot.h"
+#include "report/out_file.h"
 
 using nlohmann::json;
 
@@ -25,16 +27,16 @@ namespace {
 
 volatile std::sig_atomic_t g_interrupted = 0;
 
-int usage(const char *a)
-{
-    std::fprintf(stderr,
-                 "usage: %s sweep.yaml --out DIR [--jobs N] [--shard i/N] [--sim PATH] [--set key=value]...\n"
-                 "  --jobs N     at most N smmu-sim processes at once (default: the number of CPUs)\n"
-                 "  --shard i/N  run only points i-1, i-1+N, i-1+2N, ... (i = 1..N), e.g. one shard per machine\n"
-                 "  --sim PATH   the smmu-sim binary (default: next to this program)\n"
-                 "  --set k=v    an extra override applied to every point\n", a);
-    return 2;
-}
+const char kUsage[] =
+    "usage: %s sweep.yaml --out DIR [--jobs N] [--shard i/N] [--sim PATH] [--set key=value]...\n"
+    "  --out DIR    where the points' runs, the CSV and the plot go\n"
+    "  --jobs N     at most N smmu-sim processes at once (1 .. 1024; default: the number of CPUs)\n"
+    "  --shard i/N  run only points i-1, i-1+N, i-1+2N, ... (1 <= i <= N <= 1000000), e.g. one shard per machine\n"
+    "  --sim PATH   the smmu-sim binary (default: next to this program)\n"
+    "  --set k=v    an extra override applied to every point\n"
+    "  -h, --help   this text\n";
+
+constexpr unsigned kMaxJobs = 1024, kMaxShards = 1000000;
 
 std::string point_dir(const std::string &out, size_t p)
 {
@@ -108,7 +110,8 @@ std::string fmt(double v)
 struct Row { size_t point; std::vector<std::string> grid; int status; std::vector<double> m; };
 
 // sweep.dat / sweep.png: x = the first grid key's values, a line per combination of the other keys, a panel per metric.
-void plot(const std::string &out, const std::string &stem, const simcfg::Sweep &s, const std::vector<Row> &rows)
+// False (said on stderr) when a file could not be written; a missing gnuplot is only a note.
+bool plot(const std::string &out, const std::string &stem, const simcfg::Sweep &s, const std::vector<Row> &rows)
 {
     std::vector<std::string> xs;   // first key's values, in grid order
     for (size_t p = 0; p < s.points.size(); p++) {
@@ -124,8 +127,9 @@ void plot(const std::string &out, const std::string &stem, const simcfg::Sweep &
         if (!lines.count(label)) order.push_back(label);
         lines[label].push_back(&r);
     }
-    if (order.empty()) return;
-    std::ofstream dat(out + "/" + stem + ".dat");
+    if (order.empty()) return true;
+    simreport::OutFile dat_file(out + "/" + stem + ".dat");
+    std::ostream &dat = dat_file.stream();
     dat << "# x_index " << s.keys[0];
     for (auto &m : s.metrics) dat << ' ' << m;
     dat << "\n";
@@ -138,7 +142,7 @@ void plot(const std::string &out, const std::string &stem, const simcfg::Sweep &
         }
         dat << "\n\n";
     }
-    dat.close();
+    if (!dat_file.close()) { std::fprintf(stderr, "cannot write %s\n", dat_file.error().c_str()); return false; }
     size_t n = s.metrics.size(), cols = n > 1 ? 2 : 1, rws = (n + cols - 1) / cols;
     std::ostringstream gp;
     gp << "set multiplot layout " << rws << "," << cols << " title " << simreport::quote("sweep " + s.file) << "\n"
@@ -155,36 +159,53 @@ void plot(const std::string &out, const std::string &stem, const simcfg::Sweep &
     // Taller for many metrics.
     std::string script = "set terminal " + (simreport::png_terminal().empty() ? std::string("png") : simreport::png_terminal()) +
                          " size 1200," + std::to_string(std::max<size_t>(500, 360 * rws)) + " noenhanced\n" + gp.str();
+    size_t failed = simreport::write_errors().size();
     if (simreport::render(out, stem, script, &msg)) std::printf("wrote %s/%s.png\n", out.c_str(), stem.c_str());
+    else if (simreport::write_errors().size() != failed) { std::fprintf(stderr, "cannot write %s\n", msg.c_str()); return false; }
     else std::fprintf(stderr, "note: sweep plot not rendered: %s\n", msg.c_str());
+    return true;
 }
 
 } // namespace
 
 int main(int argc, char **argv)
 {
+    simcli::Usage u{argv[0], kUsage};
     std::string file, out, sim;
+    bool have_out = false;
     std::vector<std::string> extra;
-    unsigned jobs = (unsigned)std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)), si = 1, sn = 1;
+    unsigned jobs = (unsigned)std::clamp(sysconf(_SC_NPROCESSORS_ONLN), 1L, (long)kMaxJobs), si = 1, sn = 1;
     for (int i = 1; i < argc; i++) {
-        std::string a = argv[i];
-        auto arg = [&](std::string *v) { if (i + 1 >= argc) return false; *v = argv[++i]; return true; };
-        std::string v;
-        if (a == "--out") { if (!arg(&out)) return usage(argv[0]); }
-        else if (a == "--sim") { if (!arg(&sim)) return usage(argv[0]); }
-        else if (a == "--set") { if (!arg(&v)) return usage(argv[0]); extra.push_back(v); }
+        std::string a = argv[i], v, err;
+        if (a == "-h" || a == "--help") return u.help();
+        bool takes = a == "--out" || a == "--sim" || a == "--set" || a == "--jobs" || a == "-j" || a == "--shard";
+        if (takes) {
+            if (i + 1 >= argc) return u.needs_value(a);
+            v = argv[++i];
+        }
+        uint64_t n = 0, k = 0;
+        if (a == "--out") { out = v; have_out = true; }
+        else if (a == "--sim") sim = v;
+        else if (a == "--set") extra.push_back(v);
         else if (a == "--jobs" || a == "-j") {
-            if (!arg(&v) || std::sscanf(v.c_str(), "%u", &jobs) != 1 || jobs == 0) return usage(argv[0]);
+            if (!simcli::parse_uint(a, v, 1, kMaxJobs, &n, &err)) { std::fprintf(stderr, "%s: %s\n", argv[0], err.c_str()); return 2; }
+            jobs = (unsigned)n;
         } else if (a == "--shard") {
-            char c;
-            if (!arg(&v) || std::sscanf(v.c_str(), "%u/%u%c", &si, &sn, &c) != 2 || sn == 0 || si == 0 || si > sn) {
-                std::fprintf(stderr, "--shard: expected i/N with 1 <= i <= N, got '%s'\n", v.c_str());
+            size_t slash = v.find('/');
+            std::string i_s = v.substr(0, slash), n_s = slash == std::string::npos ? "" : v.substr(slash + 1);
+            if (!simcli::parse_uint("--shard N", n_s, 1, kMaxShards, &n, &err) || !simcli::parse_uint("--shard i", i_s, 1, n, &k, &err)) {
+                std::fprintf(stderr, "%s: --shard: expected i/N with 1 <= i <= N <= %u, got '%s' (%s)\n", argv[0], kMaxShards, v.c_str(), err.c_str());
                 return 2;
             }
-        } else if (a[0] == '-') return usage(argv[0]);
+            si = (unsigned)k;
+            sn = (unsigned)n;
+        } else if (a.size() > 1 && a[0] == '-') return u.unknown(a);
+        else if (!file.empty()) return u.bad("unexpected argument '" + a + "' (the sweep is " + file + ")");
         else file = a;
     }
-    if (file.empty() || out.empty()) return usage(argv[0]);
+    if (file.empty()) return u.bad("no sweep file given");
+    if (!have_out) return u.bad("--out DIR is required");
+    if (out.empty()) return u.bad("--out: empty directory name");
     if (sim.empty()) {
         char self[4096];
         ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -222,12 +243,19 @@ int main(int argc, char **argv)
             for (const auto &x : s.points[p]) { args.push_back("--set"); args.push_back(x); }
             for (const auto &x : extra) { args.push_back("--set"); args.push_back(x); }
             args.push_back("--set"); args.push_back("report.json=report.json");
-            std::ofstream(dir + "/command.txt") << [&] { std::string c; for (auto &a : args) c += a + " "; return c + "\n"; }();
+            std::string cmd, werr;
+            for (auto &a : args) cmd += a + " ";
+            if (!simreport::write_file(dir + "/command.txt", cmd + "\n", &werr)) {
+                std::fprintf(stderr, "cannot write %s\n", werr.c_str());
+                status[p] = 1;
+                continue;
+            }
             pid_t pid = fork();
             if (pid < 0) { std::perror("fork"); status[p] = 1; continue; }
             if (pid == 0) {
                 int fd = open((dir + "/log.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
-                if (fd >= 0) { dup2(fd, 1); dup2(fd, 2); close(fd); }
+                if (fd < 0) { dprintf(2, "cannot write %s/log.txt: %s\n", dir.c_str(), std::strerror(errno)); _exit(126); }
+                dup2(fd, 1); dup2(fd, 2); close(fd);
                 std::vector<char *> av;
                 for (auto &a : args) av.push_back(const_cast<char *>(a.c_str()));
                 av.push_back(nullptr);
@@ -270,7 +298,8 @@ int main(int argc, char **argv)
         rows.push_back(r);
     }
     std::string stem = sn > 1 ? "sweep-shard-" + std::to_string(si) + "-of-" + std::to_string(sn) : "sweep";
-    std::ofstream csv(out + "/" + stem + ".csv");
+    simreport::OutFile csv_file(out + "/" + stem + ".csv");
+    std::ostream &csv = csv_file.stream();
     csv << "point";
     for (auto &k : s.keys) csv << ',' << csv_field(k);
     csv << ",status";
@@ -283,11 +312,14 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < s.metrics.size(); i++) csv << ',' << (i < r.m.size() ? fmt(r.m[i]) : "");
         csv << "\n";
     }
-    csv.close();
-    std::printf("wrote %s/%s.csv (%zu rows)\n", out.c_str(), stem.c_str(), rows.size());
-    plot(out, stem, s, rows);
+    bool written = csv_file.close();
+    if (written) std::printf("wrote %s/%s.csv (%zu rows)\n", out.c_str(), stem.c_str(), rows.size());
+    else std::fprintf(stderr, "cannot write %s\n", csv_file.error().c_str());
+    written = plot(out, stem, s, rows) && written;
+    std::string out_err;
+    if (!simcli::flush_stdout(&out_err)) { std::fprintf(stderr, "cannot write %s\n", out_err.c_str()); written = false; }
     size_t failed = 0;
     for (const Row &r : rows) failed += r.status != 0 && r.status != 3;
     if (g_interrupted) { std::fprintf(stderr, "interrupted: %zu of %zu points collected\n", rows.size(), todo.size()); return 130; }
-    return failed ? 1 : 0;
+    return failed || !written ? 1 : 0;
 }
