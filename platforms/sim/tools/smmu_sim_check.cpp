@@ -1,4 +1,5 @@
-// smmu-sim-check: validate a scenario (with --set overrides) and print its resolved devices, or the key reference.
+// smmu-sim-check: validate a scenario (with --set overrides) and print its resolved devices, the key reference,
+// or where the shipped configs/ (presets, scenarios, sweeps) are.
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -6,6 +7,7 @@
 
 #include "config/scenario.h"
 #include "config/schema.h"
+#include "datadir.h"
 
 int main(int argc, char **argv)
 {
@@ -13,12 +15,13 @@ int main(int argc, char **argv)
     std::string file;
     for (int i = 1; i < argc; i++) {
         if (!std::strcmp(argv[i], "--keys")) { std::fputs(simcfg::schema_markdown().c_str(), stdout); return 0; }
+        if (!std::strcmp(argv[i], "--configs-dir")) { std::printf("%s\n", simcfg::configs_dir().c_str()); return 0; }
         if (!std::strcmp(argv[i], "--set") && i + 1 < argc) { sets.push_back(argv[++i]); continue; }
         if (!std::strncmp(argv[i], "--set=", 6)) { sets.push_back(argv[i] + 6); continue; }
-        if (argv[i][0] == '-') { std::fprintf(stderr, "usage: %s scenario.yaml [--set key=value]... | --keys\n", argv[0]); return 2; }
+        if (argv[i][0] == '-') { std::fprintf(stderr, "usage: %s scenario.yaml [--set key=value]... | --keys | --configs-dir\n", argv[0]); return 2; }
         file = argv[i];
     }
-    if (file.empty()) { std::fprintf(stderr, "usage: %s scenario.yaml [--set key=value]... | --keys\n", argv[0]); return 2; }
+    if (file.empty()) { std::fprintf(stderr, "usage: %s scenario.yaml [--set key=value]... | --keys | --configs-dir\n", argv[0]); return 2; }
     simcfg::Scenario s;
     std::vector<simcfg::Error> errors;
     if (!simcfg::load_scenario(file, sets, &s, &errors)) {
