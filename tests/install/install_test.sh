@@ -83,4 +83,19 @@ dir=$("$p/bin/smmu-sim-check" --configs-dir)
 head -1 "$tmp/check.log"
 dir=$("$build/platforms/sim/smmu-sim-check" --configs-dir)
 [ "$dir" -ef "$src/configs" ] || fail "build-tree smmu-sim-check --configs-dir: '$dir', want $src/configs"
+step "add_subdirectory() of the repository: smmuv3::core alone needs neither SystemC nor yaml-cpp"
+no_deps=(-DCMAKE_DISABLE_FIND_PACKAGE_yaml-cpp=ON -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON)
+cmake -S "$here/subdir" -B "$tmp/sub" -DSMMUV3_SOURCE="$src" "${no_deps[@]}" -DCMAKE_DISABLE_FIND_PACKAGE_PkgConfig=ON \
+      -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_C_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" \
+      -DCMAKE_SHARED_LINKER_FLAGS="$flags" >"$tmp/sub.log" 2>&1 || { cat "$tmp/sub.log"; fail "configure add_subdirectory consumer"; }
+cmake --build "$tmp/sub" -j2 >>"$tmp/sub.log" 2>&1 || { cat "$tmp/sub.log"; fail "build add_subdirectory consumer"; }
+"$tmp/sub/consumer_c" || fail "add_subdirectory C consumer exit $?"
+built=$(cd "$tmp/sub" && find . -name 'libsmmuv3*' -o -name 'smmu-*' -o -name 'libsmmu_*' | sort | tr '\n' ' ')
+echo "built: $built"
+[ "$built" = "./smmuv3/models/libsmmuv3-core.so ./smmuv3/models/libsmmuv3-core.so.0.1 ./smmuv3/models/libsmmuv3-core.so.0.1.0 " ] \
+  || fail "add_subdirectory built more than the consumer links: $built"
+step "add_subdirectory() with smmuv3::sc configures without yaml-cpp"
+cmake -S "$here/subdir" -B "$tmp/sub-sc" -DSMMUV3_SOURCE="$src" "${no_deps[@]}" -DWITH_SC=ON \
+      -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" >"$tmp/sub-sc.log" 2>&1 \
+  || { cat "$tmp/sub-sc.log"; fail "configure add_subdirectory consumer of smmuv3::sc"; }
 echo "PASS"
