@@ -23,12 +23,13 @@ static std::string exe_dir()
 
 std::string configs_dir()
 {
+    // The installed layout first: a prefix may itself lie inside the build tree.
     const std::string exe = exe_dir();
+    if (!exe.empty() && is_dir(exe + "/" SMMU_BINDIR_TO_DATADIR "/configs"))
+        return exe + "/" SMMU_BINDIR_TO_DATADIR "/configs";
     const std::string build = SMMU_BUILD_DIR;
     if (!exe.empty() && (exe == build || exe.compare(0, build.size() + 1, build + "/") == 0))
         return SMMU_SOURCE_DIR "/configs";
-    if (!exe.empty() && is_dir(exe + "/" SMMU_BINDIR_TO_DATADIR "/configs"))
-        return exe + "/" SMMU_BINDIR_TO_DATADIR "/configs";
     return SMMU_INSTALL_DATADIR "/configs";
 }
 

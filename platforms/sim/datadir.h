@@ -5,9 +5,9 @@
 
 namespace simcfg {
 
-// The source tree's configs/ when the running executable is in this project's build tree, else the installed
-// <prefix>/share/smmuv3/configs found relative to the executable (so an install moved with
-// `cmake --install --prefix P` still works), else the configured install location.
+// <prefix>/share/smmuv3/configs found relative to the running executable (<prefix>/bin), so an install made with
+// `cmake --install --prefix P` or moved works; else the source tree's configs/ when the executable runs from this
+// project's build tree; else the configured install location (CMAKE_INSTALL_FULL_DATADIR/smmuv3/configs).
 std::string configs_dir();
 
 } // namespace simcfg

@@ -81,6 +81,10 @@ dir=$("$p/bin/smmu-sim-check" --configs-dir)
 [ "$dir" -ef "$p/share/smmuv3/configs" ] || fail "installed smmu-sim-check --configs-dir: '$dir', want $p/share/smmuv3/configs"
 "$p/bin/smmu-sim-check" "$dir/scenarios/default.yaml" >"$tmp/check.log" || { cat "$tmp/check.log"; fail "installed smmu-sim-check on the installed default scenario"; }
 head -1 "$tmp/check.log"
+(cd "$tmp" && "$p/bin/smmu-sim" "$dir/scenarios/default.yaml" --out "$tmp/out" >"$tmp/sim.log" 2>&1) \
+  || { cat "$tmp/sim.log"; fail "installed smmu-sim on the installed default scenario"; }
+[ -s "$tmp/out/report.json" ] || fail "installed smmu-sim wrote no report.json"
+echo "smmu-sim: $(grep -c . "$tmp/out/report.json") lines of report.json"
 dir=$("$build/platforms/sim/smmu-sim-check" --configs-dir)
 [ "$dir" -ef "$src/configs" ] || fail "build-tree smmu-sim-check --configs-dir: '$dir', want $src/configs"
 step "add_subdirectory() of the repository: smmuv3::core alone needs neither SystemC nor yaml-cpp"
