@@ -37,7 +37,7 @@ echo "SONAME $soname"
 [[ $soname =~ ^libsmmuv3-core\.so\.[0-9]+\.[0-9]+$ ]] || fail "SONAME '$soname' does not carry major.minor"
 [ -e "$p/$libdir/$soname" ] || fail "$soname not installed"
 # The functions the public C headers declare (not static inline definitions), from GCC's -aux-info listing.
-printf '#include <smmu/%s>\n' $(cd "$p/include/smmu" && ls ./*.h | sed 's|^\./||') >"$tmp/all.c"
+for h in "$p"/include/smmu/*.h; do echo "#include <smmu/${h##*/}>"; done >"$tmp/all.c"
 "$cc" -std=c11 -I"$p/include" -fsyntax-only -aux-info "$tmp/aux.txt" "$tmp/all.c"
 grep -F "$p/include/smmu/" "$tmp/aux.txt" | grep -E '^/\* [^ ]+:[0-9]+:[NO]C \*/' | grep -vE '\*/ *(static|inline|extern inline) ' \
   | sed -E 's/\(.*//; s/.*[ *]([A-Za-z_][A-Za-z0-9_]*) *$/\1/' | sort -u >"$tmp/declared.txt"
@@ -50,7 +50,7 @@ fi
 echo "exports exactly the $(wc -l <"$tmp/declared.txt") functions the public headers declare"
 
 # Consumers get the sanitizer flags of this build (a sanitized library needs its runtime in the program).
-cflags=($flags)
+read -r -a cflags <<<"$flags"
 step "C consumer through find_package(smmuv3) -> smmuv3::core"
 cmake -S "$here/c" -B "$tmp/c" -DCMAKE_PREFIX_PATH="$p" -DCMAKE_C_COMPILER="$cc" -DCMAKE_C_FLAGS="$flags" \
       -DCMAKE_EXE_LINKER_FLAGS="$flags" >"$tmp/c.log" 2>&1 || { cat "$tmp/c.log"; fail "configure C consumer"; }
