@@ -25,7 +25,7 @@ for f in include/smmu/smmu.h include/smmu/export.h include/smmu/sc/smmuv3.h \
          "$libdir"/pkgconfig/smmuv3-core.pc "$libdir"/pkgconfig/smmuv3-sc.pc \
          bin/smmu-sim bin/smmu-sweep bin/smmu-sim-check bin/smmu-trace-convert \
          share/smmuv3/configs/presets/mmu700.yaml share/smmuv3/configs/scenarios/default.yaml \
-         share/smmuv3/docs/config-keys.md share/doc/smmuv3_model/LICENSE; do
+         share/smmuv3/docs/config-keys.md share/doc/smmuv3/LICENSE; do
   [ -e "$p/$f" ] || fail "not installed: $f"
 done
 # Nothing installed may point back into the source or build tree.
