@@ -182,7 +182,7 @@ std::string exe_dir() {
 
 // The core takes no locks: its static library references no pthread, C11 thread or semaphore symbol.
 TEST(Hotpath, CoreLibraryHasNoLockingSymbols) {
-    std::string lib = exe_dir() + "/../models/libsmmu_core.a";
+    std::string lib = exe_dir() + "/../models/libsmmuv3-core.a";
     if (access(lib.c_str(), R_OK) != 0) GTEST_SKIP() << lib << " not found";
     FILE *p = popen(("nm -A '" + lib + "' 2>/dev/null").c_str(), "r");
     if (!p) GTEST_SKIP() << "nm not runnable";

@@ -6,9 +6,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <smmu/export.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
+SMMU_API_BEGIN
 
 typedef struct smmu_core smmu_t;             /* the tag is not `smmu`: C++ code uses namespace smmu */
 typedef struct smmu_config smmu_config_t;
@@ -191,6 +194,7 @@ typedef struct smmu_global_stats {
 } smmu_global_stats_t;
 void smmu_global_stats(const smmu_t *smmu, smmu_global_stats_t *out);
 
+SMMU_API_END
 #ifdef __cplusplus
 }
 #endif

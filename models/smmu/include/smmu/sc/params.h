@@ -16,7 +16,7 @@ namespace smmu {
 
 // Lookup latencies, link (DTI) latencies and per-step walk costs live in `core` (smmu_config_t) because the
 // core charges them; the fields here model what the core cannot see: clocking, concurrency and queueing.
-struct Params {
+struct SMMU_API Params {
     smmu_config_t core;                    // architecture, caches, lookup/link/walk-step cycles
 
     sc_core::sc_time clock_period;         // SMMU clock

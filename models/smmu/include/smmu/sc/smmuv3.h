@@ -28,7 +28,7 @@ struct Smmuv3Timeline;
 // Aborted (terminated) transactions complete with Params::abort_response (default TLM_ADDRESS_ERROR_RESPONSE);
 // RAZ/WI completes with TLM_OK_RESPONSE, zeroed read data and the write dropped. DMI is never granted upstream:
 // every access is translated. Downstream DMI invalidations are forwarded to every upstream port as a full range.
-class Smmuv3 : public sc_core::sc_module {
+class SMMU_API Smmuv3 : public sc_core::sc_module {
 public:
     tlm_utils::simple_target_socket<Smmuv3> reg_socket;                   // 128 KiB register frame
     tlm_utils::multi_passthrough_target_socket<Smmuv3> dma_in;            // binding index = port = TBU

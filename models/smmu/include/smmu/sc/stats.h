@@ -12,7 +12,7 @@
 namespace smmu {
 
 // Latency distribution in SMMU clock cycles: exact below 1024 cycles, then 16 sub-buckets per power of two.
-class LatencyStats {
+class SMMU_API LatencyStats {
 public:
     void add(uint64_t cycles) {
         if (cycles >= kExact || cycles >= buckets_.size()) return add_general(cycles);
@@ -53,9 +53,9 @@ enum class Served : uint8_t {
     Failed,                       // no output: aborted, RAZ/WI or stalled (a stall's retry is another translation)
 };
 constexpr unsigned kServedKinds = 7;
-const char *served_name(Served s);                       // "utlb" "mtlb" "tcu" "shared" "walk" "bypass" "failed"
+SMMU_API const char *served_name(Served s);              // "utlb" "mtlb" "tcu" "shared" "walk" "bypass" "failed"
 
-struct TrafficStats {
+struct SMMU_API TrafficStats {
     uint64_t transactions = 0, reads = 0, writes = 0, bytes = 0;
     uint64_t translations = 0;                           // one per page a transaction touches, plus stall retries
     uint64_t bypassed = 0, aborted = 0, razwi = 0, stalls = 0;
@@ -83,11 +83,11 @@ private:
     double rate(uint64_t v) const { return translations ? (double)v / (double)translations : 0.0; }
 };
 
-struct PortStats : TrafficStats {
+struct SMMU_API PortStats : TrafficStats {
     unsigned slots_peak = 0;                             // most TBU translation slots busy at once
 };
 
-struct Stats {
+struct SMMU_API Stats {
     std::map<uint32_t, TrafficStats> streams;            // by StreamID
     std::vector<PortStats> ports;                        // by upstream port (TBU)
     unsigned tcu_slots_peak = 0, walk_slots_peak = 0;

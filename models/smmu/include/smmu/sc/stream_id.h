@@ -9,7 +9,7 @@
 
 namespace smmu {
 
-class StreamIdExtension : public tlm::tlm_extension<StreamIdExtension> {
+class SMMU_API StreamIdExtension : public tlm::tlm_extension<StreamIdExtension> {
 public:
     uint32_t sid = 0;
     uint32_t ssid = 0;
@@ -30,7 +30,7 @@ public:
 // Optional, attached by an initiator that wants to know how the SMMU served its transaction: the module sets
 // `served[k]` to the number of the transaction's translations of Served kind k (one per page it touches, plus
 // stall retries). Without it nothing is reported.
-class ServedExtension : public tlm::tlm_extension<ServedExtension> {
+class SMMU_API ServedExtension : public tlm::tlm_extension<ServedExtension> {
 public:
     uint32_t served[kServedKinds] = {};
     void clear() { for (uint32_t &n : served) n = 0; }
