@@ -1,10 +1,6 @@
-<<<<<<< HEAD
-// smmu-sim-check: validate a scenario (with --set overrides) and print its resolved devices, or the key reference.
-#include <cerrno>
-=======
 // smmu-sim-check: validate a scenario (with --set overrides) and print its resolved devices, the key reference,
 // or where the shipped configs/ (presets, scenarios, sweeps) are.
->>>>>>> h/f
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -12,17 +8,15 @@
 
 #include "config/scenario.h"
 #include "config/schema.h"
-<<<<<<< HEAD
+#include "datadir.h"
 #include "report/cli.h"
 
 static const char kUsage[] =
-    "usage: %s scenario.yaml [--set key=value]... | --keys\n"
-    "  --set k=v   override any scenario key, as smmu-sim does\n"
-    "  --keys      print the key reference (Markdown) and exit\n"
-    "  -h, --help  this text\n";
-=======
-#include "datadir.h"
->>>>>>> h/f
+    "usage: %s scenario.yaml [--set key=value]... | --keys | --configs-dir\n"
+    "  --set k=v      override any scenario key, as smmu-sim does\n"
+    "  --keys         print the key reference (Markdown) and exit\n"
+    "  --configs-dir  print where the shipped configs/ (presets, scenarios, sweeps) are and exit\n"
+    "  -h, --help     this text\n";
 
 int main(int argc, char **argv)
 {
@@ -30,13 +24,18 @@ int main(int argc, char **argv)
     std::vector<std::string> sets;
     std::string file;
     for (int i = 1; i < argc; i++) {
-<<<<<<< HEAD
         if (!std::strcmp(argv[i], "-h") || !std::strcmp(argv[i], "--help")) return u.help();
         if (!std::strcmp(argv[i], "--keys")) {
             // Often redirected into the docs: a full disk is an error, not a truncated reference.
             std::string err;
             if (std::fputs(simcfg::schema_markdown().c_str(), stdout) == EOF) err = std::string("<stdout>: ") + std::strerror(errno);
             if (!err.empty() || !simcli::flush_stdout(&err)) { std::fprintf(stderr, "%s: cannot write %s\n", argv[0], err.c_str()); return 1; }
+            return 0;
+        }
+        if (!std::strcmp(argv[i], "--configs-dir")) {
+            std::printf("%s\n", simcfg::configs_dir().c_str());
+            std::string err;
+            if (!simcli::flush_stdout(&err)) { std::fprintf(stderr, "%s: cannot write %s\n", argv[0], err.c_str()); return 1; }
             return 0;
         }
         if (!std::strcmp(argv[i], "--set")) {
@@ -50,16 +49,6 @@ int main(int argc, char **argv)
         file = argv[i];
     }
     if (file.empty()) return u.bad("no scenario file given");
-=======
-        if (!std::strcmp(argv[i], "--keys")) { std::fputs(simcfg::schema_markdown().c_str(), stdout); return 0; }
-        if (!std::strcmp(argv[i], "--configs-dir")) { std::printf("%s\n", simcfg::configs_dir().c_str()); return 0; }
-        if (!std::strcmp(argv[i], "--set") && i + 1 < argc) { sets.push_back(argv[++i]); continue; }
-        if (!std::strncmp(argv[i], "--set=", 6)) { sets.push_back(argv[i] + 6); continue; }
-        if (argv[i][0] == '-') { std::fprintf(stderr, "usage: %s scenario.yaml [--set key=value]... | --keys | --configs-dir\n", argv[0]); return 2; }
-        file = argv[i];
-    }
-    if (file.empty()) { std::fprintf(stderr, "usage: %s scenario.yaml [--set key=value]... | --keys | --configs-dir\n", argv[0]); return 2; }
->>>>>>> h/f
     simcfg::Scenario s;
     std::vector<simcfg::Error> errors;
     if (!simcfg::load_scenario(file, sets, &s, &errors)) {
