@@ -60,6 +60,10 @@ const CmdCase kValid[] = {
     {"TLBI_S12_VMALL", nullptr, {0x28 | 5ull << 32, 0}},
     {"TLBI_S2_IPA", nullptr, tlbi_va(0x2A, 0, 0, 0, 0)},
     {"TLBI_S2_IPA range", nullptr, tlbi_va(0x2A, 3, 0, 1, 0)},
+    // 4.4.1.1: with IDR5.DS == 0, 16K TTL 0b01 is treated as 0b00, so a real range (NUM or SCALE) stays legal.
+    {"TLBI_S2_IPA 16K TTL 1 NUM", nullptr, tlbi_va(0x2A, 2, 1, 1, 0)},
+    {"TLBI_NH_VA 16K TTL 1 SCALE", nullptr, tlbi_va(0x12, 2, 1, 0, 3)},
+    {"TLBI_EL2_VAA 16K TTL 1 NUM SCALE", nullptr, tlbi_va(0x23, 2, 1, 31, 31)},
     {"TLBI_NSNH_ALL", nullptr, {0x30, 0}},
     {"ATC_INV", [](smmu_config_t &c) { c.ats = true; }, {0x40 | SID | 1ull << 11 | 3ull << 12, 0x10000ull | 52}},
     {"PRI_RESP", [](smmu_config_t &c) { c.pri = true; }, {0x41 | SID, 2ull << 12 | 0x1FF}},
@@ -137,7 +141,8 @@ const CmdCase kIllegal[] = {
     {"SCALE with TG 0", nullptr, tlbi_va(0x2A, 0, 0, 0, 2)},
     {"TTL with TG 0", nullptr, tlbi_va(0x22, 0, 2, 0, 0)},
     {"TG set, NUM=SCALE=TTL=0", nullptr, tlbi_va(0x12, 1, 0, 0, 0)},
-    {"16K TTL 1 without DS", nullptr, tlbi_va(0x2A, 2, 1, 0, 0)},
+    {"16K TTL 1 without DS, NUM=SCALE=0", nullptr, tlbi_va(0x2A, 2, 1, 0, 0)},
+    {"16K TTL 1 without DS, NUM=SCALE=0 (VA)", nullptr, tlbi_va(0x12, 2, 1, 0, 0)},
 };
 
 TEST_F(Cmdq, EveryIllegalEncodingStopsTheQueue) {

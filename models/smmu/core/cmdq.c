@@ -55,9 +55,8 @@ static bool decode_range(const struct smmu_core *s, uint64_t q0, uint64_t q1, sm
     t->leaf = (q1 & 1) != 0;
     if (!s->cfg.ril) return !(t->num || t->scale || t->ttl || t->tg);   /* RES0 fields detected as malformed */
     if (t->tg == 0) return !(t->num || t->scale || t->ttl);             /* RES0 when TG == 0 */
-    if (t->num == 0 && t->scale == 0 && t->ttl == 0) return false;     /* Reserved combination */
-    if (t->tg == 2 && t->ttl == 1) return false;                       /* 16K level-1 hint needs IDR5.DS */
-    return true;
+    if (t->tg == 2 && t->ttl == 1) t->ttl = 0;                         /* IDR5.DS == 0: 16K TTL 0b01 is treated as 0b00 */
+    return t->num || t->scale || t->ttl;                               /* NUM == SCALE == TTL == 0 is Reserved: CERROR_ILL */
 }
 
 /* Best-effort configuration prefetch (4.2): errors are never reported. */

@@ -21,10 +21,12 @@ static uint64_t access_bits(const smmu_event_t *ev)
     return (uint64_t)ev->pnu << 33 | (uint64_t)ev->ind << 34 | (uint64_t)ev->rnw << 35;
 }
 
-/* Translation-related fault fields: STAG[15:0], Stall[31], access, S2[39], CLASS[41:40], TTRnW[44]. */
+/* Translation-related fault fields: STAG[15:0], Stall[31], access, S2[39], CLASS[41:40], and TTRnW[44] which only
+ * F_PERMISSION with CLASS == TT defines (RES0 in the other records, UNKNOWN otherwise: the model writes 0) (7.3). */
 static uint64_t fault_bits(const smmu_event_t *ev)
 {
-    uint64_t q = access_bits(ev) | (uint64_t)ev->s2 << 39 | (uint64_t)(ev->cls & 3) << 40 | (uint64_t)ev->ttrnw << 44;
+    uint64_t q = access_bits(ev) | (uint64_t)ev->s2 << 39 | (uint64_t)(ev->cls & 3) << 40;
+    if (ev->id == EVT_F_PERMISSION && ev->cls == EVT_CLASS_TT) q |= (uint64_t)ev->ttrnw << 44;
     if (ev->stall) q |= 1ull << 31 | ev->stag;
     return q;
 }
