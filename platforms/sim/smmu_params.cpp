@@ -54,6 +54,9 @@ bool make_params(const std::string &preset, const std::map<std::string, std::str
         else if (k == "arch.msi" && isb) c.msi = b;
         else if (k == "arch.sev" && isb) c.sev = b;
         else if (k == "arch.stall_model" && isu) c.stall_model = (uint8_t)u;
+        else if (k == "arch.stall_max" && isu && u <= 0xFFFF) c.stall_max = (uint16_t)u;
+        else if (k == "arch.hyp" && isb) c.hyp = b;
+        else if (k == "arch.vmw" && isb) c.vmw = b;
         else if (k == "arch.httu" && isu) c.httu = (uint8_t)u;
         else if (k == "arch.cd2l" && isb) c.cd2l = b;
         else if (k == "arch.st_2lvl" && isb) c.st_2lvl = b;

@@ -243,7 +243,7 @@ TEST_F(Evtq, MsiInterrupt) {
 
 struct Priq : Evtq {
     void setup(unsigned log2, uint32_t cfg2 = 0) {
-        cfg.pri = true;
+        cfg.pri = cfg.ats = true;
         bringup();
         w32(CR0, 0xD);
         w64(PRIQ_BASE, th::kPriq | log2);

@@ -18,7 +18,7 @@ struct Gerror : th::Smmu {
 
 // Each bit raised directly toggles GERROR once; a second raise while active changes nothing; GERRORN acks.
 TEST_F(Gerror, EveryBitTogglesAndAcknowledges) {
-    cfg.pri = true;
+    cfg.pri = cfg.ats = true;
     create();
     const uint32_t bits[] = {GERROR_CMDQ_ERR, GERROR_EVTQ_ABT_ERR, GERROR_PRIQ_ABT_ERR, GERROR_MSI_CMDQ_ABT_ERR,
                              GERROR_MSI_EVTQ_ABT_ERR, GERROR_MSI_PRIQ_ABT_ERR, GERROR_MSI_GERROR_ABT_ERR,
@@ -132,7 +132,7 @@ TEST_F(Gerror, EventQueueMsiAbort) {
 }
 
 TEST_F(Gerror, PriQueueMsiAbort) {
-    cfg.pri = true;
+    cfg.pri = cfg.ats = true;
     bringup();
     w64(PRIQ_BASE, th::kPriq | 3);
     w64(PRIQ_IRQ_CFG0, 0x40000200);

@@ -638,6 +638,8 @@ TEST(SmmuScParams, PresetsMatchTheirYamlAndBuildValidCores)
         EXPECT_EQ(std::stoul(kv["arch.iidr"], nullptr, 0), p.core.iidr) << pr.file;
         EXPECT_EQ(kv["clock_period_ns"], std::to_string((int)(p.clock_period.to_seconds() * 1e9 + 0.5))) << pr.file;
         EXPECT_EQ(kv["tcu.walk_cache_unified"], p.core.walk_cache_unified ? "true" : "false") << pr.file;
+        if (kv.count("arch.fwb")) { EXPECT_EQ(kv["arch.fwb"], p.core.fwb ? "true" : "false") << pr.file; }
+        if (kv.count("arch.stall_max")) { EXPECT_EQ(kv["arch.stall_max"], std::to_string(p.core.stall_max)) << pr.file; }
         smmu_host_t host{nullptr, [](void *, uint64_t, void *, size_t) { return -1; },
                          [](void *, uint64_t, const void *, size_t) { return -1; }, nullptr};
         smmu_config_t c = p.core;

@@ -178,7 +178,7 @@ bool smmu_priq_record(struct smmu_core *s, const uint64_t rec[2])
 {
     smmu_queue_t *q = &s->priq;
     qgeom_t g = geom(q, s->cfg.priqs);
-    bool lo = (s->priq_irq.attr & PRIQ_CFG2_LO) && s->cfg.msi;
+    bool lo = (s->priq_irq.attr & PRIQ_CFG2_LO) != 0;   /* LO applies to wired and MSI interrupts */
     bool irqen = (s->irq_ctrlack & IRQ_CTRL_PRIQ_IRQEN) != 0;
     if (!s->cfg.pri || !(s->cr0ack & CR0_PRIQEN) || smmu_gerror_active(s, GERROR_PRIQ_ABT_ERR)) return false;
     if (q_full(q, g)) {
