@@ -594,6 +594,47 @@ TEST(SmmuScStall, StalledTransactionWaitsForResumeThenRetries)
     });
 }
 
+// 7.2.1, 6.3.9.6: a stall whose record the disabled Event queue cannot take stays stalled (no abort); the record
+// appears when EVENTQEN is set again; clearing SMMUEN then ends the stalled access with an abort, with no command.
+TEST(SmmuScModule, StallWaitsForTheEventQueueAndEndsWhenSmmuenClears)
+{
+    run_sim([] {
+        Platform pl(timing_params());
+        Initiator::Result res{};
+        bool done = false;
+        pl.drv.setup = [&](Driver &d) {
+            setup_s1(d, pl.pt, 4);
+            Q8 cd = cd_s1(kTables, 1);
+            cd[0] |= 1ull << 44;                                  // CD.S: stall on faults (5.4)
+            d.write_cd(kCd, cd);
+        };
+        pl.drv.program = [&](Driver &d) {
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            d.cr0(0x9);                                           // EVENTQEN off
+            sc_core::sc_spawn([&] {
+                res = pl.init.access(0, true, 0x20010, 0x77);     // unmapped page
+                done = true;
+            });
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            EXPECT_FALSE(done) << "stalled, not aborted";
+            EXPECT_TRUE(d.pop_events().empty());
+            d.cr0(0xD);                                           // EVENTQEN on: the record is written
+            auto ev = d.pop_events();
+            ASSERT_EQ(ev.size(), 1u);
+            EXPECT_EQ(ev[0][0] & 0xFF, 0x10u);                    // F_TRANSLATION
+            EXPECT_EQ((ev[0][1] >> 31) & 1, 1u) << "Stall";
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            EXPECT_FALSE(done);
+            d.cr0(0xC);                                           // SMMUEN off: every stall terminates
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            EXPECT_TRUE(done);
+            EXPECT_NE(res.status, tlm::TLM_OK_RESPONSE);
+            EXPECT_EQ(pl.data.writes, 0u);
+        };
+        sc_core::sc_start();
+    });
+}
+
 // Every preset builds a valid core, and its YAML twin in configs/presets carries the same key values.
 TEST(SmmuScParams, PresetsMatchTheirYamlAndBuildValidCores)
 {

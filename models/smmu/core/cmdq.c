@@ -77,6 +77,7 @@ static void prefetch_config(struct smmu_core *s, uint64_t q0)
 static void tlbi(struct smmu_core *s, const smmu_tlbi_t *t, cmd_outcome_t *o)
 {
     smmu_tlb_invalidate(s, t);
+    smmu_stalls_invalidated(s);
     o->cycles += s->cfg.tlbi_cycles * tlb_structures(s);
 }
 
@@ -115,11 +116,13 @@ static void execute(struct smmu_core *s, uint64_t q0, uint64_t q1, cmd_outcome_t
         return;
     case CMD_CFGI_STE:
         smmu_cfgi_ste(s, sid_of(q0), (q1 & 1) != 0);
+        smmu_stalls_invalidated(s);
         o->cycles += c->tlbi_cycles;
         return;
     case CMD_CFGI_STE_RANGE:
         if ((q1 & 0x1F) == 31) smmu_cfgi_all(s);               /* CMD_CFGI_ALL */
         else smmu_cfgi_ste_range(s, sid_of(q0), (unsigned)(q1 & 0x1F));
+        smmu_stalls_invalidated(s);
         o->cycles += c->tlbi_cycles;
         return;
     case CMD_CFGI_CD:
@@ -127,6 +130,7 @@ static void execute(struct smmu_core *s, uint64_t q0, uint64_t q1, cmd_outcome_t
         if (!c->s1p) { o->error = CERROR_ILL; return; }
         if (op == CMD_CFGI_CD) smmu_cfgi_cd(s, sid_of(q0), ssid_of(q0), (q1 & 1) != 0);
         else smmu_cfgi_cd_all(s, sid_of(q0));
+        smmu_stalls_invalidated(s);
         o->cycles += c->tlbi_cycles;
         return;
     case CMD_TLBI_NH_ALL:

@@ -140,14 +140,16 @@ static uint64_t q_slot(const smmu_queue_t *q, qgeom_t g, unsigned entry_bytes)
     return base + (uint64_t)(q->prod & (g.n - 1)) * entry_bytes;
 }
 
-/* Stall records (ev->stall) are never discarded for a full queue (7.2.1): false is returned without overflow,
- * and the owner of the stall records it again once the queue has room. */
+bool smmu_evtq_full(const struct smmu_core *s) { return q_full(&s->evtq, geom(&s->evtq, s->cfg.eventqs)); }
+
+/* Stall records (ev->stall) are never discarded for an unwritable queue (7.2.1): false is returned without
+ * overflow, and stall.c records it again once the queue is writable. */
 bool smmu_evtq_record(struct smmu_core *s, const smmu_event_t *ev)
 {
     smmu_queue_t *q = &s->evtq;
     qgeom_t g = geom(q, s->cfg.eventqs);
     if (!(s->cr0ack & CR0_EVTQEN) || smmu_gerror_active(s, GERROR_EVTQ_ABT_ERR)) {
-        s->gstats.events_lost++;            /* not writable: discarded without overflow */
+        if (!ev->stall) s->gstats.events_lost++;   /* not writable: discarded without overflow */
         return false;
     }
     if (q_full(q, g)) {

@@ -1,5 +1,6 @@
 /* The SMMUv3 programming interface: ID registers, reset values and MMIO accesses to pages 0 and 1 (IHI 0070 6.2, 6.3). */
 #include "internal.h"
+#include "stall.h"
 
 /* Fields of the 64-bit base registers (6.3.24, 6.3.26, 6.3.29, 6.3.33). */
 #define BASE_RA           (1ull << 62)
@@ -248,13 +249,16 @@ static void write_cr0(struct smmu_core *s, uint32_t v)
     uint32_t old = s->cr0ack;
     s->cr0 = s->cr0ack = v & cr0_mask(s);        /* every Update completes before the write returns */
     if ((old ^ s->cr0ack) & CR0_SMMUEN) smmu_config_changed(s);   /* the TBUs' stream contexts start afresh */
+    if ((old & CR0_SMMUEN) && !(s->cr0ack & CR0_SMMUEN)) smmu_stalls_smmuen_off(s);
+    if (!(old & CR0_EVTQEN) && (s->cr0ack & CR0_EVTQEN)) smmu_stalls_drain(s);
     if (!(old & CR0_CMDQEN) && (s->cr0ack & CR0_CMDQEN)) smmu_cmdq_prod_written(s);
 }
 
 static void write_gerrorn(struct smmu_core *s, uint32_t v)
 {
-    bool cmdq_err = smmu_gerror_active(s, GERROR_CMDQ_ERR);
+    bool cmdq_err = smmu_gerror_active(s, GERROR_CMDQ_ERR), evtq_abt = smmu_gerror_active(s, GERROR_EVTQ_ABT_ERR);
     s->gerrorn = v & gerror_mask(s);
+    if (evtq_abt && !smmu_gerror_active(s, GERROR_EVTQ_ABT_ERR)) smmu_stalls_drain(s);   /* the queue is writable again */
     if (cmdq_err && !smmu_gerror_active(s, GERROR_CMDQ_ERR)) {
         s->cmdq.cons &= ~CMDQ_CONS_ERR_MASK;      /* ERR is UNKNOWN once acknowledged: report CERROR_NONE */
         smmu_cmdq_prod_written(s);                /* 7.1: acknowledging CMDQ_ERR restarts consumption at CONS */
@@ -314,6 +318,7 @@ static void write32(struct smmu_core *s, uint64_t off, uint32_t v)
         break;
     case SMMU_EVENTQ_CONS:
         s->evtq.cons = v & (Q_OVFLG | wr_mask(s->cfg.eventqs));
+        smmu_stalls_drain(s);                    /* room for deferred stall records (7.4) */
         break;
     case SMMU_PRIQ_PROD:
         if (s->cfg.pri && !(s->cr0ack & CR0_PRIQEN)) s->priq.prod = v & (Q_OVFLG | wr_mask(s->cfg.priqs));
