@@ -75,6 +75,14 @@ bool make_params(const std::string &preset, const std::map<std::string, std::str
         else ok = false;
         if (!ok) { *err = "key 'smmu." + k + "': cannot apply '" + v + "'"; return false; }
     }
+    // A preset value that only exists with a feature the scenario turned off follows it, unless set explicitly.
+    auto given = [&](const char *k) { return keys.count(k) != 0; };
+    if (c.stall_model == 1 && !given("arch.stall_max")) c.stall_max = 0;
+    if (!(c.s1p && c.s2p) && !given("arch.hyp")) c.hyp = false;
+    if (!c.s2p && !given("arch.vmw")) c.vmw = false;
+    char msg[256];
+    c.num_ports = p.num_ports;
+    if (!smmu_config_check(&c, msg, sizeof msg)) { *err = std::string("smmu: ") + msg; return false; }
     *out = p;
     return true;
 }

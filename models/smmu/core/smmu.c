@@ -148,6 +148,13 @@ static bool check_config(const smmu_config_t *c, char *err, size_t errlen)
     return true;
 }
 
+bool smmu_config_check(const smmu_config_t *cfg, char *err, size_t errlen)
+{
+    if (err && errlen) err[0] = 0;
+    if (!cfg) return fail(err, errlen, "no configuration");
+    return check_config(cfg, err, errlen);
+}
+
 smmu_t *smmu_create(const smmu_config_t *cfg, const smmu_host_t *host, char *err, size_t errlen)
 {
     if (err && errlen) err[0] = 0;

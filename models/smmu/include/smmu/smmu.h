@@ -104,6 +104,7 @@ struct smmu_config {
 
 void     smmu_config_default(smmu_config_t *cfg);
 smmu_t  *smmu_create(const smmu_config_t *cfg, const smmu_host_t *host, char *err, size_t errlen); /* NULL + message on a bad config */
+bool     smmu_config_check(const smmu_config_t *cfg, char *err, size_t errlen);   /* what smmu_create checks: false + "field: reason" */
 void     smmu_destroy(smmu_t *smmu);
 uint64_t smmu_reg_read(smmu_t *smmu, uint64_t offset, unsigned size);      /* offset in the 128 KiB frame (page 0 + page 1); size 4 or 8 */
 void     smmu_reg_write(smmu_t *smmu, uint64_t offset, uint64_t value, unsigned size);
