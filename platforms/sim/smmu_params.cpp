@@ -54,6 +54,9 @@ bool make_params(const std::string &preset, const std::map<std::string, std::str
         else if (k == "arch.msi" && isb) c.msi = b;
         else if (k == "arch.sev" && isb) c.sev = b;
         else if (k == "arch.stall_model" && isu) c.stall_model = (uint8_t)u;
+        else if (k == "arch.stall_max" && isu && u <= 0xFFFF) c.stall_max = (uint16_t)u;
+        else if (k == "arch.hyp" && isb) c.hyp = b;
+        else if (k == "arch.vmw" && isb) c.vmw = b;
         else if (k == "arch.httu" && isu) c.httu = (uint8_t)u;
         else if (k == "arch.cd2l" && isb) c.cd2l = b;
         else if (k == "arch.st_2lvl" && isb) c.st_2lvl = b;
@@ -72,6 +75,14 @@ bool make_params(const std::string &preset, const std::map<std::string, std::str
         else ok = false;
         if (!ok) { *err = "key 'smmu." + k + "': cannot apply '" + v + "'"; return false; }
     }
+    // A preset value that only exists with a feature the scenario turned off follows it, unless set explicitly.
+    auto given = [&](const char *k) { return keys.count(k) != 0; };
+    if (c.stall_model == 1 && !given("arch.stall_max")) c.stall_max = 0;
+    if (!(c.s1p && c.s2p) && !given("arch.hyp")) c.hyp = false;
+    if (!c.s2p && !given("arch.vmw")) c.vmw = false;
+    char msg[256];
+    c.num_ports = p.num_ports;
+    if (!smmu_config_check(&c, msg, sizeof msg)) { *err = std::string("smmu: ") + msg; return false; }
     *out = p;
     return true;
 }

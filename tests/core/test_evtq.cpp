@@ -31,7 +31,7 @@ constexpr uint64_t kAccess = 1ull << 33 | 1ull << 34 | 1ull << 35;
 constexpr uint64_t kInput = 0xFEDCBA9876543210ull;
 constexpr uint64_t kIpa = 0x0000123456789000ull;
 constexpr uint64_t kFetch = 0x0000876543210FF8ull;
-constexpr uint64_t kFault = 0x1234 | 1ull << 31 | kAccess | 1ull << 39 | 2ull << 40 | 1ull << 44;
+constexpr uint64_t kFault = 0x1234 | 1ull << 31 | kAccess | 1ull << 39 | 2ull << 40;   // TTRnW = 0: CLASS is IN
 
 struct EncCase { uint8_t id; Rec rec; };
 
@@ -80,6 +80,25 @@ TEST(EventEncoding, StageOneTerminatedFault) {
     EXPECT_EQ(rec[1], kAccess | 1ull << 40);                            // no STAG/Stall, S2 = 0, CLASS = TT
     EXPECT_EQ(rec[2], kInput);
     EXPECT_EQ(rec[3], 0u);                                              // IPA UNKNOWN for stage 1: 0
+}
+
+// 7.3.13-16: TTRnW[44] exists only in F_PERMISSION with CLASS == TT; elsewhere it is RES0 / UNKNOWN (0).
+TEST(EventEncoding, TtrnwOnlyForStageTwoPermissionOfATableWalk) {
+    struct { uint8_t id; uint8_t cls; bool ttrnw; bool bit44; } cases[] = {
+        {EVT_F_PERMISSION, EVT_CLASS_TT, true, true},   {EVT_F_PERMISSION, EVT_CLASS_TT, false, false},
+        {EVT_F_PERMISSION, EVT_CLASS_IN, true, false},  {EVT_F_PERMISSION, EVT_CLASS_CD, true, false},
+        {EVT_F_TRANSLATION, EVT_CLASS_TT, true, false}, {EVT_F_ADDR_SIZE, EVT_CLASS_TT, true, false},
+        {EVT_F_ACCESS, EVT_CLASS_TT, true, false},      {EVT_F_WALK_EABT, EVT_CLASS_TT, true, false},
+    };
+    for (const auto &c : cases) {
+        smmu_event_t e = full_event(c.id);
+        e.cls = c.cls;
+        e.ttrnw = c.ttrnw;
+        uint64_t rec[4];
+        smmu_evtq_encode(&e, rec);
+        EXPECT_EQ((rec[1] >> 44) & 1, c.bit44 ? 1u : 0u) << std::hex << "EventID 0x" << unsigned(c.id) << " CLASS " << unsigned(c.cls);
+        EXPECT_EQ((rec[1] >> 40) & 3, c.cls) << "CLASS still recorded";
+    }
 }
 
 struct Evtq : th::Smmu {
@@ -224,7 +243,7 @@ TEST_F(Evtq, MsiInterrupt) {
 
 struct Priq : Evtq {
     void setup(unsigned log2, uint32_t cfg2 = 0) {
-        cfg.pri = true;
+        cfg.pri = cfg.ats = true;
         bringup();
         w32(CR0, 0xD);
         w64(PRIQ_BASE, th::kPriq | log2);

@@ -18,7 +18,7 @@ struct Gerror : th::Smmu {
 
 // Each bit raised directly toggles GERROR once; a second raise while active changes nothing; GERRORN acks.
 TEST_F(Gerror, EveryBitTogglesAndAcknowledges) {
-    cfg.pri = true;
+    cfg.pri = cfg.ats = true;
     create();
     const uint32_t bits[] = {GERROR_CMDQ_ERR, GERROR_EVTQ_ABT_ERR, GERROR_PRIQ_ABT_ERR, GERROR_MSI_CMDQ_ABT_ERR,
                              GERROR_MSI_EVTQ_ABT_ERR, GERROR_MSI_PRIQ_ABT_ERR, GERROR_MSI_GERROR_ABT_ERR,
@@ -85,14 +85,28 @@ TEST_F(Gerror, MsiDelivery) {
     EXPECT_EQ(mem.irq_edges[SMMU_IRQ_GERROR], 1u);
 }
 
-TEST_F(Gerror, GerrorMsiAbortRaisesMsiGerrorAbtErrOnce) {
+// 7.5.1: an aborted GERROR MSI activates MSI_GERROR_ABT_ERR, which itself triggers no GERROR interrupt or MSI.
+TEST_F(Gerror, GerrorMsiAbortRaisesMsiGerrorAbtErrWithoutAnotherInterrupt) {
     bringup();
     gerror_msi(kMsi, 0xBEEF);
     mem.abort_range(kMsi, 4, false, true);
     smmu_gerror_raise(smmu, GERROR_SFM_ERR);
     EXPECT_EQ(active(*this), GERROR_SFM_ERR | GERROR_MSI_GERROR_ABT_ERR);
-    EXPECT_EQ(mem.irq_edges[SMMU_IRQ_GERROR], 2u) << "one for SFM_ERR, one for MSI_GERROR_ABT_ERR";
+    EXPECT_EQ(mem.irq_edges[SMMU_IRQ_GERROR], 1u) << "SFM_ERR only: MSI_GERROR_ABT_ERR raises no interrupt";
     EXPECT_EQ(writes_to(mem, kMsi), 0u);
+    w32(GERRORN, r32(GERRORN) ^ GERROR_SFM_ERR);          // acknowledge SFM_ERR, leave the MSI abort active
+    smmu_gerror_raise(smmu, GERROR_MSI_GERROR_ABT_ERR);   // already active: nothing
+    EXPECT_EQ(mem.irq_edges[SMMU_IRQ_GERROR], 1u);
+    ack_all(*this);
+    smmu_gerror_raise(smmu, GERROR_MSI_GERROR_ABT_ERR);   // newly active on its own: still no interrupt
+    EXPECT_EQ(active(*this), GERROR_MSI_GERROR_ABT_ERR);
+    EXPECT_EQ(mem.irq_edges[SMMU_IRQ_GERROR], 1u);
+    ack_all(*this);
+    mem.aborts.clear();
+    smmu_gerror_raise(smmu, GERROR_EVTQ_ABT_ERR);         // a real error still signals, by wire and MSI
+    EXPECT_EQ(mem.irq_edges[SMMU_IRQ_GERROR], 2u);
+    EXPECT_EQ(writes_to(mem, kMsi), 1u);
+    EXPECT_EQ(active(*this), GERROR_EVTQ_ABT_ERR);
 }
 
 TEST_F(Gerror, CmdSyncMsiAbort) {
@@ -118,7 +132,7 @@ TEST_F(Gerror, EventQueueMsiAbort) {
 }
 
 TEST_F(Gerror, PriQueueMsiAbort) {
-    cfg.pri = true;
+    cfg.pri = cfg.ats = true;
     bringup();
     w64(PRIQ_BASE, th::kPriq | 3);
     w64(PRIQ_IRQ_CFG0, 0x40000200);

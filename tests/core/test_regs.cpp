@@ -17,7 +17,7 @@ TEST_F(Regs, ResetValues) {
         {0x000, 0x084E729Bu},   // IDR0 of the default configuration
         {0x004, 0x0E730510u},   // IDR1: SIDSIZE 16, SSIDSIZE 20, EVENTQS/CMDQS 19, ATTR_*_OVR
         {0x008, 0}, {0x010, 0},
-        {0x00C, 0x00001410u},   // IDR3: XNX, RIL, BBML 2
+        {0x00C, 0x00001514u},   // IDR3: HAD, XNX, FWB, RIL, BBML 2
         {0x014, 0x00400075u},   // IDR5: OAS 48, 4K/16K/64K, STALL_MAX 64
         {0x018, 0x4870043Bu},   // IIDR: MMU-700 r0p0
         {0x01C, 0x00000002u},   // AIDR: SMMUv3.2
@@ -64,7 +64,7 @@ TEST_F(Regs, Res0BitsReadAsZero) {
         {0x088, 0x000307FFu},   // STRTAB_BASE_CFG: FMT, SPLIT, LOG2SIZE
         {0x098, 0x000FFFFFu},   // CMDQ_PROD: WR with CMDQS 19
         {0x100AC, 0x800FFFFFu}, // EVENTQ_CONS: OVACKFLG, RD
-        {0x100A8, 0x800FFFFFu}, // EVENTQ_PROD while EVENTQEN == 0
+        {0x100A8, 0x80000001u}, // EVENTQ_PROD while EVENTQEN == 0: OVFLG, WR_WRAP of LOG2SIZE 0 (bits above RAZ)
         {0x050, 0x00000005u},   // IRQ_CTRL: GERROR, EVENTQ (no PRI)
         {0x064, 0x000001B5u},   // GERRORN: no PRI bits
     };
@@ -74,8 +74,8 @@ TEST_F(Regs, Res0BitsReadAsZero) {
     }
     w32(0x050, 0);
     w32(0x064, 0);
-    w32(0x09C, ~0u);   // CMDQ_CONS with the queue disabled: ERR and RD are writable
-    EXPECT_EQ(r32(0x09C), 0x7F0FFFFFu);
+    w32(0x09C, ~0u);   // CMDQ_CONS with the queue disabled: ERR and RD are writable, RD above LOG2SIZE 0 RAZ
+    EXPECT_EQ(r32(0x09C), 0x7F000001u);
     w64(0x080, ~0ull);
     EXPECT_EQ(r64(0x080), 0x4000FFFFFFFFFFC0ull);   // STRTAB_BASE: RA, ADDR[47:6] with a 48-bit OAS
     w64(0x090, ~0ull);
@@ -125,9 +125,9 @@ TEST_F(Regs, GuardedRegistersIgnoreWritesWhileEnabled) {
         {0x088, 4, 0x020, 0x1, 0x8},         // STRTAB_BASE_CFG / SMMUEN
         {0x02C, 4, 0x020, 0x1, 0x2},         // CR2 / SMMUEN
         {0x090, 8, 0x020, 0x8, 0x11000007},  // CMDQ_BASE / CMDQEN
-        {0x09C, 4, 0x020, 0x8, 0x5},         // CMDQ_CONS / CMDQEN
+        {0x09C, 4, 0x020, 0x8, 0x01000001},  // CMDQ_CONS / CMDQEN (ERR, RD_WRAP of LOG2SIZE 0)
         {0x0A0, 8, 0x020, 0x4, 0x12000007},  // EVENTQ_BASE / EVENTQEN
-        {0x100A8, 4, 0x020, 0x4, 0x3},       // EVENTQ_PROD / EVENTQEN
+        {0x100A8, 4, 0x020, 0x4, 0x80000001},  // EVENTQ_PROD / EVENTQEN (OVFLG, WR_WRAP of LOG2SIZE 0)
         {0x068, 8, 0x050, 0x1, 0x50000000},  // GERROR_IRQ_CFG0 / GERROR_IRQEN
         {0x070, 4, 0x050, 0x1, 0x1234},
         {0x074, 4, 0x050, 0x1, 0x11},
@@ -177,6 +177,7 @@ TEST_F(Regs, SixtyFourBitRegistersAsTwoHalves) {
 
 TEST_F(Regs, SixtyFourBitAccessToTwoThirtyTwoBitRegisters) {
     create();
+    w64(0x090, th::kCmdq | 4);                // LOG2SIZE 4: CONS index 5 is in range
     w64(0x098, 0x0000000500000003ull);        // CMDQ_PROD then CMDQ_CONS (queue disabled)
     EXPECT_EQ(r32(0x098), 3u);
     EXPECT_EQ(r32(0x09C), 5u);
@@ -221,7 +222,7 @@ TEST_F(Regs, PriqRegistersExistOnlyWithPri) {
 }
 
 TEST_F(Regs, PriqRegistersWithPri) {
-    cfg.pri = true;
+    cfg.pri = cfg.ats = true;
     create();
     EXPECT_EQ(r32(0x000) & (1u << 16), 1u << 16);
     EXPECT_EQ((r32(0x004) >> 11) & 0x1F, 19u);
@@ -261,9 +262,9 @@ TEST_F(Regs, IrqCfgRegistersAbsentWithoutMsi) {
 TEST_F(Regs, IdRegistersFollowConfiguration) {
     struct Case { const char *name; std::function<void(smmu_config_t &)> set; uint32_t off, mask, value; };
     const Case cases[] = {
-        {"s2p off", [](smmu_config_t &c) { c.s2p = false; }, 0x000, 0x1, 0x0},
-        {"s1p off", [](smmu_config_t &c) { c.s1p = false; }, 0x000, 0x2, 0x0},
-        {"ttf aarch32", [](smmu_config_t &c) { c.ttf_aarch32 = true; }, 0x000, 0xC, 0xC},
+        {"s2p off", [](smmu_config_t &c) { c.s2p = false; c.hyp = c.vmw = false; }, 0x000, 0x1, 0x0},
+        {"s1p off", [](smmu_config_t &c) { c.s1p = false; c.hyp = false; }, 0x000, 0x2, 0x0},
+        {"ttf aarch64 only", nullptr, 0x000, 0xC, 0x8},
         {"cohacc off", [](smmu_config_t &c) { c.cohacc = false; }, 0x000, 0x10, 0x0},
         {"btm", [](smmu_config_t &c) { c.btm = true; }, 0x000, 0x20, 0x20},
         {"httu 1", [](smmu_config_t &c) { c.httu = 1; }, 0x000, 0xC0, 0x40},
@@ -272,20 +273,24 @@ TEST_F(Regs, IdRegistersFollowConfiguration) {
         {"asid8", [](smmu_config_t &c) { c.asid16 = false; }, 0x000, 0x1000, 0x0},
         {"msi off", [](smmu_config_t &c) { c.msi = false; }, 0x000, 0x2000, 0x0},
         {"sev off", [](smmu_config_t &c) { c.sev = false; }, 0x000, 0x4000, 0x0},
-        {"atos", [](smmu_config_t &c) { c.atos = true; }, 0x000, 0x8000, 0x8000},
-        {"pri", [](smmu_config_t &c) { c.pri = true; }, 0x000, 0x10000, 0x10000},
+        {"no atos", nullptr, 0x000, 0x8000, 0x0},
+        {"pri", [](smmu_config_t &c) { c.pri = c.ats = true; }, 0x000, 0x10000, 0x10000},
         {"vmw off", [](smmu_config_t &c) { c.vmw = false; }, 0x000, 0x20000, 0x0},
         {"vmid8", [](smmu_config_t &c) { c.vmid16 = false; }, 0x000, 0x40000, 0x0},
         {"cd2l off", [](smmu_config_t &c) { c.cd2l = false; }, 0x000, 0x80000, 0x0},
         {"mixed endian", [](smmu_config_t &c) { c.ttendian = 0; }, 0x000, 0x600000, 0x0},
         {"stall model 2", [](smmu_config_t &c) { c.stall_model = 2; }, 0x000, 0x3000000, 0x2000000},
         {"term model", [](smmu_config_t &c) { c.term_model = true; }, 0x000, 0x4000000, 0x4000000},
-        {"linear st", [](smmu_config_t &c) { c.st_2lvl = false; }, 0x000, 0x18000000, 0x0},
+        {"linear st", [](smmu_config_t &c) { c.st_2lvl = false; c.sidsize = 6; }, 0x000, 0x18000000, 0x0},
         {"sidsize 8", [](smmu_config_t &c) { c.sidsize = 8; }, 0x004, 0x3F, 8},
         {"ssidsize 0", [](smmu_config_t &c) { c.ssidsize = 0; }, 0x004, 0x7C0, 0},
         {"eventqs 7", [](smmu_config_t &c) { c.eventqs = 7; }, 0x004, 0x1F0000, 7u << 16},
         {"cmdqs 8", [](smmu_config_t &c) { c.cmdqs = 8; }, 0x004, 0x3E00000, 8u << 21},
-        {"fwb", [](smmu_config_t &c) { c.fwb = true; }, 0x00C, 0x100, 0x100},
+        {"fwb with v3.2", nullptr, 0x00C, 0x100, 0x100},
+        {"no fwb before v3.2", [](smmu_config_t &c) { c.arch_minor = 1; c.fwb = false; }, 0x00C, 0x100, 0x0},
+        {"had with s1p", nullptr, 0x00C, 0x4, 0x4},
+        {"had with s1p on v3.0", [](smmu_config_t &c) { c.arch_minor = 0; c.fwb = false; }, 0x00C, 0x4, 0x4},
+        {"no had without s1p", [](smmu_config_t &c) { c.s1p = false; c.hyp = false; }, 0x00C, 0x4, 0x0},
         {"ril off", [](smmu_config_t &c) { c.ril = false; }, 0x00C, 0x400, 0x0},
         {"bbml 1", [](smmu_config_t &c) { c.bbml = 1; }, 0x00C, 0x1800, 0x800},
         {"oas 32", [](smmu_config_t &c) { c.oas_bits = 32; }, 0x014, 0x7, 0},
@@ -294,8 +299,8 @@ TEST_F(Regs, IdRegistersFollowConfiguration) {
         {"no 16K", [](smmu_config_t &c) { c.gran16k = false; }, 0x014, 0x70, 0x50},
         {"vax 52", [](smmu_config_t &c) { c.vax = 1; }, 0x014, 0xC00, 0x400},
         {"stall_max 5", [](smmu_config_t &c) { c.stall_max = 5; }, 0x014, 0xFFFF0000, 5u << 16},
-        {"v3.0", [](smmu_config_t &c) { c.arch_minor = 0; }, 0x01C, 0xFF, 0},
-        {"v3.1", [](smmu_config_t &c) { c.arch_minor = 1; }, 0x01C, 0xFF, 1},
+        {"v3.0", [](smmu_config_t &c) { c.arch_minor = 0; c.fwb = false; }, 0x01C, 0xFF, 0},
+        {"v3.1", [](smmu_config_t &c) { c.arch_minor = 1; c.fwb = false; }, 0x01C, 0xFF, 1},
         {"mmu-600 iidr", [](smmu_config_t &c) { c.iidr = 0x4832143Bu; }, 0x018, ~0u, 0x4832143Bu},
         {"pidr0 from iidr", [](smmu_config_t &c) { c.iidr = 0x4832143Bu; }, 0xFE0, ~0u, 0x83},
         {"pidr2 revision", [](smmu_config_t &c) { c.iidr = 0x4832143Bu; }, 0xFE8, ~0u, 0x2B},
@@ -303,7 +308,7 @@ TEST_F(Regs, IdRegistersFollowConfiguration) {
     };
     for (const auto &c : cases) {
         smmu_config_default(&cfg);
-        c.set(cfg);
+        if (c.set) c.set(cfg);
         create();
         ASSERT_NE(smmu, nullptr) << c.name;
         EXPECT_EQ(r32(c.off) & c.mask, c.value) << c.name;
@@ -313,3 +318,41 @@ TEST_F(Regs, IdRegistersFollowConfiguration) {
 }
 
 } // namespace
+
+// 6.3.1 IDR0.MSI: PRIQ_IRQ_CFG2.LO exists with PRI whether or not MSIs do; SH/MemAttr only with MSIs.
+TEST_F(Regs, PriqIrqCfg2LoWithoutMsi) {
+    struct Case { bool msi; uint32_t readback; };
+    for (const Case c : {Case{false, 0x80000000u}, Case{true, 0x8000003Fu}}) {
+        smmu_config_default(&cfg);
+        cfg.pri = cfg.ats = true;
+        cfg.msi = c.msi;
+        create();
+        w32(0x0DC, 0xFFFFFFFFu);
+        EXPECT_EQ(r32(0x0DC), c.readback) << "msi " << c.msi;
+        w32(0x050, 0x2);                                // PRIQ_IRQEN guards CFG2
+        w32(0x0DC, 0);
+        EXPECT_EQ(r32(0x0DC), c.readback) << "msi " << c.msi << ": guarded by PRIQ_IRQEN";
+        smmu_destroy(smmu);
+        smmu = nullptr;
+    }
+}
+
+// 6.3.28, 6.3.95, 6.3.97: bits of CMDQ_CONS, EVENTQ_PROD and PRIQ_PROD above the index and wrap of the current
+// LOG2SIZE read as zero; ERR and OVFLG keep their places.
+TEST_F(Regs, SmmuWrittenIndexesReadZeroAboveTheWrapBit) {
+    cfg.pri = cfg.ats = true;
+    create();
+    struct Case { const char *name; uint32_t base, reg, written, readback; };
+    const Case cases[] = {
+        {"CMDQ_CONS", 0x090, 0x09C, 0x7F0FFFFFu, 0x7F00001Fu},    // ERR[30:24] kept, RD+WRAP in [4:0]
+        {"EVENTQ_PROD", 0x0A0, 0x100A8, 0xFFFFFFFFu, 0x8000001Fu},  // OVFLG kept
+        {"PRIQ_PROD", 0x0C0, 0x100C8, 0xFFFFFFFFu, 0x8000001Fu},
+    };
+    for (const auto &c : cases) {
+        w64(c.base, 0x40000000ull | 4);                  // LOG2SIZE 4
+        w32(c.reg, c.written);
+        EXPECT_EQ(r32(c.reg), c.readback) << c.name;
+        w64(c.base, 0x40000000ull | 19);                 // the stored bits come back with a larger queue
+        EXPECT_EQ(r32(c.reg), c.written & (c.reg == 0x09C ? 0x7F0FFFFFu : 0x800FFFFFu)) << c.name;
+    }
+}

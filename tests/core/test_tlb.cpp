@@ -526,4 +526,29 @@ TEST_F(Tlb, CommandsThroughTheQueue) {
     }
 }
 
+// 4.4.1.1: with IDR5.DS == 0, a 16K TLBI with TTL == 0b01 and NUM or SCALE non-zero is a legal range invalidation
+// whose TTL acts as 0b00 (leaves at any level); TG still limits it to 16K-granule entries.
+TEST_F(Tlb, SixteenKTtlOneRangeIsLegalAndHintsNoLevel) {
+    bringup();
+    const auto page = mk(SMMU_SW_NSEL1, SMMU_TLB_S1, 1, 1, false, 0x40004000, 14, 3, 14, 0x80004000);
+    const auto block = mk(SMMU_SW_NSEL1, SMMU_TLB_S1, 1, 1, false, 0x42000000, 25, 2, 14, 0x82000000);
+    const auto other = mk(SMMU_SW_NSEL1, SMMU_TLB_S1, 1, 1, false, 0x40008000, 12, 3, 12, 0x80008000);
+    struct { const char *what; unsigned num, scale; } cases[] = {
+        {"SCALE 12", 0, 12},          // 4096 x 16K from 0x40004000 covers the page and the 32M block
+        {"NUM 31 SCALE 7", 31, 7},    // 32 x 128 x 16K: the same 64M
+    };
+    for (auto &c : cases) {
+        smmu_tlb_invalidate_all(smmu);
+        for (auto *e : {&page, &block, &other}) smmu_tlb_fill(smmu, 0, e);
+        submit({{0x12 | 1ull << 32 | 1ull << 48 | (uint64_t)c.num << 12 | (uint64_t)c.scale << 20,
+                 0x40004000 | 1 | 1u << 8 | 2u << 10}});              // Leaf, TTL 0b01, TG 16K
+        sync();
+        EXPECT_EQ(r32(0x9C) & 0x7F000000u, 0u) << c.what << ": CMDQ_CONS.ERR";
+        EXPECT_EQ(r32(0x60), 0u) << c.what << ": no GERROR.CMDQ_ERR";
+        EXPECT_EQ(copies(page), 0u) << c.what << ": level-3 page";
+        EXPECT_EQ(copies(block), 0u) << c.what << ": level-2 block";
+        EXPECT_EQ(copies(other), 3u) << c.what << ": a 4K-granule entry is outside TG";
+    }
+}
+
 }  // namespace

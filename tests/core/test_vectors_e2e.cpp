@@ -18,8 +18,7 @@ struct Run {
     unsigned oas;        // IDR5.OAS in bits
     bool xnx;            // IDR3.XNX
     bool hd;             // IDR0.HTTU = 2 and CD.HA = CD.HD = 1
-    bool aarch32;        // IDR0.TTF includes AArch32: IAS >= 40
-    unsigned ias() const { return aarch32 && oas < 40 ? 40 : oas; }   // 3.4
+    unsigned ias() const { return oas; }   // 3.4: AArch64 tables only (smmu_create refuses IDR0.TTF with AArch32)
     std::string str() const {
         char b[80];
         snprintf(b, sizeof b, "oas=%u ias=%u xnx=%d hd=%d", oas, ias(), xnx, hd);
@@ -87,7 +86,6 @@ Outcome observe(e2e::Rig &rig, const Query &q, smmu_result_t &res, std::string &
 void setup(e2e::Rig &rig, const VecFile &v, const Run &run) {
     rig.cfg.oas_bits = (uint8_t)run.oas;
     rig.cfg.xnx = run.xnx;
-    rig.cfg.ttf_aarch32 = run.aarch32;
     rig.cfg.httu = 2;
     rig.readable = v.mem;
     if (!rig.create_restricted()) return;
@@ -173,7 +171,7 @@ void run_kind(const std::string &prefix) {
         if (file_oas < oas) {
             // The stage-2 start level needs a larger PA size than this SMMU has: the STE is ILLEGAL (5.2 S2SL0).
             e2e::Rig rig;
-            setup(rig, v, {file_oas, true, false, false});
+            setup(rig, v, {file_oas, true, false});
             ASSERT_NE(rig.smmu, nullptr);
             auto r = rig.xlate(kSid, v.qs[0].iova);
             EXPECT_EQ(r.status, SMMU_ABORT) << v.name;
@@ -184,10 +182,9 @@ void run_kind(const std::string &prefix) {
             printf("[ e2e      ] %-44s oas=%u: C_BAD_STE (start level needs PAMax >= %u)\n", v.name.c_str(), file_oas,
                    min_pamax(v));
         }
-        std::vector<Run> runs = {{oas, true, false, false}, {oas, false, false, false}};
-        if (v.kind != "s1" && oas < 52) runs.push_back({52, true, false, false});   // IAS wider than the S2 input
-        if (oas < 40) runs.push_back({oas, true, false, true});                      // IAS = 40 with AArch32 tables
-        if (v.hd_quirk) runs.push_back({oas, true, true, false});
+        std::vector<Run> runs = {{oas, true, false}, {oas, false, false}};
+        if (v.kind != "s1" && oas < 52) runs.push_back({52, true, false});   // IAS wider than the S2 input
+        if (v.hd_quirk) runs.push_back({oas, true, true});
         for (const auto &run : runs) {
             FileResult r = run_file(v, run);
             nq += r.total;

@@ -617,4 +617,29 @@ TEST(Scenarios, BadInputExitsNonZero)
     EXPECT_NE(r.out.find("--set:2: key 'smmu.tbu.main_tlb.ways': 3 is not a power of two"), std::string::npos) << r.out;
 }
 
+// smmu_create's rules reach the user as an error before the run, not as a SystemC report; a preset value that
+// exists only with a feature the scenario turns off follows it (stall_model 1 drops the preset's STALL_MAX).
+TEST(Scenarios, SmmuConfigurationRulesBeforeTheRun)
+{
+    NEED_SIM();
+    struct Case { std::vector<std::string> sets; int rc; const char *msg; };
+    const Case cases[] = {
+        {{"smmu.arch.stall_model=1"}, 0, nullptr},
+        {{"smmu.arch.s2p=false"}, 0, nullptr},
+        {{"smmu.arch.stall_model=1", "smmu.arch.stall_max=3"}, 1,
+         "smmu: stall_max 3: must be 0 with the terminate-only stall_model 1 (IDR5.STALL_MAX is RES0)"},
+        {{"smmu.arch.s2p=false", "smmu.arch.vmw=true"}, 1, "smmu: vmw: IDR0.VMW needs s2p (RES0 when IDR0.S2P == 0)"},
+        {{"smmu.arch.st_2lvl=false"}, 1,
+         "smmu: sidsize 16: SIDSIZE >= 7 needs st_2lvl (IDR1.SIDSIZE >= 7 requires IDR0.ST_LEVEL != 0b00)"},
+    };
+    for (const auto &c : cases) {
+        SimRun r = sim("nic-rx-4k.yaml", c.sets, "1us");
+        EXPECT_EQ(r.rc, c.rc) << c.sets[0] << "\n" << r.out;
+        if (c.msg) {
+            EXPECT_NE(r.out.find(c.msg), std::string::npos) << r.out;
+            EXPECT_EQ(r.out.find("In file:"), std::string::npos) << "no SystemC report: " << r.out;
+        }
+    }
+}
+
 } // namespace

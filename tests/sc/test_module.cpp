@@ -669,6 +669,47 @@ TEST(SmmuScStall, StalledTransactionWaitsForResumeThenRetries)
     });
 }
 
+// 7.2.1, 6.3.9.6: a stall whose record the disabled Event queue cannot take stays stalled (no abort); the record
+// appears when EVENTQEN is set again; clearing SMMUEN then ends the stalled access with an abort, with no command.
+TEST(SmmuScModule, StallWaitsForTheEventQueueAndEndsWhenSmmuenClears)
+{
+    run_sim([] {
+        Platform pl(timing_params());
+        Initiator::Result res{};
+        bool done = false;
+        pl.drv.setup = [&](Driver &d) {
+            setup_s1(d, pl.pt, 4);
+            Q8 cd = cd_s1(kTables, 1);
+            cd[0] |= 1ull << 44;                                  // CD.S: stall on faults (5.4)
+            d.write_cd(kCd, cd);
+        };
+        pl.drv.program = [&](Driver &d) {
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            d.cr0(0x9);                                           // EVENTQEN off
+            sc_core::sc_spawn([&] {
+                res = pl.init.access(0, true, 0x20010, 0x77);     // unmapped page
+                done = true;
+            });
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            EXPECT_FALSE(done) << "stalled, not aborted";
+            EXPECT_TRUE(d.pop_events().empty());
+            d.cr0(0xD);                                           // EVENTQEN on: the record is written
+            auto ev = d.pop_events();
+            ASSERT_EQ(ev.size(), 1u);
+            EXPECT_EQ(ev[0][0] & 0xFF, 0x10u);                    // F_TRANSLATION
+            EXPECT_EQ((ev[0][1] >> 31) & 1, 1u) << "Stall";
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            EXPECT_FALSE(done);
+            d.cr0(0xC);                                           // SMMUEN off: every stall terminates
+            sc_core::wait(sc_time(1, sc_core::SC_US));
+            EXPECT_TRUE(done);
+            EXPECT_NE(res.status, tlm::TLM_OK_RESPONSE);
+            EXPECT_EQ(pl.data.writes, 0u);
+        };
+        sc_core::sc_start();
+    });
+}
+
 // Every preset builds a valid core, and its YAML twin in configs/presets carries the same key values.
 TEST(SmmuScParams, PresetsMatchTheirYamlAndBuildValidCores)
 {
@@ -713,6 +754,8 @@ TEST(SmmuScParams, PresetsMatchTheirYamlAndBuildValidCores)
         EXPECT_EQ(std::stoul(kv["arch.iidr"], nullptr, 0), p.core.iidr) << pr.file;
         EXPECT_EQ(kv["clock_period_ns"], std::to_string((int)(p.clock_period.to_seconds() * 1e9 + 0.5))) << pr.file;
         EXPECT_EQ(kv["tcu.walk_cache_unified"], p.core.walk_cache_unified ? "true" : "false") << pr.file;
+        if (kv.count("arch.fwb")) { EXPECT_EQ(kv["arch.fwb"], p.core.fwb ? "true" : "false") << pr.file; }
+        if (kv.count("arch.stall_max")) { EXPECT_EQ(kv["arch.stall_max"], std::to_string(p.core.stall_max)) << pr.file; }
         smmu_host_t host{nullptr, [](void *, uint64_t, void *, size_t) { return -1; },
                          [](void *, uint64_t, const void *, size_t) { return -1; }, nullptr};
         smmu_config_t c = p.core;

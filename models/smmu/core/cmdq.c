@@ -55,9 +55,8 @@ static bool decode_range(const struct smmu_core *s, uint64_t q0, uint64_t q1, sm
     t->leaf = (q1 & 1) != 0;
     if (!s->cfg.ril) return !(t->num || t->scale || t->ttl || t->tg);   /* RES0 fields detected as malformed */
     if (t->tg == 0) return !(t->num || t->scale || t->ttl);             /* RES0 when TG == 0 */
-    if (t->num == 0 && t->scale == 0 && t->ttl == 0) return false;     /* Reserved combination */
-    if (t->tg == 2 && t->ttl == 1) return false;                       /* 16K level-1 hint needs IDR5.DS */
-    return true;
+    if (t->tg == 2 && t->ttl == 1) t->ttl = 0;                         /* IDR5.DS == 0: 16K TTL 0b01 is treated as 0b00 */
+    return t->num || t->scale || t->ttl;                               /* NUM == SCALE == TTL == 0 is Reserved: CERROR_ILL */
 }
 
 /* Best-effort configuration prefetch (4.2): errors are never reported. */
@@ -78,6 +77,7 @@ static void prefetch_config(struct smmu_core *s, uint64_t q0)
 static void tlbi(struct smmu_core *s, const smmu_tlbi_t *t, cmd_outcome_t *o)
 {
     smmu_tlb_invalidate(s, t);
+    smmu_stalls_invalidated(s);
     o->cycles += s->cfg.tlbi_cycles * tlb_structures(s);
 }
 
@@ -116,11 +116,13 @@ static void execute(struct smmu_core *s, uint64_t q0, uint64_t q1, cmd_outcome_t
         return;
     case CMD_CFGI_STE:
         smmu_cfgi_ste(s, sid_of(q0), (q1 & 1) != 0);
+        smmu_stalls_invalidated(s);
         o->cycles += c->tlbi_cycles;
         return;
     case CMD_CFGI_STE_RANGE:
         if ((q1 & 0x1F) == 31) smmu_cfgi_all(s);               /* CMD_CFGI_ALL */
         else smmu_cfgi_ste_range(s, sid_of(q0), (unsigned)(q1 & 0x1F));
+        smmu_stalls_invalidated(s);
         o->cycles += c->tlbi_cycles;
         return;
     case CMD_CFGI_CD:
@@ -128,6 +130,7 @@ static void execute(struct smmu_core *s, uint64_t q0, uint64_t q1, cmd_outcome_t
         if (!c->s1p) { o->error = CERROR_ILL; return; }
         if (op == CMD_CFGI_CD) smmu_cfgi_cd(s, sid_of(q0), ssid_of(q0), (q1 & 1) != 0);
         else smmu_cfgi_cd_all(s, sid_of(q0));
+        smmu_stalls_invalidated(s);
         o->cycles += c->tlbi_cycles;
         return;
     case CMD_TLBI_NH_ALL:

@@ -21,10 +21,12 @@ static uint64_t access_bits(const smmu_event_t *ev)
     return (uint64_t)ev->pnu << 33 | (uint64_t)ev->ind << 34 | (uint64_t)ev->rnw << 35;
 }
 
-/* Translation-related fault fields: STAG[15:0], Stall[31], access, S2[39], CLASS[41:40], TTRnW[44]. */
+/* Translation-related fault fields: STAG[15:0], Stall[31], access, S2[39], CLASS[41:40], and TTRnW[44] which only
+ * F_PERMISSION with CLASS == TT defines (RES0 in the other records, UNKNOWN otherwise: the model writes 0) (7.3). */
 static uint64_t fault_bits(const smmu_event_t *ev)
 {
-    uint64_t q = access_bits(ev) | (uint64_t)ev->s2 << 39 | (uint64_t)(ev->cls & 3) << 40 | (uint64_t)ev->ttrnw << 44;
+    uint64_t q = access_bits(ev) | (uint64_t)ev->s2 << 39 | (uint64_t)(ev->cls & 3) << 40;
+    if (ev->id == EVT_F_PERMISSION && ev->cls == EVT_CLASS_TT) q |= (uint64_t)ev->ttrnw << 44;
     if (ev->stall) q |= 1ull << 31 | ev->stag;
     return q;
 }
@@ -138,14 +140,16 @@ static uint64_t q_slot(const smmu_queue_t *q, qgeom_t g, unsigned entry_bytes)
     return base + (uint64_t)(q->prod & (g.n - 1)) * entry_bytes;
 }
 
-/* Stall records (ev->stall) are never discarded for a full queue (7.2.1): false is returned without overflow,
- * and the owner of the stall records it again once the queue has room. */
+bool smmu_evtq_full(const struct smmu_core *s) { return q_full(&s->evtq, geom(&s->evtq, s->cfg.eventqs)); }
+
+/* Stall records (ev->stall) are never discarded for an unwritable queue (7.2.1): false is returned without
+ * overflow, and stall.c records it again once the queue is writable. */
 bool smmu_evtq_record(struct smmu_core *s, const smmu_event_t *ev)
 {
     smmu_queue_t *q = &s->evtq;
     qgeom_t g = geom(q, s->cfg.eventqs);
     if (!(s->cr0ack & CR0_EVTQEN) || smmu_gerror_active(s, GERROR_EVTQ_ABT_ERR)) {
-        s->gstats.events_lost++;            /* not writable: discarded without overflow */
+        if (!ev->stall) s->gstats.events_lost++;   /* not writable: discarded without overflow */
         return false;
     }
     if (q_full(q, g)) {
@@ -176,7 +180,7 @@ bool smmu_priq_record(struct smmu_core *s, const uint64_t rec[2])
 {
     smmu_queue_t *q = &s->priq;
     qgeom_t g = geom(q, s->cfg.priqs);
-    bool lo = (s->priq_irq.attr & PRIQ_CFG2_LO) && s->cfg.msi;
+    bool lo = (s->priq_irq.attr & PRIQ_CFG2_LO) != 0;   /* LO applies to wired and MSI interrupts */
     bool irqen = (s->irq_ctrlack & IRQ_CTRL_PRIQ_IRQEN) != 0;
     if (!s->cfg.pri || !(s->cr0ack & CR0_PRIQEN) || smmu_gerror_active(s, GERROR_PRIQ_ABT_ERR)) return false;
     if (q_full(q, g)) {

@@ -81,6 +81,7 @@ void smmu_cmdq_prod_written(struct smmu_core *s);     /* CMDQ_PROD written, or t
 void smmu_evtq_encode(const smmu_event_t *ev, uint64_t rec[4]);
 /* Write an event record. Returns true if it was written to the queue (false: disabled, overflow, abort). */
 bool smmu_evtq_record(struct smmu_core *s, const smmu_event_t *ev);
+bool smmu_evtq_full(const struct smmu_core *s);      /* 7.4: PROD.WR == CONS.RD with different wraps */
 bool smmu_priq_record(struct smmu_core *s, const uint64_t rec[2]);
 
 /* ---- cfgcache.c: configuration cache over strtab.c / cd.c */

@@ -42,6 +42,7 @@ void smmu_gerror_raise(struct smmu_core *s, uint32_t bits)
     if (!s->cfg.pri) fresh &= ~(GERROR_PRIQ_ABT_ERR | GERROR_MSI_PRIQ_ABT_ERR);
     if (!fresh) return;
     s->gerror ^= fresh;
-    /* A failing GERROR MSI re-enters here once with MSI_GERROR_ABT_ERR; a second abort finds it active and stops. */
-    if (s->irq_ctrlack & IRQ_CTRL_GERROR_IRQEN) smmu_irq_signal(s, SMMU_IRQ_GERROR);
+    /* 7.5.1: MSI_GERROR_ABT_ERR alone triggers no GERROR interrupt (another MSI to that address may abort again). */
+    if ((fresh & ~GERROR_MSI_GERROR_ABT_ERR) && (s->irq_ctrlack & IRQ_CTRL_GERROR_IRQEN))
+        smmu_irq_signal(s, SMMU_IRQ_GERROR);
 }

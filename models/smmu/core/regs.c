@@ -1,5 +1,6 @@
 /* The SMMUv3 programming interface: ID registers, reset values and MMIO accesses to pages 0 and 1 (IHI 0070 6.2, 6.3). */
 #include "internal.h"
+#include "stall.h"
 
 /* Fields of the 64-bit base registers (6.3.24, 6.3.26, 6.3.29, 6.3.33). */
 #define BASE_RA           (1ull << 62)
@@ -49,7 +50,8 @@ void smmu_idregs_build(struct smmu_core *s)
                 (uint32_t)(c->cmdqs & 0x1F) << 21 | (uint32_t)c->attr_perms_ovr << 26 |
                 (uint32_t)c->attr_types_ovr << 27;
     s->idr[2] = 0;                                   /* no VATOS page */
-    s->idr[3] = (uint32_t)c->xnx << 4 | (uint32_t)c->fwb << 8 | (uint32_t)c->ril << 10 |
+    /* HAD: the walker honours CD.HAD0/1 whenever stage 1 exists (mandatory from v3.1 with S1P; RES0 without). */
+    s->idr[3] = (uint32_t)c->s1p << 2 | (uint32_t)c->xnx << 4 | (uint32_t)c->fwb << 8 | (uint32_t)c->ril << 10 |
                 (uint32_t)(c->bbml & 3) << 11;
     s->idr[4] = 0;                                   /* IMPLEMENTATION DEFINED: nothing to report */
     s->idr[5] = oas_encoding(c->oas_bits) | (uint32_t)c->gran4k << 4 | (uint32_t)c->gran16k << 5 |
@@ -146,10 +148,13 @@ static uint32_t gbpa_mask(const struct smmu_core *s)
 }
 
 static uint32_t wr_mask(unsigned max_log2) { return (2u << max_log2) - 1; }
+static uint32_t q_mask(const smmu_queue_t *q, unsigned max_log2) { return wr_mask(smmu_queue_log2size(q->base, max_log2)); }
 
 /* The MSI configuration of an interrupt source, NULL when its registers do not exist. */
 static smmu_irq_cfg_t *irq_cfg_of(struct smmu_core *s, uint64_t off, uint32_t *irqen)
 {
+    /* PRIQ_IRQ_CFG2.LO exists with PRI whether or not MSIs do (6.3.1 IDR0.MSI); its MSI fields need IDR0.MSI. */
+    if (off == SMMU_PRIQ_IRQ_CFG2 && s->cfg.pri) { *irqen = IRQ_CTRL_PRIQ_IRQEN; return &s->priq_irq; }
     if (!s->cfg.msi) return NULL;
     if (off >= SMMU_GERROR_IRQ_CFG0 && off <= SMMU_GERROR_IRQ_CFG2) { *irqen = IRQ_CTRL_GERROR_IRQEN; return &s->gerror_irq; }
     if (off >= SMMU_EVENTQ_IRQ_CFG0 && off <= SMMU_EVENTQ_IRQ_CFG2) { *irqen = IRQ_CTRL_EVTQ_IRQEN; return &s->evtq_irq; }
@@ -200,11 +205,12 @@ static uint32_t read32(struct smmu_core *s, uint64_t off)
         return c ? c->attr : 0;
     }
     case SMMU_STRTAB_BASE_CFG: return s->strtab_base_cfg;
+    /* The SMMU-written indexes: bits above the index and wrap of the current LOG2SIZE are RAZ (6.3.28, 6.3.95, 6.3.97). */
     case SMMU_CMDQ_PROD:   return s->cmdq.prod;
-    case SMMU_CMDQ_CONS:   return s->cmdq.cons;
-    case SMMU_EVENTQ_PROD: return s->evtq.prod;
+    case SMMU_CMDQ_CONS:   return s->cmdq.cons & (CMDQ_CONS_ERR_MASK | q_mask(&s->cmdq, s->cfg.cmdqs));
+    case SMMU_EVENTQ_PROD: return s->evtq.prod & (Q_OVFLG | q_mask(&s->evtq, s->cfg.eventqs));
     case SMMU_EVENTQ_CONS: return s->evtq.cons;
-    case SMMU_PRIQ_PROD:   return s->cfg.pri ? s->priq.prod : 0;
+    case SMMU_PRIQ_PROD:   return s->cfg.pri ? s->priq.prod & (Q_OVFLG | q_mask(&s->priq, s->cfg.priqs)) : 0;
     case SMMU_PRIQ_CONS:   return s->cfg.pri ? s->priq.cons : 0;
     default:
         return 0;   /* RES0 / RAZ: STATUSR, AGBPA, GATOS_*, page-0 aliases of page-1 registers, unknown offsets */
@@ -243,13 +249,16 @@ static void write_cr0(struct smmu_core *s, uint32_t v)
     uint32_t old = s->cr0ack;
     s->cr0 = s->cr0ack = v & cr0_mask(s);        /* every Update completes before the write returns */
     if ((old ^ s->cr0ack) & CR0_SMMUEN) smmu_config_changed(s);   /* the TBUs' stream contexts start afresh */
+    if ((old & CR0_SMMUEN) && !(s->cr0ack & CR0_SMMUEN)) smmu_stalls_smmuen_off(s);
+    if (!(old & CR0_EVTQEN) && (s->cr0ack & CR0_EVTQEN)) smmu_stalls_drain(s);
     if (!(old & CR0_CMDQEN) && (s->cr0ack & CR0_CMDQEN)) smmu_cmdq_prod_written(s);
 }
 
 static void write_gerrorn(struct smmu_core *s, uint32_t v)
 {
-    bool cmdq_err = smmu_gerror_active(s, GERROR_CMDQ_ERR);
+    bool cmdq_err = smmu_gerror_active(s, GERROR_CMDQ_ERR), evtq_abt = smmu_gerror_active(s, GERROR_EVTQ_ABT_ERR);
     s->gerrorn = v & gerror_mask(s);
+    if (evtq_abt && !smmu_gerror_active(s, GERROR_EVTQ_ABT_ERR)) smmu_stalls_drain(s);   /* the queue is writable again */
     if (cmdq_err && !smmu_gerror_active(s, GERROR_CMDQ_ERR)) {
         s->cmdq.cons &= ~CMDQ_CONS_ERR_MASK;      /* ERR is UNKNOWN once acknowledged: report CERROR_NONE */
         smmu_cmdq_prod_written(s);                /* 7.1: acknowledging CMDQ_ERR restarts consumption at CONS */
@@ -290,7 +299,7 @@ static void write32(struct smmu_core *s, uint64_t off, uint32_t v)
     }
     case SMMU_GERROR_IRQ_CFG2: case SMMU_EVENTQ_IRQ_CFG2: case SMMU_PRIQ_IRQ_CFG2: {
         smmu_irq_cfg_t *c = irq_cfg_of(s, off, &en);
-        if (c && !(s->irq_ctrlack & en)) c->attr = v & (CFG2_MASK | (c == &s->priq_irq ? PRIQ_CFG2_LO : 0));
+        if (c && !(s->irq_ctrlack & en)) c->attr = v & ((s->cfg.msi ? CFG2_MASK : 0) | (c == &s->priq_irq ? PRIQ_CFG2_LO : 0));
         break;
     }
     case SMMU_STRTAB_BASE_CFG:
@@ -309,6 +318,7 @@ static void write32(struct smmu_core *s, uint64_t off, uint32_t v)
         break;
     case SMMU_EVENTQ_CONS:
         s->evtq.cons = v & (Q_OVFLG | wr_mask(s->cfg.eventqs));
+        smmu_stalls_drain(s);                    /* room for deferred stall records (7.4) */
         break;
     case SMMU_PRIQ_PROD:
         if (s->cfg.pri && !(s->cr0ack & CR0_PRIQEN)) s->priq.prod = v & (Q_OVFLG | wr_mask(s->cfg.priqs));

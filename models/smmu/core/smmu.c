@@ -41,7 +41,7 @@ void smmu_config_default(smmu_config_t *cfg)
     cfg->xnx = true;
     cfg->ril = true;
     cfg->bbml = 2;
-    cfg->fwb = false;
+    cfg->fwb = true;              /* IDR3.FWB is 1 in SMMUv3.2 */
     cfg->oas_bits = 48;
     cfg->gran4k = cfg->gran16k = cfg->gran64k = true;
     cfg->vax = 0;
@@ -113,6 +113,26 @@ static bool check_config(const smmu_config_t *c, char *err, size_t errlen)
         return fail(err, errlen, "oas_bits 52 needs the 64K granule");
     if (!c->gran4k && !c->gran16k && !c->gran64k) return fail(err, errlen, "no translation granule enabled");
     if (c->vax > 1) return fail(err, errlen, "vax %u: must be 0 or 1", c->vax);
+    /* What the ID registers would advertise must be what the model implements and what IHI 0070 6.3 allows. */
+    if (c->ttf_aarch32)
+        return fail(err, errlen, "ttf_aarch32: IDR0.TTF would advertise VMSAv8-32 LPAE tables, which the model does not walk");
+    if (c->atos)
+        return fail(err, errlen, "atos: IDR0.ATOS would advertise the SMMU_GATOS_* registers, which the model does not implement");
+    if (c->pri && !c->ats) return fail(err, errlen, "pri: IDR0.PRI needs ats (PRI is RES0 when IDR0.ATS == 0)");
+    if (c->hyp && !(c->s1p && c->s2p)) return fail(err, errlen, "hyp: IDR0.HYP needs both s1p and s2p (RES0 otherwise)");
+    if (c->vmw && !c->s2p) return fail(err, errlen, "vmw: IDR0.VMW needs s2p (RES0 when IDR0.S2P == 0)");
+    if (c->sidsize >= 7 && !c->st_2lvl)
+        return fail(err, errlen, "sidsize %u: SIDSIZE >= 7 needs st_2lvl (IDR1.SIDSIZE >= 7 requires IDR0.ST_LEVEL != 0b00)", c->sidsize);
+    if (c->arch_minor == 0 && c->oas_bits == 52)
+        return fail(err, errlen, "oas_bits 52: IDR5.OAS 52 bits is reserved in SMMUv3.0 (arch_minor 0)");
+    if (c->arch_minor == 0 && c->vax)
+        return fail(err, errlen, "vax %u: IDR5.VAX is RES0 in SMMUv3.0 (arch_minor 0)", c->vax);
+    if (c->fwb != (c->arch_minor >= 2))
+        return fail(err, errlen, "fwb %d: IDR3.FWB is 1 in SMMUv3.2 and later and absent before (arch_minor %u)", (int)c->fwb, c->arch_minor);
+    if (c->stall_model == 1 && c->stall_max)
+        return fail(err, errlen, "stall_max %u: must be 0 with the terminate-only stall_model 1 (IDR5.STALL_MAX is RES0)", c->stall_max);
+    if (c->stall_model != 1 && !c->stall_max)
+        return fail(err, errlen, "stall_max 0: stall_model %u supports stalls, so at least one must be possible", c->stall_model);
     if (c->num_ports < 1 || c->num_ports > SMMU_MAX_PORTS)
         return fail(err, errlen, "num_ports %u: must be 1..%u", c->num_ports, SMMU_MAX_PORTS);
     if (!check_cache(&c->utlb, "utlb", err, errlen) || !check_cache(&c->main_tlb, "main_tlb", err, errlen) ||
@@ -126,6 +146,13 @@ static bool check_config(const smmu_config_t *c, char *err, size_t errlen)
         if (!check_cache(&c->walk_cache_s2[l], name, err, errlen)) return false;
     }
     return true;
+}
+
+bool smmu_config_check(const smmu_config_t *cfg, char *err, size_t errlen)
+{
+    if (err && errlen) err[0] = 0;
+    if (!cfg) return fail(err, errlen, "no configuration");
+    return check_config(cfg, err, errlen);
 }
 
 smmu_t *smmu_create(const smmu_config_t *cfg, const smmu_host_t *host, char *err, size_t errlen)

@@ -210,22 +210,14 @@ static smmu_status_t translation_fault(xlate_t *x, const smmu_ste_t *ste, const 
     }
     if (stall && s->cfg.stall_model != 1) {
         if (x->debug) return done(x, SMMU_STALL);
+        /* 7.2.1, 7.4: a stall stays a stall when its record cannot be written yet or STALL_MAX is reached. */
         uint16_t stag;
-        /* When no STALL_MAX slot or Event queue entry is free, the stall is terminated instead, as an
-         * implementation may treat a stalling configuration as terminating (3.12); this avoids a livelock. */
-        if (smmu_stall_hold(s, x->t->sid, &stag)) {
-            ev->stall = true;
-            ev->stag = stag;
-            record(x, ev);
-            if (x->r->recorded) {
-                x->r->stag = stag;
-                return done(x, SMMU_STALL);
-            }
-            smmu_stall_resume(s, x->t->sid, stag, false, true);
-            smmu_stall_release(s, x->t->sid, stag);
-            return done(x, SMMU_ABORT);
+        if (smmu_stall_fault(s, ev, &stag, &x->r->recorded)) {
+            if (x->r->recorded) x->cost.writes++;
+            x->r->stag = stag;
+            return done(x, SMMU_STALL);
         }
-        ev->stall = false;
+        ev->stall = false;                     /* all 65536 STAGs held by the host: cannot happen in a real system */
         record(x, ev);
         return done(x, SMMU_ABORT);
     }

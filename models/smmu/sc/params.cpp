@@ -48,6 +48,7 @@ void apply_mmu600(Params &p)
     p.core.iidr = 0x4830043Bu;                              // ProductID 0x483, implementer Arm 0x43B (TRM; Linux errata table)
     p.core.ril = false;                                     // range invalidation is SMMUv3.2 (IHI 0070 IDR3.RIL)
     p.core.bbml = 0;                                        // BBML is SMMUv3.2
+    p.core.fwb = false;                                     // S2FWB is SMMUv3.2 (IHI 0070 IDR3.FWB)
     cache(p.core.utlb, 32, 32, SMMU_REPL_LRU, 1);           // assumption: 32-entry fully associative micro TLB
     cache(p.core.main_tlb, 2048, 4, SMMU_REPL_PLRU, 3);     // assumption: 2048-entry 4-way main TLB
     cache(p.core.tcu_tlb, 0, 0, SMMU_REPL_LRU, 4);          // assumption: no TCU TLB
@@ -77,6 +78,8 @@ void apply_gem5(Params &p)
     p.core.arch_minor = 0;                                  // gem5 smmu_aidr = 0 (SMMUv3.0)
     p.core.iidr = 0;                                        // gem5 smmu_iidr = 0
     p.core.stall_model = 1;                                 // gem5 IDR0.STALL_MODEL = 1 (terminate only)
+    p.core.stall_max = 0;                                   // gem5 IDR5.STALL_MAX = 0 (RES0 when terminate only)
+    p.core.fwb = false;                                     // gem5 IDR3 = 0 (FWB is SMMUv3.2)
     p.core.msi = false;                                     // gem5 IDR0.MSI = 0
     p.core.sev = false;                                     // gem5 IDR0.SEV = 0
     p.core.hyp = false;                                     // gem5 IDR0.HYP = 0

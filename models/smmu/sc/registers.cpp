@@ -67,7 +67,10 @@ void Smmuv3::reg_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
             std::memcpy(&prod, gp.get_data_ptr(), 4);
             prod_writes_.emplace_back(prod, sc_core::sc_time_stamp() + delay);
         }
-        if (sc_core::sc_is_running()) cmdq_kick_.notify(delay);   // the consumer sees it at its local time
+        if (sc_core::sc_is_running()) {
+            cmdq_kick_.notify(delay);                     // the consumer sees it at its local time
+            stall_settled_.notify(delay);                 // EVENTQ_CONS / CR0 / GERRORN may settle stalls (7.2.1, 6.3.9.6)
+        }
     }
 }
 

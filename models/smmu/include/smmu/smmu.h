@@ -107,6 +107,7 @@ struct smmu_config {
 
 void     smmu_config_default(smmu_config_t *cfg);
 smmu_t  *smmu_create(const smmu_config_t *cfg, const smmu_host_t *host, char *err, size_t errlen); /* NULL + message on a bad config */
+bool     smmu_config_check(const smmu_config_t *cfg, char *err, size_t errlen);   /* what smmu_create checks: false + "field: reason" */
 void     smmu_destroy(smmu_t *smmu);
 uint64_t smmu_reg_read(smmu_t *smmu, uint64_t offset, unsigned size);      /* offset in the 128 KiB frame (page 0 + page 1); size 4 or 8 */
 void     smmu_reg_write(smmu_t *smmu, uint64_t offset, uint64_t value, unsigned size);
@@ -120,6 +121,9 @@ typedef struct smmu_txn {
     uint32_t port;                    /* upstream port / TBU index */
 } smmu_txn_t;
 
+/* SMMU_STALL: the transaction is held under `stag` until smmu_stall_query() settles it; never an abort because
+ * the Event queue is full/disabled (its record, `recorded` == false, is written when the queue is next writable)
+ * or STALL_MAX is reached (held unrecorded, back-pressure, it settles as RETRY once a slot frees). */
 typedef enum smmu_status { SMMU_OK, SMMU_ABORT, SMMU_RAZWI, SMMU_STALL } smmu_status_t;
 
 /* Which structure produced the translation. */
@@ -159,9 +163,9 @@ bool     smmu_cmdq_pending(const smmu_t *smmu);   /* a command is waiting to be 
 /* Stalled transactions (CD.S / STE.S2S): what became of a STAG. */
 typedef enum smmu_stall_state {
     SMMU_STALL_NONE,        /* no such stalled transaction */
-    SMMU_STALL_PENDING,     /* waiting for CMD_RESUME / CMD_STALL_TERM */
-    SMMU_STALL_RETRY,       /* resumed with retry: translate again */
-    SMMU_STALL_ABORTED,     /* terminated: the transaction aborts */
+    SMMU_STALL_PENDING,     /* waiting for CMD_RESUME / CMD_STALL_TERM, for room for its record or for a STALL_MAX slot */
+    SMMU_STALL_RETRY,       /* resumed with retry, or admitted after back-pressure: translate again */
+    SMMU_STALL_ABORTED,     /* terminated (CMD_RESUME/CMD_STALL_TERM, or SMMUEN 1->0 at once): the transaction aborts */
     SMMU_STALL_RAZWI        /* terminated by CMD_RESUME with Abort=0: reads as zero, writes ignored */
 } smmu_stall_state_t;
 smmu_stall_state_t smmu_stall_query(smmu_t *smmu, uint32_t sid, uint16_t stag);
