@@ -235,7 +235,7 @@ extern "C" {
 #define SMMU_IRQ_CFG2_SH_SHIFT        4
 #define SMMU_IRQ_CFG2_SH_MASK         (3u << 4)
 
-/* SMMU_STRTAB_BASE (6.3.24 in v3.0 numbering), SMMU_STRTAB_BASE_CFG */
+/* SMMU_STRTAB_BASE, SMMU_STRTAB_BASE_CFG (6.3) */
 #define SMMU_STRTAB_BASE_ADDR_MASK    0x00FFFFFFFFFFFFC0ull   /* ADDR[55:6] */
 #define SMMU_STRTAB_BASE_RA           (1ull << 62)
 #define SMMU_STRTAB_BASE_CFG_LOG2SIZE_SHIFT 0
