@@ -36,30 +36,40 @@ struct Rig : th::Smmu {
 // Event record fields (IHI 0070 7.3.12-7.3.15 layout of the translation faults).
 struct Rec {
     std::array<uint64_t, 4> r;
-    unsigned id() const { return r[0] & 0xFF; }
-    uint32_t sid() const { return (uint32_t)(r[0] >> 32); }
-    bool stall() const { return (r[1] >> 31) & 1; }
-    uint16_t stag() const { return r[1] & 0xFFFF; }
-    bool pnu() const { return (r[1] >> 33) & 1; }
-    bool ind() const { return (r[1] >> 34) & 1; }
-    bool rnw() const { return (r[1] >> 35) & 1; }
-    bool s2() const { return (r[1] >> 39) & 1; }
-    unsigned cls() const { return (r[1] >> 40) & 3; }
+    unsigned id() const { return (unsigned)SMMU_FIELD_GET(r[0], SMMU_EVT0_EVENTID); }
+    uint32_t sid() const { return (uint32_t)SMMU_FIELD_GET(r[0], SMMU_EVT0_STREAMID); }
+    bool stall() const { return r[1] & SMMU_EVT1_STALL; }
+    uint16_t stag() const { return (uint16_t)SMMU_FIELD_GET(r[1], SMMU_EVT1_STAG); }
+    bool pnu() const { return r[1] & SMMU_EVT1_PNU; }
+    bool ind() const { return r[1] & SMMU_EVT1_IND; }
+    bool rnw() const { return r[1] & SMMU_EVT1_RNW; }
+    bool s2() const { return r[1] & SMMU_EVT1_S2; }
+    unsigned cls() const { return (unsigned)SMMU_FIELD_GET(r[1], SMMU_EVT1_CLASS); }
     uint64_t input() const { return r[2]; }
-    uint64_t ipa() const { return r[3] & 0x000FFFFFFFFFF000ull; }
+    uint64_t ipa() const { return r[3] & SMMU_EVT3_IPA_MASK; }
 };
 
-// TLBI_NH_VA / TLBI_NH_ASID (4.4.2, 4.4.3) for VMID `vmid`.
+// TLBI_NH_VA / TLBI_NH_ASID / TLBI_S2_IPA / TLBI_S12_VMALL (4.4) for VMID `vmid`.
 inline std::array<uint64_t, 2> tlbi_nh_va(uint16_t vmid, uint16_t asid, uint64_t va, bool leaf = false) {
-    return {th::cmd::TLBI_NH_VA | (uint64_t)vmid << 32 | (uint64_t)asid << 48, (va & ~0xFFFull) | (leaf ? 1u : 0u)};
+    std::array<uint64_t, 2> c;
+    smmu_cmd_tlbi_nh_va(c.data(), vmid, asid, va, leaf);
+    return c;
 }
 inline std::array<uint64_t, 2> tlbi_nh_asid(uint16_t vmid, uint16_t asid) {
-    return {th::cmd::TLBI_NH_ASID | (uint64_t)vmid << 32 | (uint64_t)asid << 48, 0};
+    std::array<uint64_t, 2> c;
+    smmu_cmd_tlbi_nh_asid(c.data(), vmid, asid);
+    return c;
 }
 inline std::array<uint64_t, 2> tlbi_s2_ipa(uint16_t vmid, uint64_t ipa, bool leaf = false) {
-    return {th::cmd::TLBI_S2_IPA | (uint64_t)vmid << 32, (ipa & 0x000FFFFFFFFFF000ull) | (leaf ? 1u : 0u)};
+    std::array<uint64_t, 2> c;
+    smmu_cmd_tlbi_s2_ipa(c.data(), vmid, ipa, leaf);
+    return c;
 }
-inline std::array<uint64_t, 2> tlbi_s12_vmall(uint16_t vmid) { return {th::cmd::TLBI_S12_VMALL | (uint64_t)vmid << 32, 0}; }
+inline std::array<uint64_t, 2> tlbi_s12_vmall(uint16_t vmid) {
+    std::array<uint64_t, 2> c;
+    smmu_cmd_tlbi_s12_vmall(c.data(), vmid);
+    return c;
+}
 
 } // namespace e2e
 

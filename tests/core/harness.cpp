@@ -88,37 +88,37 @@ void Smmu::create() {
 }
 
 void Smmu::set_cr0(uint32_t v) {
-    w32(0x20, v);
-    EXPECT_EQ(r32(0x24), v) << "CR0ACK must follow CR0";
+    w32(SMMU_CR0, v);
+    EXPECT_EQ(r32(SMMU_CR0ACK), v) << "CR0ACK must follow CR0";
 }
 
 void Smmu::bringup(bool enable_smmu) {
     if (!smmu) { create(); if (!smmu) return; }
     set_cr0(0);
-    w32(0x28, 0xD75);                    // CR1
-    w32(0x2C, 0x6);                      // CR2: PTM | RECINVSID
+    w32(SMMU_CR1, 0xD75);                // queues and tables WB, ISH
+    w32(SMMU_CR2, SMMU_CR2_PTM | SMMU_CR2_RECINVSID);
     for (uint32_t sid = 0; sid < (1u << strtab_log2); sid++) write_ste(sid, ste::abort_ste());
-    w64(0x80, kStrtab);                  // STRTAB_BASE
-    w32(0x88, strtab_log2);              // STRTAB_BASE_CFG: linear
-    w64(0x90, kCmdq | cmdq_log2);        // CMDQ_BASE
-    w32(0x98, 0);
-    w32(0x9C, 0);
+    w64(SMMU_STRTAB_BASE, kStrtab);
+    w32(SMMU_STRTAB_BASE_CFG, strtab_log2);   // linear
+    w64(SMMU_CMDQ_BASE, kCmdq | cmdq_log2);
+    w32(SMMU_CMDQ_PROD, 0);
+    w32(SMMU_CMDQ_CONS, 0);
     cmd_prod = 0;
-    set_cr0(0x8);                        // CMDQEN
+    set_cr0(SMMU_CR0_CMDQEN);
     submit({cmd::cfgi_all(), cmd::sync()});
     submit({cmd::tlbi_nsnh_all(), cmd::sync()});
-    w64(0xA0, kEvtq | evtq_log2);        // EVENTQ_BASE
-    w32(0x100A8, 0);
-    w32(0x100AC, 0);
+    w64(SMMU_EVENTQ_BASE, kEvtq | evtq_log2);
+    w32(SMMU_EVENTQ_PROD, 0);
+    w32(SMMU_EVENTQ_CONS, 0);
     evt_cons = 0;
-    set_cr0(0xC);                        // EVTQEN
-    w32(0x50, 0);
-    EXPECT_EQ(r32(0x54), 0u);
-    w64(0x68, 0);
-    w64(0xB0, 0);
-    w32(0x50, 0x5);                      // GERROR + EVTQ IRQEN
-    EXPECT_EQ(r32(0x54), 0x5u);
-    if (enable_smmu) set_cr0(0xD);
+    set_cr0(SMMU_CR0_CMDQEN | SMMU_CR0_EVENTQEN);
+    w32(SMMU_IRQ_CTRL, 0);
+    EXPECT_EQ(r32(SMMU_IRQ_CTRLACK), 0u);
+    w64(SMMU_GERROR_IRQ_CFG0, 0);
+    w64(SMMU_EVENTQ_IRQ_CFG0, 0);
+    w32(SMMU_IRQ_CTRL, SMMU_IRQ_CTRL_GERROR_IRQEN | SMMU_IRQ_CTRL_EVENTQ_IRQEN);
+    EXPECT_EQ(r32(SMMU_IRQ_CTRLACK), SMMU_IRQ_CTRL_GERROR_IRQEN | SMMU_IRQ_CTRL_EVENTQ_IRQEN);
+    if (enable_smmu) set_cr0(SMMU_CR0_CMDQEN | SMMU_CR0_EVENTQEN | SMMU_CR0_SMMUEN);
 }
 
 uint32_t Smmu::submit(const std::vector<std::array<uint64_t, 2>> &cmds) {
@@ -129,13 +129,13 @@ uint32_t Smmu::submit(const std::vector<std::array<uint64_t, 2>> &cmds) {
         mem.w64(kCmdq + idx * 16 + 8, c[1]);
         cmd_prod = (cmd_prod + 1) & ((2 * n) - 1);
     }
-    w32(0x98, cmd_prod);
-    return r32(0x9C);
+    w32(SMMU_CMDQ_PROD, cmd_prod);
+    return r32(SMMU_CMDQ_CONS);
 }
 
 void Smmu::sync() {
     uint32_t cons = submit({cmd::sync()});
-    EXPECT_EQ(cons & 0x7F000000u, 0u) << "CMDQ_CONS.ERR";
+    EXPECT_EQ(cons & SMMU_CMDQ_CONS_ERR_MASK, 0u) << "CMDQ_CONS.ERR";
     EXPECT_EQ(cons & ((2u << cmdq_log2) - 1), cmd_prod) << "CMD_SYNC not consumed";
 }
 
@@ -146,7 +146,7 @@ void Smmu::write_ste(uint32_t sid, const Qwords8 &s) {
 std::vector<std::array<uint64_t, 4>> Smmu::pop_events() {
     std::vector<std::array<uint64_t, 4>> out;
     uint32_t n = 1u << evtq_log2, mask = 2 * n - 1;
-    uint32_t prod = r32(0x100A8);
+    uint32_t prod = r32(SMMU_EVENTQ_PROD);
     while ((evt_cons & mask) != (prod & mask)) {
         uint32_t idx = evt_cons & (n - 1);
         std::array<uint64_t, 4> rec;
@@ -154,7 +154,7 @@ std::vector<std::array<uint64_t, 4>> Smmu::pop_events() {
         out.push_back(rec);
         evt_cons = (evt_cons + 1) & mask;
     }
-    w32(0x100AC, (evt_cons & mask) | (prod & 0x80000000u));
+    w32(SMMU_EVENTQ_CONS, (evt_cons & mask) | (prod & SMMU_EVENTQ_PROD_OVFLG));
     return out;
 }
 

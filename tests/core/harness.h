@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 extern "C" {
+#include <smmu/regs.h>
 #include <smmu/smmu.h>
 }
 
@@ -101,38 +102,49 @@ struct Smmu : ::testing::Test {
                         bool priv = false, bool instr = false, uint32_t port = 0);
 };
 
-// Command encoders (IHI 0070 chapter 4).
+// Command encoders (IHI 0070 chapter 4): the builders of <smmu/regs.h> returning two qwords.
 namespace cmd {
-constexpr uint8_t PREFETCH_CONFIG = 0x01, PREFETCH_ADDR = 0x02, CFGI_STE = 0x03, CFGI_STE_RANGE = 0x04,
-    CFGI_CD = 0x05, CFGI_CD_ALL = 0x06, TLBI_NH_ALL = 0x10, TLBI_NH_ASID = 0x11, TLBI_NH_VA = 0x12,
-    TLBI_NH_VAA = 0x13, TLBI_EL3_ALL = 0x18, TLBI_EL3_VA = 0x1A, TLBI_EL2_ALL = 0x20, TLBI_EL2_ASID = 0x21,
-    TLBI_EL2_VA = 0x22, TLBI_EL2_VAA = 0x23, TLBI_S12_VMALL = 0x28, TLBI_S2_IPA = 0x2A, TLBI_NSNH_ALL = 0x30,
-    ATC_INV = 0x40, PRI_RESP = 0x41, RESUME = 0x44, STALL_TERM = 0x45, SYNC = 0x46;
-inline std::array<uint64_t, 2> cfgi_ste(uint32_t sid, bool leaf = true) { return {CFGI_STE | (uint64_t)sid << 32, leaf ? 1u : 0u}; }
-inline std::array<uint64_t, 2> cfgi_all() { return {CFGI_STE_RANGE, 31}; }
-inline std::array<uint64_t, 2> cfgi_cd(uint32_t sid, uint32_t ssid, bool leaf = true) {
-    return {CFGI_CD | (uint64_t)(ssid & 0xFFFFF) << 12 | (uint64_t)sid << 32, leaf ? 1u : 0u};
+constexpr uint8_t PREFETCH_CONFIG = SMMU_CMD_PREFETCH_CONFIG, PREFETCH_ADDR = SMMU_CMD_PREFETCH_ADDR,
+    CFGI_STE = SMMU_CMD_CFGI_STE, CFGI_STE_RANGE = SMMU_CMD_CFGI_STE_RANGE, CFGI_CD = SMMU_CMD_CFGI_CD,
+    CFGI_CD_ALL = SMMU_CMD_CFGI_CD_ALL, TLBI_NH_ALL = SMMU_CMD_TLBI_NH_ALL, TLBI_NH_ASID = SMMU_CMD_TLBI_NH_ASID,
+    TLBI_NH_VA = SMMU_CMD_TLBI_NH_VA, TLBI_NH_VAA = SMMU_CMD_TLBI_NH_VAA, TLBI_EL3_ALL = SMMU_CMD_TLBI_EL3_ALL,
+    TLBI_EL3_VA = SMMU_CMD_TLBI_EL3_VA, TLBI_EL2_ALL = SMMU_CMD_TLBI_EL2_ALL, TLBI_EL2_ASID = SMMU_CMD_TLBI_EL2_ASID,
+    TLBI_EL2_VA = SMMU_CMD_TLBI_EL2_VA, TLBI_EL2_VAA = SMMU_CMD_TLBI_EL2_VAA, TLBI_S12_VMALL = SMMU_CMD_TLBI_S12_VMALL,
+    TLBI_S2_IPA = SMMU_CMD_TLBI_S2_IPA, TLBI_NSNH_ALL = SMMU_CMD_TLBI_NSNH_ALL, ATC_INV = SMMU_CMD_ATC_INV,
+    PRI_RESP = SMMU_CMD_PRI_RESP, RESUME = SMMU_CMD_RESUME, STALL_TERM = SMMU_CMD_STALL_TERM, SYNC = SMMU_CMD_SYNC;
+inline std::array<uint64_t, 2> cfgi_ste(uint32_t sid, bool leaf = true) {
+    std::array<uint64_t, 2> c;
+    smmu_cmd_cfgi_ste(c.data(), sid, leaf);
+    return c;
 }
-inline std::array<uint64_t, 2> tlbi_nsnh_all() { return {TLBI_NSNH_ALL, 0}; }
+inline std::array<uint64_t, 2> cfgi_all() { std::array<uint64_t, 2> c; smmu_cmd_cfgi_all(c.data()); return c; }
+inline std::array<uint64_t, 2> cfgi_cd(uint32_t sid, uint32_t ssid, bool leaf = true) {
+    std::array<uint64_t, 2> c;
+    smmu_cmd_cfgi_cd(c.data(), sid, ssid, leaf);
+    return c;
+}
+inline std::array<uint64_t, 2> tlbi_nsnh_all() { std::array<uint64_t, 2> c; smmu_cmd_tlbi_nsnh_all(c.data()); return c; }
 // CS: 0 none, 1 IRQ, 2 SEV.
 inline std::array<uint64_t, 2> sync(unsigned cs = 0, uint64_t msi_addr = 0, uint32_t msi_data = 0) {
-    return {SYNC | (uint64_t)cs << 12 | 3ull << 22 | 0xFull << 24 | (uint64_t)msi_data << 32, msi_addr & 0x000FFFFFFFFFFFFCull};
+    std::array<uint64_t, 2> c;
+    smmu_cmd_sync(c.data(), cs, msi_addr, msi_data);
+    return c;
 }
 } // namespace cmd
 
 // STE encoders.
 namespace ste {
-inline Qwords8 abort_ste() { return {1, 0, 0, 0, 0, 0, 0, 0}; }
-inline Qwords8 bypass() { return {1 | 4u << 1, 0, 0, 0, 0, 0, 0, 0}; }
+inline Qwords8 abort_ste() { Qwords8 q; smmu_ste_abort(q.data()); return q; }
+inline Qwords8 bypass() { return {SMMU_STE0_V | SMMU_FIELD_PREP(SMMU_STE0_CONFIG, SMMU_STE_CONFIG_BYPASS), 0, 0, 0, 0, 0, 0, 0}; }
 inline Qwords8 invalid() { return {0, 0, 0, 0, 0, 0, 0, 0}; }
 } // namespace ste
 
 // Event record field accessors (IHI 0070 7.3).
 namespace evt {
-inline unsigned id(const std::array<uint64_t, 4> &r) { return r[0] & 0xFF; }
-inline uint32_t sid(const std::array<uint64_t, 4> &r) { return (uint32_t)(r[0] >> 32); }
-inline uint32_t ssid(const std::array<uint64_t, 4> &r) { return (uint32_t)(r[0] >> 12) & 0xFFFFF; }
-inline bool ssv(const std::array<uint64_t, 4> &r) { return (r[0] >> 11) & 1; }
+inline unsigned id(const std::array<uint64_t, 4> &r) { return (unsigned)SMMU_FIELD_GET(r[0], SMMU_EVT0_EVENTID); }
+inline uint32_t sid(const std::array<uint64_t, 4> &r) { return (uint32_t)SMMU_FIELD_GET(r[0], SMMU_EVT0_STREAMID); }
+inline uint32_t ssid(const std::array<uint64_t, 4> &r) { return (uint32_t)SMMU_FIELD_GET(r[0], SMMU_EVT0_SUBSTREAMID); }
+inline bool ssv(const std::array<uint64_t, 4> &r) { return r[0] & SMMU_EVT0_SSV; }
 } // namespace evt
 
 std::string shared_dir();   // ../shared beside the repository, "" if absent

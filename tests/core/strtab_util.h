@@ -16,47 +16,51 @@ inline void put(th::Qwords8 &q, unsigned hi, unsigned lo, uint64_t v) {
     q[w] = (q[w] & ~(m << l)) | ((v & m) << l);
 }
 
-// Stream Table Entry builder; field names follow 5.2, positions are absolute STE bit numbers.
+// Stream Table Entry builder; field names follow 5.2, encodings from <smmu/regs.h>; f() sets any field by its
+// absolute STE bit numbers.
+#define STU_FIELD(W, F, x) set(W, F##_MASK, SMMU_FIELD_PREP(F, x))
+#define STU_BIT(W, B, x) set(W, B, (x) ? (B) : 0)
 struct Ste {
     th::Qwords8 q{};
     Ste &f(unsigned hi, unsigned lo, uint64_t v) { put(q, hi, lo, v); return *this; }
-    Ste &v(bool b = true) { return f(0, 0, b); }
-    Ste &config(unsigned c) { return f(3, 1, c); }
-    Ste &s1fmt(unsigned x) { return f(5, 4, x); }
-    Ste &ctxptr(uint64_t pa) { q[0] = (q[0] & 0xFF0000000000003Full) | (pa & 0x00FFFFFFFFFFFFC0ull); return *this; }
-    Ste &cdmax(unsigned x) { return f(63, 59, x); }
-    Ste &s1dss(unsigned x) { return f(65, 64, x); }
-    Ste &s1cir(unsigned x) { return f(67, 66, x); }
-    Ste &s1cor(unsigned x) { return f(69, 68, x); }
-    Ste &s1csh(unsigned x) { return f(71, 70, x); }
-    Ste &cont(unsigned x) { return f(80, 77, x); }
-    Ste &s2fwb(bool b) { return f(89, 89, b); }
-    Ste &s1stalld(bool b) { return f(91, 91, b); }
-    Ste &eats(unsigned x) { return f(93, 92, x); }
-    Ste &strw(unsigned x) { return f(95, 94, x); }
-    Ste &memattr(unsigned x) { return f(99, 96, x); }
-    Ste &mtcfg(bool b) { return f(100, 100, b); }
-    Ste &alloccfg(unsigned x) { return f(104, 101, x); }
-    Ste &shcfg(unsigned x) { return f(109, 108, x); }
-    Ste &privcfg(unsigned x) { return f(113, 112, x); }
-    Ste &instcfg(unsigned x) { return f(115, 114, x); }
-    Ste &vmid(unsigned x) { return f(143, 128, x); }
-    Ste &s2t0sz(unsigned x) { return f(165, 160, x); }
-    Ste &s2sl0(unsigned x) { return f(167, 166, x); }
-    Ste &s2ir0(unsigned x) { return f(169, 168, x); }
-    Ste &s2or0(unsigned x) { return f(171, 170, x); }
-    Ste &s2sh0(unsigned x) { return f(173, 172, x); }
-    Ste &s2tg(unsigned x) { return f(175, 174, x); }
-    Ste &s2ps(unsigned x) { return f(178, 176, x); }
-    Ste &s2aa64(bool b) { return f(179, 179, b); }
-    Ste &s2endi(bool b) { return f(180, 180, b); }
-    Ste &s2affd(bool b) { return f(181, 181, b); }
-    Ste &s2ptw(bool b) { return f(182, 182, b); }
-    Ste &s2hd(bool b) { return f(183, 183, b); }
-    Ste &s2ha(bool b) { return f(184, 184, b); }
-    Ste &s2s(bool b) { return f(185, 185, b); }
-    Ste &s2r(bool b) { return f(186, 186, b); }
-    Ste &s2ttb(uint64_t pa) { q[3] = (q[3] & ~0x00FFFFFFFFFFFFF0ull) | (pa & 0x00FFFFFFFFFFFFF0ull); return *this; }
+    Ste &set(unsigned w, uint64_t mask, uint64_t v) { q[w] = (q[w] & ~mask) | (v & mask); return *this; }
+    Ste &v(bool b = true) { return STU_BIT(0, SMMU_STE0_V, b); }
+    Ste &config(unsigned c) { return STU_FIELD(0, SMMU_STE0_CONFIG, c); }
+    Ste &s1fmt(unsigned x) { return STU_FIELD(0, SMMU_STE0_S1FMT, x); }
+    Ste &ctxptr(uint64_t pa) { return set(0, SMMU_STE0_S1CONTEXTPTR_MASK, pa); }
+    Ste &cdmax(unsigned x) { return STU_FIELD(0, SMMU_STE0_S1CDMAX, x); }
+    Ste &s1dss(unsigned x) { return STU_FIELD(1, SMMU_STE1_S1DSS, x); }
+    Ste &s1cir(unsigned x) { return STU_FIELD(1, SMMU_STE1_S1CIR, x); }
+    Ste &s1cor(unsigned x) { return STU_FIELD(1, SMMU_STE1_S1COR, x); }
+    Ste &s1csh(unsigned x) { return STU_FIELD(1, SMMU_STE1_S1CSH, x); }
+    Ste &cont(unsigned x) { return STU_FIELD(1, SMMU_STE1_CONT, x); }
+    Ste &s2fwb(bool b) { return STU_BIT(1, SMMU_STE1_S2FWB, b); }
+    Ste &s1stalld(bool b) { return STU_BIT(1, SMMU_STE1_S1STALLD, b); }
+    Ste &eats(unsigned x) { return STU_FIELD(1, SMMU_STE1_EATS, x); }
+    Ste &strw(unsigned x) { return STU_FIELD(1, SMMU_STE1_STRW, x); }
+    Ste &memattr(unsigned x) { return STU_FIELD(1, SMMU_STE1_MEMATTR, x); }
+    Ste &mtcfg(bool b) { return STU_BIT(1, SMMU_STE1_MTCFG, b); }
+    Ste &alloccfg(unsigned x) { return STU_FIELD(1, SMMU_STE1_ALLOCCFG, x); }
+    Ste &shcfg(unsigned x) { return STU_FIELD(1, SMMU_STE1_SHCFG, x); }
+    Ste &privcfg(unsigned x) { return STU_FIELD(1, SMMU_STE1_PRIVCFG, x); }
+    Ste &instcfg(unsigned x) { return STU_FIELD(1, SMMU_STE1_INSTCFG, x); }
+    Ste &vmid(unsigned x) { return STU_FIELD(2, SMMU_STE2_S2VMID, x); }
+    Ste &s2t0sz(unsigned x) { return STU_FIELD(2, SMMU_STE2_S2T0SZ, x); }
+    Ste &s2sl0(unsigned x) { return STU_FIELD(2, SMMU_STE2_S2SL0, x); }
+    Ste &s2ir0(unsigned x) { return STU_FIELD(2, SMMU_STE2_S2IR0, x); }
+    Ste &s2or0(unsigned x) { return STU_FIELD(2, SMMU_STE2_S2OR0, x); }
+    Ste &s2sh0(unsigned x) { return STU_FIELD(2, SMMU_STE2_S2SH0, x); }
+    Ste &s2tg(unsigned x) { return STU_FIELD(2, SMMU_STE2_S2TG, x); }
+    Ste &s2ps(unsigned x) { return STU_FIELD(2, SMMU_STE2_S2PS, x); }
+    Ste &s2aa64(bool b) { return STU_BIT(2, SMMU_STE2_S2AA64, b); }
+    Ste &s2endi(bool b) { return STU_BIT(2, SMMU_STE2_S2ENDI, b); }
+    Ste &s2affd(bool b) { return STU_BIT(2, SMMU_STE2_S2AFFD, b); }
+    Ste &s2ptw(bool b) { return STU_BIT(2, SMMU_STE2_S2PTW, b); }
+    Ste &s2hd(bool b) { return STU_BIT(2, SMMU_STE2_S2HD, b); }
+    Ste &s2ha(bool b) { return STU_BIT(2, SMMU_STE2_S2HA, b); }
+    Ste &s2s(bool b) { return STU_BIT(2, SMMU_STE2_S2S, b); }
+    Ste &s2r(bool b) { return STU_BIT(2, SMMU_STE2_S2R, b); }
+    Ste &s2ttb(uint64_t pa) { return set(3, SMMU_STE3_S2TTB_MASK, pa); }
 };
 
 // What Linux writes: stage 1 through one CD (or a table), WBRA/ISH CD fetches, SHCFG incoming.
@@ -70,36 +74,39 @@ inline Ste linux_s2(uint64_t ttb, unsigned vmid = 1) {
         .s2tg(0).s2ps(5).s2aa64(true).s2r(true).s2ttb(ttb);
 }
 
-// Context Descriptor builder (5.4).
+// Context Descriptor builder (5.4), encodings from <smmu/regs.h>.
 struct Cd {
     th::Qwords8 q{};
     Cd &f(unsigned hi, unsigned lo, uint64_t v) { put(q, hi, lo, v); return *this; }
-    Cd &t0sz(unsigned x) { return f(5, 0, x); }
-    Cd &tg0(unsigned x) { return f(7, 6, x); }
-    Cd &ir0(unsigned x) { return f(9, 8, x); }
-    Cd &or0(unsigned x) { return f(11, 10, x); }
-    Cd &sh0(unsigned x) { return f(13, 12, x); }
-    Cd &epd0(bool b) { return f(14, 14, b); }
-    Cd &endi(bool b) { return f(15, 15, b); }
-    Cd &t1sz(unsigned x) { return f(21, 16, x); }
-    Cd &tg1(unsigned x) { return f(23, 22, x); }
-    Cd &epd1(bool b) { return f(30, 30, b); }
-    Cd &v(bool b = true) { return f(31, 31, b); }
-    Cd &ips(unsigned x) { return f(34, 32, x); }
-    Cd &affd(bool b) { return f(35, 35, b); }
-    Cd &tbi0(bool b) { return f(38, 38, b); }
-    Cd &aa64(bool b) { return f(41, 41, b); }
-    Cd &hd(bool b) { return f(42, 42, b); }
-    Cd &ha(bool b) { return f(43, 43, b); }
-    Cd &s(bool b) { return f(44, 44, b); }
-    Cd &r(bool b) { return f(45, 45, b); }
-    Cd &a(bool b) { return f(46, 46, b); }
-    Cd &aset(bool b) { return f(47, 47, b); }
-    Cd &asid(unsigned x) { return f(63, 48, x); }
-    Cd &ttb0(uint64_t pa) { q[1] = (q[1] & ~0x00FFFFFFFFFFFFF0ull) | (pa & 0x00FFFFFFFFFFFFF0ull); return *this; }
-    Cd &ttb1(uint64_t pa) { q[2] = (q[2] & ~0x00FFFFFFFFFFFFF0ull) | (pa & 0x00FFFFFFFFFFFFF0ull); return *this; }
+    Cd &set(unsigned w, uint64_t mask, uint64_t v) { q[w] = (q[w] & ~mask) | (v & mask); return *this; }
+    Cd &t0sz(unsigned x) { return STU_FIELD(0, SMMU_CD0_T0SZ, x); }
+    Cd &tg0(unsigned x) { return STU_FIELD(0, SMMU_CD0_TG0, x); }
+    Cd &ir0(unsigned x) { return STU_FIELD(0, SMMU_CD0_IR0, x); }
+    Cd &or0(unsigned x) { return STU_FIELD(0, SMMU_CD0_OR0, x); }
+    Cd &sh0(unsigned x) { return STU_FIELD(0, SMMU_CD0_SH0, x); }
+    Cd &epd0(bool b) { return STU_BIT(0, SMMU_CD0_EPD0, b); }
+    Cd &endi(bool b) { return STU_BIT(0, SMMU_CD0_ENDI, b); }
+    Cd &t1sz(unsigned x) { return STU_FIELD(0, SMMU_CD0_T1SZ, x); }
+    Cd &tg1(unsigned x) { return STU_FIELD(0, SMMU_CD0_TG1, x); }
+    Cd &epd1(bool b) { return STU_BIT(0, SMMU_CD0_EPD1, b); }
+    Cd &v(bool b = true) { return STU_BIT(0, SMMU_CD0_V, b); }
+    Cd &ips(unsigned x) { return STU_FIELD(0, SMMU_CD0_IPS, x); }
+    Cd &affd(bool b) { return STU_BIT(0, SMMU_CD0_AFFD, b); }
+    Cd &tbi0(bool b) { return STU_BIT(0, SMMU_CD0_TBI0, b); }
+    Cd &aa64(bool b) { return STU_BIT(0, SMMU_CD0_AA64, b); }
+    Cd &hd(bool b) { return STU_BIT(0, SMMU_CD0_HD, b); }
+    Cd &ha(bool b) { return STU_BIT(0, SMMU_CD0_HA, b); }
+    Cd &s(bool b) { return STU_BIT(0, SMMU_CD0_S, b); }
+    Cd &r(bool b) { return STU_BIT(0, SMMU_CD0_R, b); }
+    Cd &a(bool b) { return STU_BIT(0, SMMU_CD0_A, b); }
+    Cd &aset(bool b) { return STU_BIT(0, SMMU_CD0_ASET, b); }
+    Cd &asid(unsigned x) { return STU_FIELD(0, SMMU_CD0_ASID, x); }
+    Cd &ttb0(uint64_t pa) { return set(1, SMMU_CD1_TTB0_MASK, pa); }
+    Cd &ttb1(uint64_t pa) { return set(2, SMMU_CD2_TTB1_MASK, pa); }
     Cd &mair(uint64_t m) { q[3] = m; return *this; }
 };
+#undef STU_FIELD
+#undef STU_BIT
 
 // The CD Linux builds for a DMA domain: ASID 1, T0SZ 16, 4KB, WBWA/ISH walks, EPD1, IPS 44, R/A/ASET, MAIR 0xF404FF44.
 inline Cd linux_cd(uint64_t ttb0, unsigned asid = 1) {

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <smmu/regs.h>
+
 /* Cost of one operation: cycles plus memory traffic it caused. */
 typedef struct smmu_cost {
     uint32_t cycles;
@@ -13,17 +15,21 @@ typedef struct smmu_cost {
     uint32_t writes;
 } smmu_cost_t;
 
-/* EventIDs (IHI 0070 7.3). */
+/* EventIDs (IHI 0070 7.3), from <smmu/regs.h>. */
 enum smmu_event_id {
-    EVT_F_UUT = 0x01, EVT_C_BAD_STREAMID = 0x02, EVT_F_STE_FETCH = 0x03, EVT_C_BAD_STE = 0x04,
-    EVT_F_BAD_ATS_TREQ = 0x05, EVT_F_STREAM_DISABLED = 0x06, EVT_F_TRANSL_FORBIDDEN = 0x07,
-    EVT_C_BAD_SUBSTREAMID = 0x08, EVT_F_CD_FETCH = 0x09, EVT_C_BAD_CD = 0x0A, EVT_F_WALK_EABT = 0x0B,
-    EVT_F_TRANSLATION = 0x10, EVT_F_ADDR_SIZE = 0x11, EVT_F_ACCESS = 0x12, EVT_F_PERMISSION = 0x13,
-    EVT_F_TLB_CONFLICT = 0x20, EVT_F_CFG_CONFLICT = 0x21, EVT_E_PAGE_REQUEST = 0x24, EVT_F_VMS_FETCH = 0x25
+    EVT_F_UUT = SMMU_EVT_F_UUT, EVT_C_BAD_STREAMID = SMMU_EVT_C_BAD_STREAMID, EVT_F_STE_FETCH = SMMU_EVT_F_STE_FETCH,
+    EVT_C_BAD_STE = SMMU_EVT_C_BAD_STE, EVT_F_BAD_ATS_TREQ = SMMU_EVT_F_BAD_ATS_TREQ,
+    EVT_F_STREAM_DISABLED = SMMU_EVT_F_STREAM_DISABLED, EVT_F_TRANSL_FORBIDDEN = SMMU_EVT_F_TRANSL_FORBIDDEN,
+    EVT_C_BAD_SUBSTREAMID = SMMU_EVT_C_BAD_SUBSTREAMID, EVT_F_CD_FETCH = SMMU_EVT_F_CD_FETCH,
+    EVT_C_BAD_CD = SMMU_EVT_C_BAD_CD, EVT_F_WALK_EABT = SMMU_EVT_F_WALK_EABT,
+    EVT_F_TRANSLATION = SMMU_EVT_F_TRANSLATION, EVT_F_ADDR_SIZE = SMMU_EVT_F_ADDR_SIZE,
+    EVT_F_ACCESS = SMMU_EVT_F_ACCESS, EVT_F_PERMISSION = SMMU_EVT_F_PERMISSION,
+    EVT_F_TLB_CONFLICT = SMMU_EVT_F_TLB_CONFLICT, EVT_F_CFG_CONFLICT = SMMU_EVT_F_CFG_CONFLICT,
+    EVT_E_PAGE_REQUEST = SMMU_EVT_E_PAGE_REQUEST, EVT_F_VMS_FETCH = SMMU_EVT_F_VMS_FETCH
 };
 
 /* Event record CLASS field. */
-enum smmu_event_class { EVT_CLASS_CD = 0, EVT_CLASS_TT = 1, EVT_CLASS_IN = 2 };
+enum smmu_event_class { EVT_CLASS_CD = SMMU_EVT_CLASS_CD, EVT_CLASS_TT = SMMU_EVT_CLASS_TT, EVT_CLASS_IN = SMMU_EVT_CLASS_IN };
 
 /* Everything an event record can carry; smmu_evtq_encode() places the fields the EventID defines. */
 typedef struct smmu_event {

@@ -8,10 +8,12 @@ static unsigned ffs64(uint64_t v) { unsigned r = 0; while (!(v & 1)) { v >>= 1; 
 
 static Cmd tlbi_cmd(const TlbiTarget &t, uint64_t addr, unsigned num, unsigned scale, unsigned tg, unsigned ttl)
 {
-    uint64_t q0 = t.opcode | (uint64_t)(num & 31) << 12 | (uint64_t)(scale & 63) << 20 | (uint64_t)t.vmid << 32;
-    if (t.opcode != op::TLBI_S2_IPA) q0 |= (uint64_t)t.asid << 48;
-    uint64_t mask = t.opcode == op::TLBI_S2_IPA ? 0x000FFFFFFFFFF000ull : 0xFFFFFFFFFFFFF000ull;
-    uint64_t q1 = (t.leaf ? 1ull : 0) | (uint64_t)(ttl & 3) << 8 | (uint64_t)(tg & 3) << 10 | (addr & mask);
+    uint64_t q0 = SMMU_FIELD_PREP(SMMU_CMD0_OPCODE, t.opcode) | SMMU_FIELD_PREP(SMMU_CMD0_NUM, num) |
+                  SMMU_FIELD_PREP(SMMU_CMD0_SCALE, scale) | SMMU_FIELD_PREP(SMMU_CMD0_VMID, t.vmid);
+    if (t.opcode != op::TLBI_S2_IPA) q0 |= SMMU_FIELD_PREP(SMMU_CMD0_ASID, t.asid);
+    uint64_t mask = t.opcode == op::TLBI_S2_IPA ? SMMU_CMD1_IPA_MASK : SMMU_CMD1_ADDR_MASK;
+    uint64_t q1 = (t.leaf ? SMMU_CMD1_LEAF : 0) | SMMU_FIELD_PREP(SMMU_CMD1_TTL, ttl) | SMMU_FIELD_PREP(SMMU_CMD1_TG, tg) |
+                  (addr & mask);
     return {q0, q1};
 }
 

@@ -118,7 +118,7 @@ uint64_t SmmuDriver::ste_addr(uint32_t sid)
             for (int q = 1; q < 8; q++) mem_.w64(t + 64 * i + 8 * q, 0);
         }
         l2_[l1] = t;
-        mem_.w64(strtab_ + 8ull * l1, ste::L1_SPAN | (t & ste::ADDR_51_6));
+        mem_.w64(strtab_ + 8ull * l1, smmu_l1std(t, ste::L1_SPAN));
     }
     return l2_[l1] + 64ull * (sid & 0xFF);
 }
@@ -136,7 +136,7 @@ uint64_t SmmuDriver::cd_addr(int dev, uint32_t ssid)
         std::vector<uint8_t> z(bytes, 0);
         d.cd_mem->write(t, z.data(), bytes);
         d.cd_l2[l1] = t;
-        d.cd_mem->w64(d.cdtab + 8ull * l1, (t & cd::L1_L2PTR) | cd::L1_V);
+        d.cd_mem->w64(d.cdtab + 8ull * l1, smmu_l1cd(t));
         // "An invalid L1CD can be cached": CFGI_CD with Leaf=0.
         issue({cmd::cfgi_cd(d.desc.sid, ssid, false)});
     }
@@ -164,9 +164,11 @@ Entry SmmuDriver::make_cd(Domain &dom, const Device &d)
 {
     IoPgtable::Tcr t = dom.pgt->tcr();
     Entry e{};
-    e[0] = t.t0sz | t.tg << 6 | t.irgn << 8 | t.orgn << 10 | t.sh << 12 | cd::EPD1 | cd::V | (uint64_t)t.ips << 32 |
-           cd::AA64 | (d.stall_enabled ? cd::S : 0) | cd::R | cd::A | cd::ASET | (uint64_t)dom.asid << 48;
-    e[1] = dom.pgt->ttbr() & ste::ADDR_51_4;
+    e[0] = SMMU_FIELD_PREP(SMMU_CD0_T0SZ, t.t0sz) | SMMU_FIELD_PREP(SMMU_CD0_TG0, t.tg) |
+           SMMU_FIELD_PREP(SMMU_CD0_IR0, t.irgn) | SMMU_FIELD_PREP(SMMU_CD0_OR0, t.orgn) |
+           SMMU_FIELD_PREP(SMMU_CD0_SH0, t.sh) | cd::EPD1 | cd::V | SMMU_FIELD_PREP(SMMU_CD0_IPS, t.ips) | cd::AA64 |
+           (d.stall_enabled ? cd::S : 0) | cd::R | cd::A | cd::ASET | SMMU_FIELD_PREP(SMMU_CD0_ASID, dom.asid);
+    e[1] = dom.pgt->ttbr() & cd::TTB0;
     e[3] = dom.pgt->mair();
     return e;
 }
@@ -190,16 +192,18 @@ Entry SmmuDriver::make_ste(Device &d)
     DomainType t = rid ? rid->type : DomainType::Blocked;
     bool pasid_only = d.cdtab && !d.pasids.empty() && (t == DomainType::Blocked || t == DomainType::Bypass);
     auto s2_part = [&](Domain &s2) {
-        e[0] = ste::V | (uint64_t)ste::CFG_S2 << 1;
+        e[0] = ste::V | SMMU_FIELD_PREP(SMMU_STE0_CONFIG, ste::CFG_S2);
         e[1] = (f_.attr_types_ovr ? ste::SHCFG_INCOMING : 0) | (f_.s2fwb ? ste::S2FWB : 0);
-        e[2] = s2.vmid | (uint64_t)s2.pgt->vtcr_ste() << 32 | ste::S2AA64 | ste::S2PTW |
+        e[2] = SMMU_FIELD_PREP(SMMU_STE2_S2VMID, s2.vmid) | SMMU_FIELD_PREP(SMMU_STE2_VTCR, s2.pgt->vtcr_ste()) |
+               ste::S2AA64 | ste::S2PTW |
                (d.stall_enabled ? ste::S2S : 0) | ste::S2R;
-        e[3] = s2.pgt->ttbr() & ste::ADDR_51_4;
+        e[3] = s2.pgt->ttbr() & ste::S2TTB;
     };
     auto s1_part = [&](unsigned cfg, unsigned s1dss) {
-        uint64_t fmt = d.cd_2lvl ? 2 : 0;
-        e[0] = (e[0] & ~0xEull) | ste::V | (uint64_t)cfg << 1 | fmt << 4 | (d.cdtab & ste::ADDR_51_6) | (uint64_t)d.cd_bits << 59;
-        e[1] = (cfg == ste::CFG_NESTED ? e[1] : 0) | s1dss | ste::S1_CACHE |
+        uint64_t fmt = d.cd_2lvl ? SMMU_STE_S1FMT_64K_L2 : SMMU_STE_S1FMT_LINEAR;
+        e[0] = (e[0] & ~SMMU_STE0_CONFIG_MASK) | ste::V | SMMU_FIELD_PREP(SMMU_STE0_CONFIG, cfg) |
+               SMMU_FIELD_PREP(SMMU_STE0_S1FMT, fmt) | (d.cdtab & ste::CTXPTR) | SMMU_FIELD_PREP(SMMU_STE0_S1CDMAX, d.cd_bits);
+        e[1] = (cfg == ste::CFG_NESTED ? e[1] : 0) | SMMU_FIELD_PREP(SMMU_STE1_S1DSS, s1dss) | ste::S1_CACHE |
                (f_.stalls && !d.stall_enabled ? ste::S1STALLD : 0);
         if (s1dss == ste::S1DSS_BYPASS && f_.attr_types_ovr) e[1] |= ste::SHCFG_INCOMING;
     };
@@ -213,7 +217,7 @@ Entry SmmuDriver::make_ste(Device &d)
     } else if (pasid_only) {
         s1_part(ste::CFG_S1, t == DomainType::Bypass ? ste::S1DSS_BYPASS : ste::S1DSS_TERMINATE);
     } else if (t == DomainType::Bypass) {
-        e[0] = ste::V | (uint64_t)ste::CFG_BYPASS << 1;
+        e[0] = ste::V | SMMU_FIELD_PREP(SMMU_STE0_CONFIG, ste::CFG_BYPASS);
         e[1] = f_.attr_types_ovr ? ste::SHCFG_INCOMING : 0;
     } else {
         e[0] = ste::ABORT0;

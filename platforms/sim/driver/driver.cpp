@@ -42,61 +42,63 @@ bool SmmuDriver::hw_probe()
     using namespace reg;
     Features f;
     uint32_t idr0 = rd(IDR0);
-    f.two_lvl_strtab = ((idr0 >> 27) & 3) == 1;
-    f.two_lvl_cdtab = (idr0 >> 19) & 1;
-    unsigned endian = (idr0 >> 21) & 3;
+    f.two_lvl_strtab = SMMU_FIELD_GET(idr0, SMMU_IDR0_ST_LEVEL) == 1;
+    f.two_lvl_cdtab = idr0 & SMMU_IDR0_CD2L;
+    unsigned endian = (unsigned)SMMU_FIELD_GET(idr0, SMMU_IDR0_TTENDIAN);
     if (endian == 3) return fail("no little-endian table support (IDR0.TTENDIAN)");
-    f.pri = (idr0 >> 16) & 1;
-    f.ats = (idr0 >> 10) & 1;
-    f.sev = (idr0 >> 14) & 1;
-    f.coherent = (idr0 >> 4) & 1;
-    f.msi = (idr0 >> 13) & 1;
+    f.pri = idr0 & SMMU_IDR0_PRI;
+    f.ats = idr0 & SMMU_IDR0_ATS;
+    f.sev = idr0 & SMMU_IDR0_SEV;
+    f.coherent = idr0 & SMMU_IDR0_COHACC;
+    f.msi = idr0 & SMMU_IDR0_MSI;
     f.msipoll = f.msi && f.coherent;
-    f.hyp = (idr0 >> 9) & 1;
-    unsigned stall_model = (idr0 >> 24) & 3;
+    f.hyp = idr0 & SMMU_IDR0_HYP;
+    unsigned stall_model = (unsigned)SMMU_FIELD_GET(idr0, SMMU_IDR0_STALL_MODEL);
     f.stalls = stall_model == 0 || stall_model == 2;
     f.stall_force = stall_model == 2;
-    f.s1 = (idr0 >> 1) & 1;
-    f.s2 = idr0 & 1;
+    f.s1 = idr0 & SMMU_IDR0_S1P;
+    f.s2 = idr0 & SMMU_IDR0_S2P;
     if (!f.s1 && !f.s2) return fail("no translation support!");
-    unsigned ttf = (idr0 >> 2) & 3;
+    unsigned ttf = (unsigned)SMMU_FIELD_GET(idr0, SMMU_IDR0_TTF);
     if (ttf == 3) f.ias = 40;
     else if (ttf != 2) return fail("AArch64 table format not supported!");
-    f.asid_bits = (idr0 >> 12) & 1 ? 16 : 8;
-    f.vmid_bits = (idr0 >> 18) & 1 ? 16 : 8;
+    f.asid_bits = idr0 & SMMU_IDR0_ASID16 ? 16 : 8;
+    f.vmid_bits = idr0 & SMMU_IDR0_VMID16 ? 16 : 8;
 
     uint32_t idr1 = rd(IDR1);
-    if (idr1 & (7u << 28)) return fail("embedded implementation not supported");
-    f.attr_types_ovr = (idr1 >> 27) & 1;
-    f.cmdq_shift = (idr1 >> 21) & 0x1F;
+    if (idr1 & (SMMU_IDR1_TABLES_PRESET | SMMU_IDR1_QUEUES_PRESET | SMMU_IDR1_REL)) return fail("embedded implementation not supported");
+    f.attr_types_ovr = idr1 & SMMU_IDR1_ATTR_TYPES_OVR;
+    f.cmdq_shift = (unsigned)SMMU_FIELD_GET(idr1, SMMU_IDR1_CMDQS);
     if (f.cmdq_shift <= 6) return fail("command queue size <= 64 entries not supported");
-    f.evtq_shift = (idr1 >> 16) & 0x1F;
-    f.priq_shift = (idr1 >> 11) & 0x1F;
-    f.ssid_bits = (idr1 >> 6) & 0x1F;
-    f.sid_bits = idr1 & 0x3F;
+    f.evtq_shift = (unsigned)SMMU_FIELD_GET(idr1, SMMU_IDR1_EVENTQS);
+    f.priq_shift = (unsigned)SMMU_FIELD_GET(idr1, SMMU_IDR1_PRIQS);
+    f.ssid_bits = (unsigned)SMMU_FIELD_GET(idr1, SMMU_IDR1_SSIDSIZE);
+    f.sid_bits = (unsigned)SMMU_FIELD_GET(idr1, SMMU_IDR1_SIDSIZE);
     if (f.sid_bits <= 8) f.two_lvl_strtab = false;
 
     uint32_t idr3 = rd(IDR3);
-    f.range_inv = (idr3 >> 10) & 1;
-    f.s2fwb = (idr3 >> 8) & 1;
-    f.bbml2 = ((idr3 >> 11) & 3) == 2;
+    f.range_inv = idr3 & SMMU_IDR3_RIL;
+    f.s2fwb = idr3 & SMMU_IDR3_FWB;
+    f.bbml2 = SMMU_FIELD_GET(idr3, SMMU_IDR3_BBML) == 2;
 
     uint32_t idr5 = rd(IDR5);
-    f.stall_max = idr5 >> 16;
-    if ((idr5 >> 6) & 1) f.pgsize_bitmap |= (1ull << 16) | (1ull << 29);
-    if ((idr5 >> 5) & 1) f.pgsize_bitmap |= (1ull << 14) | (1ull << 25);
-    if ((idr5 >> 4) & 1) f.pgsize_bitmap |= (1ull << 12) | (1ull << 21) | (1ull << 30);
+    f.stall_max = (unsigned)SMMU_FIELD_GET(idr5, SMMU_IDR5_STALL_MAX);
+    if (idr5 & SMMU_IDR5_GRAN64K) f.pgsize_bitmap |= (1ull << 16) | (1ull << 29);
+    if (idr5 & SMMU_IDR5_GRAN16K) f.pgsize_bitmap |= (1ull << 14) | (1ull << 25);
+    if (idr5 & SMMU_IDR5_GRAN4K) f.pgsize_bitmap |= (1ull << 12) | (1ull << 21) | (1ull << 30);
     static const unsigned oas_bits[] = {32, 36, 40, 42, 44, 48, 52};
-    unsigned oas = idr5 & 7;
+    unsigned oas = (unsigned)SMMU_FIELD_GET(idr5, SMMU_IDR5_OAS);
     f.oas = oas < 7 ? oas_bits[oas] : 48;
     if (f.oas == 52) f.pgsize_bitmap |= 1ull << 42;
-    vax_ = ((idr5 >> 10) & 3) == 1;
+    vax_ = SMMU_FIELD_GET(idr5, SMMU_IDR5_VAX) == 1;
     f.ias = std::max(f.ias, f.oas);
     f.nesting = f.s1 && f.s2;
 
     f.iidr = rd(IIDR);
-    unsigned implementer = f.iidr & 0xFFF, revision = (f.iidr >> 12) & 0xF, variant = (f.iidr >> 16) & 0xF,
-             product = f.iidr >> 20;
+    unsigned implementer = (unsigned)SMMU_FIELD_GET(f.iidr, SMMU_IIDR_IMPLEMENTER),
+             revision = (unsigned)SMMU_FIELD_GET(f.iidr, SMMU_IIDR_REVISION),
+             variant = (unsigned)SMMU_FIELD_GET(f.iidr, SMMU_IIDR_VARIANT),
+             product = (unsigned)SMMU_FIELD_GET(f.iidr, SMMU_IIDR_PRODUCTID);
     if (implementer == 0x43B && product == 0x483) {          // MMU-600 errata
         if (variant == 0 && revision <= 2) f.sev = false;
         if (variant < 2) f.nesting = false;
@@ -153,12 +155,15 @@ bool SmmuDriver::reset()
         for (uint64_t i = 0; (rd(GBPA) & GBPA_UPDATE) && i < opt_.poll_limit; i++) regs_.relax();
     }
     if (!write_reg_sync(CR0, 0, CR0ACK)) return false;
-    wr(CR1, 0xD75);   // tables and queues: inner shareable, write-back cacheable
-    wr(CR2, 0x6);     // PTM | RECINVSID
-    wr64(STRTAB_BASE, (strtab_ & 0x000FFFFFFFFFFFC0ull) | 1ull << 62);
-    uint32_t cfg = strtab_2lvl_ ? (1u << 16 | 8u << 6 | strtab_sid_bits_) : strtab_sid_bits_;
+    wr(CR1, CR1_LINUX);
+    wr(CR2, SMMU_CR2_PTM | SMMU_CR2_RECINVSID);
+    wr64(STRTAB_BASE, (strtab_ & SMMU_STRTAB_BASE_ADDR_MASK) | SMMU_STRTAB_BASE_RA);
+    uint32_t cfg = (uint32_t)SMMU_FIELD_PREP(SMMU_STRTAB_BASE_CFG_LOG2SIZE, strtab_sid_bits_);
+    if (strtab_2lvl_)
+        cfg |= (uint32_t)(SMMU_FIELD_PREP(SMMU_STRTAB_BASE_CFG_FMT, SMMU_STRTAB_FMT_2LEVEL) |
+                          SMMU_FIELD_PREP(SMMU_STRTAB_BASE_CFG_SPLIT, ste::L1_SPLIT));
     wr(STRTAB_BASE_CFG, cfg);
-    wr64(CMDQ_BASE, 1ull << 62 | (cmdq_ & 0x000FFFFFFFFFFFE0ull) | cmdq_log2_);
+    wr64(CMDQ_BASE, SMMU_CMDQ_BASE_RA | (cmdq_ & SMMU_Q_BASE_ADDR_MASK) | cmdq_log2_);
     wr(CMDQ_PROD, 0);
     wr(CMDQ_CONS, 0);
     cmdq_prod_ = cmdq_cons_ = 0;
@@ -167,7 +172,7 @@ bool SmmuDriver::reset()
     if (!issue({cmd::cfgi_all()})) return false;
     if (f_.hyp && !issue({cmd::tlbi_el2_all()})) return false;
     if (!issue({cmd::tlbi_nsnh_all()})) return false;
-    wr64(EVENTQ_BASE, 1ull << 62 | (evtq_ & 0x000FFFFFFFFFFFE0ull) | evtq_log2_);
+    wr64(EVENTQ_BASE, SMMU_EVENTQ_BASE_WA | (evtq_ & SMMU_Q_BASE_ADDR_MASK) | evtq_log2_);
     wr(EVENTQ_PROD, 0);
     wr(EVENTQ_CONS, 0);
     evtq_cons_ = 0;
@@ -260,14 +265,14 @@ bool SmmuDriver::wait_sync(uint64_t pos)
 uint32_t SmmuDriver::handle_gerror()
 {
     using namespace reg;
-    uint32_t g = rd(GERROR), gn = rd(GERRORN), active = (g ^ gn) & 0x1FD;
+    uint32_t g = rd(GERROR), gn = rd(GERRORN), active = (g ^ gn) & GERROR_ERRORS;
     if (!active) return 0;
     if (active & GERROR_CMDQ_ERR) {
         cnt_.cmdq_errors++;
-        uint32_t cons = rd(CMDQ_CONS), err = (cons >> 24) & 0x7F;
-        if (err == 1) {   // CERROR_ILL: replace the bad command with a CMD_SYNC (CS=SEV) and go on
+        uint32_t cons = rd(CMDQ_CONS), err = (uint32_t)SMMU_FIELD_GET(cons, SMMU_CMDQ_CONS_ERR);
+        if (err == SMMU_CERROR_ILL) {   // replace the bad command with a CMD_SYNC (CS=SEV) and go on
             uint64_t slot = cmdq_ + 16ull * (cons & ((1u << cmdq_log2_) - 1));
-            Cmd s = cmd::sync(2);
+            Cmd s = cmd::sync(SMMU_CMD_SYNC_CS_SEV);
             mem_.w64(slot, s[0]);
             mem_.w64(slot + 8, s[1]);
         }

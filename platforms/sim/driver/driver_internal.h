@@ -1,36 +1,56 @@
-// Register offsets and structure bits the driver model uses (IHI 0070 6.2, 5.2, 5.4).
+// Register offsets and structure bits the driver model uses (IHI 0070 6.2, 5.2, 5.4): short names for the
+// encodings of <smmu/regs.h>, the header the core uses too.
 #pragma once
 
 #include <cstdint>
 
+#include <smmu/regs.h>
+
 namespace smmusim {
 namespace reg {
-constexpr uint64_t IDR0 = 0x0, IDR1 = 0x4, IDR3 = 0xC, IDR5 = 0x14, IIDR = 0x18, CR0 = 0x20, CR0ACK = 0x24,
-    CR1 = 0x28, CR2 = 0x2C, GBPA = 0x44, IRQ_CTRL = 0x50, IRQ_CTRLACK = 0x54, GERROR = 0x60, GERRORN = 0x64,
-    GERROR_IRQ_CFG0 = 0x68, STRTAB_BASE = 0x80, STRTAB_BASE_CFG = 0x88, CMDQ_BASE = 0x90, CMDQ_PROD = 0x98,
-    CMDQ_CONS = 0x9C, EVENTQ_BASE = 0xA0, EVENTQ_IRQ_CFG0 = 0xB0, EVENTQ_PROD = 0x100A8, EVENTQ_CONS = 0x100AC;
-constexpr uint32_t CR0_SMMUEN = 1, CR0_EVTQEN = 4, CR0_CMDQEN = 8;
-constexpr uint32_t GBPA_ABORT = 1u << 20, GBPA_UPDATE = 1u << 31;
-constexpr uint32_t IRQ_GERROR = 1, IRQ_EVTQ = 4;
-constexpr uint32_t GERROR_CMDQ_ERR = 1;
-constexpr uint32_t Q_OVF = 1u << 31;
+constexpr uint64_t IDR0 = SMMU_IDR0, IDR1 = SMMU_IDR1, IDR3 = SMMU_IDR3, IDR5 = SMMU_IDR5, IIDR = SMMU_IIDR,
+    CR0 = SMMU_CR0, CR0ACK = SMMU_CR0ACK, CR1 = SMMU_CR1, CR2 = SMMU_CR2, GBPA = SMMU_GBPA, IRQ_CTRL = SMMU_IRQ_CTRL,
+    IRQ_CTRLACK = SMMU_IRQ_CTRLACK, GERROR = SMMU_GERROR, GERRORN = SMMU_GERRORN,
+    GERROR_IRQ_CFG0 = SMMU_GERROR_IRQ_CFG0, STRTAB_BASE = SMMU_STRTAB_BASE, STRTAB_BASE_CFG = SMMU_STRTAB_BASE_CFG,
+    CMDQ_BASE = SMMU_CMDQ_BASE, CMDQ_PROD = SMMU_CMDQ_PROD, CMDQ_CONS = SMMU_CMDQ_CONS,
+    EVENTQ_BASE = SMMU_EVENTQ_BASE, EVENTQ_IRQ_CFG0 = SMMU_EVENTQ_IRQ_CFG0, EVENTQ_PROD = SMMU_EVENTQ_PROD,
+    EVENTQ_CONS = SMMU_EVENTQ_CONS;
+constexpr uint32_t CR0_SMMUEN = SMMU_CR0_SMMUEN, CR0_EVTQEN = SMMU_CR0_EVENTQEN, CR0_CMDQEN = SMMU_CR0_CMDQEN;
+constexpr uint32_t GBPA_ABORT = SMMU_GBPA_ABORT, GBPA_UPDATE = SMMU_GBPA_UPDATE;
+constexpr uint32_t IRQ_GERROR = SMMU_IRQ_CTRL_GERROR_IRQEN, IRQ_EVTQ = SMMU_IRQ_CTRL_EVENTQ_IRQEN;
+constexpr uint32_t GERROR_CMDQ_ERR = SMMU_GERROR_CMDQ_ERR;
+constexpr uint32_t Q_OVF = SMMU_EVENTQ_PROD_OVFLG;
+// Linux's GERROR_ERR_MASK: every error bit up to SFM_ERR.
+constexpr uint32_t GERROR_ERRORS = SMMU_GERROR_CMDQ_ERR | SMMU_GERROR_EVENTQ_ABT_ERR | SMMU_GERROR_PRIQ_ABT_ERR |
+    SMMU_GERROR_MSI_CMDQ_ABT_ERR | SMMU_GERROR_MSI_EVENTQ_ABT_ERR | SMMU_GERROR_MSI_PRIQ_ABT_ERR |
+    SMMU_GERROR_MSI_GERROR_ABT_ERR | SMMU_GERROR_SFM_ERR;
+// CR1 as Linux writes it: queues and tables write-back cacheable, inner shareable (0xD75).
+constexpr uint32_t CR1_LINUX = (uint32_t)(SMMU_FIELD_PREP(SMMU_CR1_QUEUE_IC, SMMU_CACHE_WB) |
+    SMMU_FIELD_PREP(SMMU_CR1_QUEUE_OC, SMMU_CACHE_WB) | SMMU_FIELD_PREP(SMMU_CR1_QUEUE_SH, SMMU_SH_ISH) |
+    SMMU_FIELD_PREP(SMMU_CR1_TABLE_IC, SMMU_CACHE_WB) | SMMU_FIELD_PREP(SMMU_CR1_TABLE_OC, SMMU_CACHE_WB) |
+    SMMU_FIELD_PREP(SMMU_CR1_TABLE_SH, SMMU_SH_ISH));
+static_assert(CR1_LINUX == 0xD75, "Linux's CR1");
 } // namespace reg
 
 namespace ste {
-constexpr uint64_t V = 1, ABORT0 = V;
-constexpr unsigned CFG_BYPASS = 4, CFG_S1 = 5, CFG_S2 = 6, CFG_NESTED = 7;
-constexpr uint64_t ADDR_51_6 = 0x000FFFFFFFFFFFC0ull, ADDR_51_4 = 0x000FFFFFFFFFFFF0ull;
-constexpr unsigned S1DSS_TERMINATE = 0, S1DSS_BYPASS = 1, S1DSS_SSID0 = 2;
-constexpr uint64_t S1_CACHE = 1ull << 2 | 1ull << 4 | 3ull << 6;   // S1CIR = S1COR = WBRA, S1CSH = ISH
-constexpr uint64_t S1STALLD = 1ull << 27, SHCFG_INCOMING = 1ull << 44, S2FWB = 1ull << 25;
-constexpr uint64_t S2AA64 = 1ull << 51, S2PTW = 1ull << 54, S2S = 1ull << 57, S2R = 1ull << 58;
-constexpr unsigned L1_SPAN = 9;
+constexpr uint64_t V = SMMU_STE0_V, ABORT0 = V;
+constexpr unsigned CFG_BYPASS = SMMU_STE_CONFIG_BYPASS, CFG_S1 = SMMU_STE_CONFIG_S1, CFG_S2 = SMMU_STE_CONFIG_S2,
+    CFG_NESTED = SMMU_STE_CONFIG_NESTED;
+constexpr uint64_t CTXPTR = SMMU_STE0_S1CONTEXTPTR_MASK, S2TTB = SMMU_STE3_S2TTB_MASK;
+constexpr unsigned S1DSS_TERMINATE = SMMU_STE_S1DSS_TERMINATE, S1DSS_BYPASS = SMMU_STE_S1DSS_BYPASS,
+    S1DSS_SSID0 = SMMU_STE_S1DSS_SSID0;
+// S1CIR = S1COR = WBRA, S1CSH = ISH
+constexpr uint64_t S1_CACHE = SMMU_FIELD_PREP(SMMU_STE1_S1CIR, SMMU_RGN_WBWA) |
+    SMMU_FIELD_PREP(SMMU_STE1_S1COR, SMMU_RGN_WBWA) | SMMU_FIELD_PREP(SMMU_STE1_S1CSH, SMMU_SH_ISH);
+constexpr uint64_t S1STALLD = SMMU_STE1_S1STALLD, SHCFG_INCOMING = SMMU_FIELD_PREP(SMMU_STE1_SHCFG, SMMU_SHCFG_INCOMING),
+    S2FWB = SMMU_STE1_S2FWB;
+constexpr uint64_t S2AA64 = SMMU_STE2_S2AA64, S2PTW = SMMU_STE2_S2PTW, S2S = SMMU_STE2_S2S, S2R = SMMU_STE2_S2R;
+constexpr unsigned L1_SPLIT = 8, L1_SPAN = L1_SPLIT + 1;   // L2 arrays of 256 STEs, as Linux
 } // namespace ste
 
 namespace cd {
-constexpr uint64_t EPD1 = 1ull << 30, V = 1ull << 31, AA64 = 1ull << 41, S = 1ull << 44, R = 1ull << 45,
-    A = 1ull << 46, ASET = 1ull << 47;
-constexpr unsigned L2_ENTRIES = 1024;
-constexpr uint64_t L1_V = 1, L1_L2PTR = 0x000FFFFFFFFFF000ull;
+constexpr uint64_t EPD1 = SMMU_CD0_EPD1, V = SMMU_CD0_V, AA64 = SMMU_CD0_AA64, S = SMMU_CD0_S, R = SMMU_CD0_R,
+    A = SMMU_CD0_A, ASET = SMMU_CD0_ASET, TTB0 = SMMU_CD1_TTB0_MASK;
+constexpr unsigned L2_ENTRIES = 1024;   // Linux's CTXDESC_L2_ENTRIES: S1Fmt = 64KB L2 tables
 } // namespace cd
 } // namespace smmusim

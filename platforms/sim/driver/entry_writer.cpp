@@ -1,18 +1,22 @@
 #include "entry_writer.h"
 
+#include <smmu/regs.h>
+
 namespace smmusim {
 
 namespace {
-constexpr uint64_t STE0_V = 1, STE0_CFG = 7ull << 1, STE0_S1FMT = 3ull << 4, STE0_S1CTXPTR = 0x000FFFFFFFFFFFC0ull,
-    STE0_S1CDMAX = 0x1Full << 59;
-constexpr uint64_t STE1_S1DSS = 3, STE1_S1CIR = 3ull << 2, STE1_S1COR = 3ull << 4, STE1_S1CSH = 3ull << 6,
-    STE1_MEV = 1ull << 19, STE1_S2FWB = 1ull << 25, STE1_S1STALLD = 1ull << 27, STE1_EATS = 3ull << 28,
-    STE1_STRW = 3ull << 30, STE1_SHCFG = 3ull << 44;
-constexpr uint64_t STE2_S2VMID = 0xFFFF, STE2_VTCR = 0x7FFFFull << 32, STE2_S2AA64 = 1ull << 51,
-    STE2_S2ENDI = 1ull << 52, STE2_S2PTW = 1ull << 54, STE2_S2S = 1ull << 57, STE2_S2R = 1ull << 58;
-constexpr uint64_t STE3_S2TTB = 0x000FFFFFFFFFFFF0ull;
-constexpr uint64_t CD0_V = 1ull << 31, CD0_EPD0 = 1ull << 14, CD0_TCR0 = 0x3Full | 3ull << 6 | 3ull << 8 | 3ull << 10 | 3ull << 12;
-constexpr uint64_t CD1_TTB0 = 0x000FFFFFFFFFFFF0ull;
+constexpr uint64_t STE0_V = SMMU_STE0_V, STE0_CFG = SMMU_STE0_CONFIG_MASK, STE0_S1FMT = SMMU_STE0_S1FMT_MASK,
+    STE0_S1CTXPTR = SMMU_STE0_S1CONTEXTPTR_MASK, STE0_S1CDMAX = SMMU_STE0_S1CDMAX_MASK;
+constexpr uint64_t STE1_S1DSS = SMMU_STE1_S1DSS_MASK, STE1_S1CIR = SMMU_STE1_S1CIR_MASK, STE1_S1COR = SMMU_STE1_S1COR_MASK,
+    STE1_S1CSH = SMMU_STE1_S1CSH_MASK, STE1_MEV = SMMU_STE1_MEV, STE1_S2FWB = SMMU_STE1_S2FWB,
+    STE1_S1STALLD = SMMU_STE1_S1STALLD, STE1_EATS = SMMU_STE1_EATS_MASK, STE1_STRW = SMMU_STE1_STRW_MASK,
+    STE1_SHCFG = SMMU_STE1_SHCFG_MASK;
+constexpr uint64_t STE2_S2VMID = SMMU_STE2_S2VMID_MASK, STE2_VTCR = SMMU_STE2_VTCR_MASK, STE2_S2AA64 = SMMU_STE2_S2AA64,
+    STE2_S2ENDI = SMMU_STE2_S2ENDI, STE2_S2PTW = SMMU_STE2_S2PTW, STE2_S2S = SMMU_STE2_S2S, STE2_S2R = SMMU_STE2_S2R;
+constexpr uint64_t STE3_S2TTB = SMMU_STE3_S2TTB_MASK;
+constexpr uint64_t CD0_V = SMMU_CD0_V, CD0_EPD0 = SMMU_CD0_EPD0, CD0_TCR0 = SMMU_CD0_T0SZ_MASK | SMMU_CD0_TG0_MASK |
+    SMMU_CD0_IR0_MASK | SMMU_CD0_OR0_MASK | SMMU_CD0_SH0_MASK;
+constexpr uint64_t CD1_TTB0 = SMMU_CD1_TTB0_MASK;
 }
 
 Entry ste_used_bits(const Entry &e)
@@ -21,19 +25,19 @@ Entry ste_used_bits(const Entry &e)
     u[0] = STE0_V;
     if (!(e[0] & STE0_V)) return u;
     u[0] |= STE0_CFG;
-    unsigned cfg = (unsigned)(e[0] >> 1) & 7;
+    unsigned cfg = (unsigned)SMMU_FIELD_GET(e[0], SMMU_STE0_CONFIG);
     if (cfg & 1) {
         u[0] |= STE0_S1FMT | STE0_S1CTXPTR | STE0_S1CDMAX;
         u[1] |= STE1_S1DSS | STE1_S1CIR | STE1_S1COR | STE1_S1CSH | STE1_S1STALLD | STE1_STRW | STE1_EATS | STE1_MEV;
         u[2] |= STE2_S2VMID;
-        if ((e[1] & STE1_S1DSS) == 1) u[1] |= STE1_SHCFG;   // S1DSS = bypass uses SHCFG (13.5)
+        if (SMMU_FIELD_GET(e[1], SMMU_STE1_S1DSS) == SMMU_STE_S1DSS_BYPASS) u[1] |= STE1_SHCFG;   // S1DSS = bypass uses SHCFG (13.5)
     }
     if (cfg & 2) {
         u[1] |= STE1_S2FWB | STE1_EATS | STE1_SHCFG | STE1_MEV;
         u[2] |= STE2_S2VMID | STE2_VTCR | STE2_S2AA64 | STE2_S2ENDI | STE2_S2PTW | STE2_S2S | STE2_S2R;
         u[3] |= STE3_S2TTB;
     }
-    if (cfg == 4) u[1] |= STE1_SHCFG;
+    if (cfg == SMMU_STE_CONFIG_BYPASS) u[1] |= STE1_SHCFG;
     return u;
 }
 

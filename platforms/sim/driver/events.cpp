@@ -8,21 +8,21 @@ Event decode_event(const std::array<uint64_t, 4> &r)
 {
     Event e;
     e.raw = r;
-    e.id = (uint8_t)(r[0] & 0xFF);
-    e.ssv = (r[0] >> 11) & 1;
-    e.ssid = e.ssv ? (uint32_t)(r[0] >> 12) & 0xFFFFF : 0;
-    e.sid = (uint32_t)(r[0] >> 32);
-    e.stag = (uint16_t)(r[1] & 0xFFFF);
-    e.stall = (r[1] >> 31) & 1;
-    e.pnu = (r[1] >> 33) & 1;
-    e.ind = (r[1] >> 34) & 1;
-    e.rnw = (r[1] >> 35) & 1;
-    e.s2 = (r[1] >> 39) & 1;
-    e.klass = (uint8_t)((r[1] >> 40) & 3);
-    e.tt_read = (r[1] >> 44) & 1;
+    e.id = (uint8_t)SMMU_FIELD_GET(r[0], SMMU_EVT0_EVENTID);
+    e.ssv = r[0] & SMMU_EVT0_SSV;
+    e.ssid = e.ssv ? (uint32_t)SMMU_FIELD_GET(r[0], SMMU_EVT0_SUBSTREAMID) : 0;
+    e.sid = (uint32_t)SMMU_FIELD_GET(r[0], SMMU_EVT0_STREAMID);
+    e.stag = (uint16_t)SMMU_FIELD_GET(r[1], SMMU_EVT1_STAG);
+    e.stall = r[1] & SMMU_EVT1_STALL;
+    e.pnu = r[1] & SMMU_EVT1_PNU;
+    e.ind = r[1] & SMMU_EVT1_IND;
+    e.rnw = r[1] & SMMU_EVT1_RNW;
+    e.s2 = r[1] & SMMU_EVT1_S2;
+    e.klass = (uint8_t)SMMU_FIELD_GET(r[1], SMMU_EVT1_CLASS);
+    e.tt_read = r[1] & SMMU_EVT1_TTRNW;
     e.iova = r[2];
-    e.ipa = r[3] & 0x000FFFFFFFFFF000ull;
-    e.fetch_addr = r[3] & 0x000FFFFFFFFFFFF8ull;
+    e.ipa = r[3] & SMMU_EVT3_IPA_MASK;
+    e.fetch_addr = r[3] & 0x000FFFFFFFFFFFF8ull;   // Linux's EVTQ_3_FETCH_ADDR: FetchAddr[51:3]
     return e;
 }
 
