@@ -35,7 +35,7 @@ const char *mode_name(Mode m)
     case Mode::LT: return "LT";
     case Mode::LT_TD: return "LT, temporal decoupling";
     case Mode::AT: return "AT";
-    default: return "LT with DMI, temporal decoupling";
+    default: return "LT with DMI, 1 us quantum";
     }
 }
 
