@@ -170,6 +170,21 @@ TEST(SmmuScDmi, GrantedForTheTranslatedPageWithItsPermissionsAtTheIova)
             EXPECT_EQ(pl.get_dmi(0, true, c.iova, wd), c.write_ok);
             if (c.write_ok) grants++;
         }
+        // A transaction split at a page boundary gets no hint (no single region covers it).
+        {
+            uint64_t v = 0;
+            tlm::tlm_generic_payload gp;
+            gp.set_command(tlm::TLM_READ_COMMAND);
+            gp.set_address(0x10FFC);
+            gp.set_data_ptr(reinterpret_cast<unsigned char *>(&v));
+            gp.set_data_length(8);
+            gp.set_streaming_width(8);
+            sc_time dl = SC_ZERO_TIME;
+            (*pl.init.ports[0])->b_transport(gp, dl);
+            EXPECT_EQ(gp.get_response_status(), tlm::TLM_OK_RESPONSE);
+            EXPECT_FALSE(gp.is_dmi_allowed());
+            sc_core::wait(dl);
+        }
         // Data written through the pointer is what a translated read returns.
         tlm::tlm_dmi dmi;
         ASSERT_TRUE(pl.get_dmi(0, true, 0x10020, dmi));
@@ -190,6 +205,42 @@ TEST(SmmuScDmi, GrantedForTheTranslatedPageWithItsPermissionsAtTheIova)
         EXPECT_EQ(pl.smmu.stats().dmi_refusals, 2u);
         EXPECT_NE(pl.smmu.stats_json().find("\"dmi\":{\"grants\":" + std::to_string(grants) + ",\"refusals\":2,"),
                   std::string::npos);
+    });
+}
+
+// With HTTU (CD.HA, CD.HD), DMI never skips a hardware update: no grant before a walk has set the Access flag,
+// and a writable-clean (DBM) page is read-only through DMI until a translated write has marked it dirty.
+TEST(SmmuScDmi, HardwareAccessAndDirtyUpdatesAreNotBypassed)
+{
+    run_dmi([](DmiPlatform &pl, Driver &d) {
+        const uint64_t iova = 0x20000;
+        pl.pt.map(iova, kData + 0x9000, 1ull << 51 | 0xC1);   // DBM, AP=11 (clean), AF=0
+        Q8 cd = cd_s1(kTables, 2);
+        cd[0] |= 1ull << 43 | 1ull << 42;                     // CD.HA, CD.HD
+        d.write_cd(kCd + 0x80, cd);
+        d.write_ste(6, ste_s1(kCd + 0x80));
+        d.submit({cmd::cfgi_ste(6), cmd::sync_sev()});
+        auto leaf = [&] {                                     // the page's descriptor
+            uint64_t table = kTables;
+            for (int level = 0; level < 3; level++)
+                table = pl.tables.r64(table + 8 * ((iova >> (39 - 9 * level)) & 0x1FF)) & 0x0000FFFFFFFFF000ull;
+            return pl.tables.r64(table + 8 * ((iova >> 12) & 0x1FF));
+        };
+        const uint64_t kAf = 1ull << 10, kAp2 = 1ull << 7;
+        smmu::StreamIdExtension ext(6);
+        tlm::tlm_dmi dmi;
+        EXPECT_FALSE(pl.get_dmi(0, false, iova, dmi, &ext));
+        EXPECT_EQ(leaf() & kAf, 0u) << "the DMI request did not set AF";
+        EXPECT_EQ(pl.access(0, false, iova, &ext).status, tlm::TLM_OK_RESPONSE);
+        EXPECT_NE(leaf() & kAf, 0u) << "the translated read set AF";
+        ASSERT_TRUE(pl.get_dmi(0, false, iova, dmi, &ext));
+        EXPECT_EQ(dmi.get_granted_access(), tlm::tlm_dmi::DMI_ACCESS_READ) << "writable-clean: read-only";
+        EXPECT_FALSE(pl.get_dmi(0, true, iova, dmi, &ext));
+        EXPECT_NE(leaf() & kAp2, 0u) << "still clean";
+        EXPECT_EQ(pl.access(0, true, iova, &ext).status, tlm::TLM_OK_RESPONSE);
+        EXPECT_EQ(leaf() & kAp2, 0u) << "the translated write marked it dirty";
+        ASSERT_TRUE(pl.get_dmi(0, true, iova, dmi, &ext));
+        EXPECT_EQ(dmi.get_granted_access(), tlm::tlm_dmi::DMI_ACCESS_READ_WRITE);
     });
 }
 
