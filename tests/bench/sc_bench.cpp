@@ -1,5 +1,6 @@
 // SystemC end to end: an initiator -> Smmuv3 (TLB-hit path) -> router -> memory, against the same platform with
-// the SMMU replaced by a module that forwards without translating. LT, LT with temporal decoupling, and AT.
+// the SMMU replaced by a module that forwards without translating. LT, LT with temporal decoupling, AT, and LT with
+// DMI (Params::functional_speed; the baseline forwards DMI requests and invalidations).
 // SystemC allows one elaboration per process, so every run is a forked child that reports its time on a pipe.
 #include <chrono>
 #include <cstdio>
@@ -27,16 +28,34 @@ using sc_core::SC_US;
 constexpr uint64_t kIova = 0x40000000, kDataSize = 1u << 20;
 constexpr unsigned kPages = 16;            // working set: inside the 32-entry micro-TLB
 
-enum class Mode { LT, LT_TD, AT };
-const char *mode_name(Mode m) { return m == Mode::LT ? "LT" : m == Mode::LT_TD ? "LT, temporal decoupling" : "AT"; }
+enum class Mode { LT, LT_TD, AT, LT_DMI };
+const char *mode_name(Mode m)
+{
+    switch (m) {
+    case Mode::LT: return "LT";
+    case Mode::LT_TD: return "LT, temporal decoupling";
+    case Mode::AT: return "AT";
+    default: return "LT with DMI, 1 us quantum";
+    }
+}
 
-// Flat data memory: memcpy and a fixed latency.
+// Flat data memory: memcpy and a fixed latency; grants DMI over all of itself.
 struct DataMem : sc_core::sc_module {
     tlm_utils::simple_target_socket<DataMem> socket;
     std::vector<uint8_t> bytes;
     explicit DataMem(sc_core::sc_module_name n) : sc_module(n), socket("socket"), bytes(kDataSize)
     {
         socket.register_b_transport(this, &DataMem::b_transport);
+        socket.register_get_direct_mem_ptr(this, &DataMem::get_dmi);
+    }
+    bool get_dmi(tlm::tlm_generic_payload &, tlm::tlm_dmi &d) {
+        d.allow_read_write();
+        d.set_start_address(0);
+        d.set_end_address(kDataSize - 1);
+        d.set_dmi_ptr(bytes.data());
+        d.set_read_latency(sc_time(10, SC_NS));
+        d.set_write_latency(sc_time(10, SC_NS));
+        return true;
     }
     void b_transport(tlm::tlm_generic_payload &gp, sc_time &delay) {
         uint64_t a = gp.get_address();
@@ -45,6 +64,7 @@ struct DataMem : sc_core::sc_module {
         if (gp.is_read()) std::memcpy(gp.get_data_ptr(), &bytes[a], len);
         else std::memcpy(&bytes[a], gp.get_data_ptr(), len);
         delay += sc_time(10, SC_NS);
+        gp.set_dmi_allowed(true);
         gp.set_response_status(tlm::TLM_OK_RESPONSE);
     }
 };
@@ -57,8 +77,12 @@ struct PassThrough : sc_core::sc_module {
     explicit PassThrough(sc_core::sc_module_name n) : sc_module(n), in("in"), out("out")
     {
         in.register_b_transport(this, &PassThrough::b_transport);
+        in.register_get_direct_mem_ptr(this, &PassThrough::get_dmi);
+        out.register_invalidate_direct_mem_ptr(this, &PassThrough::invalidate);
     }
     void b_transport(tlm::tlm_generic_payload &gp, sc_time &delay) { out->b_transport(gp, delay); }
+    bool get_dmi(tlm::tlm_generic_payload &gp, tlm::tlm_dmi &d) { return out->get_direct_mem_ptr(gp, d); }
+    void invalidate(sc_dt::uint64 s, sc_dt::uint64 e) { in->invalidate_direct_mem_ptr(s, e); }
 };
 
 struct NoMm : tlm::tlm_mm_interface {
@@ -75,12 +99,41 @@ struct Initiator : sc_core::sc_module {
     bool resp = false;
     NoMm mm;
 
+    // DMI regions by 4 KiB page (direct-mapped, so a lookup costs the same for one region or one per page).
+    static constexpr unsigned kDmiSlots = 64;
+    tlm::tlm_dmi dmi[kDmiSlots];
+    uint64_t dmi_accesses = 0;
+
     Initiator(sc_core::sc_module_name nm, Mode m, uint64_t b, uint64_t count)
         : sc_module(nm), sock("sock"), mode(m), base(b), n(count)
     {
         SC_HAS_PROCESS(Initiator);
         SC_THREAD(run);
         sock.register_nb_transport_bw(this, &Initiator::nb_bw);
+        sock.register_invalidate_direct_mem_ptr(this, &Initiator::invalidate);
+        for (auto &d : dmi) d.init();
+    }
+    void invalidate(sc_dt::uint64, sc_dt::uint64) { for (auto &d : dmi) d.init(); }
+    void keep_dmi(const tlm::tlm_dmi &d) {
+        const uint64_t first = d.get_start_address() >> 12, last = d.get_end_address() >> 12;
+        for (uint64_t p = first; p <= last && p - first < kDmiSlots; p++) dmi[p % kDmiSlots] = d;
+    }
+    // One access through a DMI region, if one covers it with the access needed.
+    bool dmi_access(tlm::tlm_generic_payload &gp, sc_time &delay) {
+        const uint64_t a = gp.get_address();
+        const unsigned len = gp.get_data_length();
+        const tlm::tlm_dmi &d = dmi[(a >> 12) % kDmiSlots];
+        const bool w = gp.is_write();
+        if (a < d.get_start_address() || a + len - 1 > d.get_end_address() ||
+            !(w ? d.is_write_allowed() : d.is_read_allowed()))
+            return false;
+        unsigned char *p = d.get_dmi_ptr() + (a - d.get_start_address());
+        if (w) std::memcpy(p, gp.get_data_ptr(), len);
+        else std::memcpy(gp.get_data_ptr(), p, len);
+        delay += w ? d.get_write_latency() : d.get_read_latency();
+        gp.set_response_status(tlm::TLM_OK_RESPONSE);
+        dmi_accesses++;
+        return true;
     }
     tlm::tlm_sync_enum nb_bw(tlm::tlm_generic_payload &, tlm::tlm_phase &ph, sc_time &t) {
         if (ph == tlm::BEGIN_RESP) {
@@ -125,6 +178,16 @@ struct Initiator : sc_core::sc_module {
             gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
             if (mode == Mode::AT) {
                 at_one(gp);
+            } else if (mode == Mode::LT_DMI) {
+                sc_time d = qk.get_local_time();
+                if (!dmi_access(gp, d)) {
+                    gp.set_dmi_allowed(false);
+                    sock->b_transport(gp, d);
+                    tlm::tlm_dmi got;
+                    if (gp.is_response_ok() && gp.is_dmi_allowed() && sock->get_direct_mem_ptr(gp, got)) keep_dmi(got);
+                }
+                qk.set(d);
+                if (qk.need_sync()) qk.sync();
             } else if (mode == Mode::LT_TD) {
                 sc_time d = qk.get_local_time();
                 sock->b_transport(gp, d);
@@ -144,7 +207,7 @@ struct Initiator : sc_core::sc_module {
     }
 };
 
-struct Result { double ns_per_txn; uint64_t errors; uint64_t utlb_hits; };
+struct Result { double ns_per_txn; uint64_t errors; uint64_t utlb_hits; uint64_t dmi_accesses; };
 
 Result run_platform(bool with_smmu, Mode mode, uint64_t n)
 {
@@ -161,7 +224,7 @@ Result run_platform(bool with_smmu, Mode mode, uint64_t n)
     std::unique_ptr<Driver> drv;
     std::unique_ptr<PageTables> pt;
     if (with_smmu) {
-        smmu::Params p;
+        smmu::Params p = mode == Mode::LT_DMI ? smmu::Params::functional_speed() : smmu::Params();
         p.num_ports = 1;
         smmu.reset(new smmu::Smmuv3("smmu", p));
         init.sock(smmu->dma_in);
@@ -181,7 +244,7 @@ Result run_platform(bool with_smmu, Mode mode, uint64_t n)
         pass->out(router.in);
     }
     sc_core::sc_start();
-    Result r{init.done ? init.wall * 1e9 / (double)init.done : -1, init.errors, 0};
+    Result r{init.done ? init.wall * 1e9 / (double)init.done : -1, init.errors, 0, init.dmi_accesses};
     if (smmu) {
         smmu_cache_stats_t st;
         if (smmu_cache_stats(smmu->core(), SMMU_STRUCT_UTLB, -1, -1, &st)) r.utlb_hits = st.hits;
@@ -193,7 +256,7 @@ Result run_platform(bool with_smmu, Mode mode, uint64_t n)
 Result run_forked(bool with_smmu, Mode mode, uint64_t n)
 {
     int fd[2];
-    Result r{-1, 0, 0};
+    Result r{-1, 0, 0, 0};
     if (pipe(fd)) return r;
     std::fflush(stdout);
     pid_t pid = fork();
@@ -227,22 +290,23 @@ int main(int argc, char **argv)
     }
     std::printf("SystemC end to end (initiator -> Smmuv3 TLB-hit path -> router -> memory; baseline: the SMMU "
                 "replaced by a forwarding module, same run)\n");
-    const Mode modes[] = {Mode::LT, Mode::LT_TD, Mode::AT};
+    const Mode modes[] = {Mode::LT, Mode::LT_TD, Mode::AT, Mode::LT_DMI};
     for (Mode m : modes) {
-        uint64_t n = m == Mode::LT_TD ? 2000000 : 400000;
+        uint64_t n = m == Mode::LT_DMI ? 10000000 : m == Mode::LT_TD ? 2000000 : 400000;
         if (only && !std::strstr(mode_name(m), only)) continue;
         if (quick) n /= 200;
         if (count) n = count;
         // Interleaved runs, best of each side: on a shared machine noise only ever adds time.
         const int reps = quick ? 1 : 5;
-        Result base{-1, 0, 0}, smmu{-1, 0, 0};
+        Result base{-1, 0, 0, 0}, smmu{-1, 0, 0, 0};
         for (int r = 0; r < reps; r++) {
             const Result b = run_forked(false, m, n), s = run_forked(true, m, n);
             if (b.ns_per_txn <= 0 || s.ns_per_txn <= 0 || b.errors || s.errors) { base = b; smmu = s; break; }
             if (base.ns_per_txn <= 0 || b.ns_per_txn < base.ns_per_txn) base = b;
             if (smmu.ns_per_txn <= 0 || s.ns_per_txn < smmu.ns_per_txn) smmu = s;
         }
-        std::string name = std::string("SystemC ") + mode_name(m) + ", TLB hit";
+        const bool dmi = m == Mode::LT_DMI;
+        std::string name = std::string("SystemC ") + mode_name(m) + (dmi ? "" : ", TLB hit");
         if (base.ns_per_txn <= 0 || smmu.ns_per_txn <= 0 || base.errors || smmu.errors) {
             std::printf("  !! %s: run failed (base %.1f ns, %llu errors; smmu %.1f ns, %llu errors)\n", name.c_str(),
                         base.ns_per_txn, (unsigned long long)base.errors, smmu.ns_per_txn,
@@ -250,11 +314,16 @@ int main(int argc, char **argv)
             continue;
         }
         char note[128];
-        std::snprintf(note, sizeof note, "best of %d interleaved runs each; micro-TLB hits %.1f%% of transactions",
-                      reps, 100.0 * (double)smmu.utlb_hits / (double)n);
-        bench_figure(name.c_str(), smmu.ns_per_txn, "ns/txn", "pass-through", base.ns_per_txn, note);
+        if (dmi)   // every access but the first to each page goes through a pointer, on both sides
+            std::snprintf(note, sizeof note, "best of %d interleaved runs each; %.4f%% of transactions via DMI; target x<=1.5",
+                          reps, 100.0 * (double)smmu.dmi_accesses / (double)n);
+        else
+            std::snprintf(note, sizeof note, "best of %d interleaved runs each; micro-TLB hits %.1f%% of transactions",
+                          reps, 100.0 * (double)smmu.utlb_hits / (double)n);
+        bench_figure(name.c_str(), smmu.ns_per_txn, "ns/txn", dmi ? "pass-through with DMI" : "pass-through",
+                     base.ns_per_txn, note);
         bench_figure((name + ", rate").c_str(), 1e3 / smmu.ns_per_txn, "Mtxn/s", nullptr, 0,
-                     m == Mode::AT ? nullptr : "target >= 5");
+                     m == Mode::AT || dmi ? nullptr : "target >= 5");
     }
     bench_json();
     return 0;

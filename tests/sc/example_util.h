@@ -20,15 +20,15 @@ struct ExamplePlatform {
     Driver drv{"drv", tables};
     PageTables pt{tables, kTables};
 
-    static smmu::Params params() {
-        smmu::Params p;                              // MMU-700-like defaults
+    static smmu::Params params(bool dmi) {
+        smmu::Params p = dmi ? smmu::Params::functional_speed() : smmu::Params::mmu700();
         p.num_ports = 2;
         return p;
     }
-    explicit ExamplePlatform(Mode mode)
+    explicit ExamplePlatform(Mode mode, bool dmi = false)
         : a("target_a", 201, "memory_socket_a", 4 * 1024, 4, sc_time(20, SC_NS), sc_time(100, SC_NS), sc_time(60, SC_NS)),
           b("target_b", 202, "memory_socket_b", 4 * 1024, 4, sc_time(10, SC_NS), sc_time(50, SC_NS), sc_time(30, SC_NS)),
-          smmu("smmu", params())
+          smmu("smmu", params(dmi))
     {
         // The examples report data mismatches as SC_FATAL only when enabled; info stays quiet.
         tlm_enable_info_reporting = false;
@@ -54,9 +54,27 @@ struct ExamplePlatform {
         };
     }
 
-    // After the run: each traffic generator made 2 x (16 writes + 16 reads) of 4 bytes.
-    void check(Mode mode) {
+    // After the run: each traffic generator made 2 x (16 writes + 16 reads) of 4 bytes. With DMI, an access made
+    // through a DMI pointer reaches neither the SMMU nor the router; the others reach both.
+    void check(Mode mode, bool dmi = false) {
         const smmu::Stats &s = smmu.stats();
+        if (dmi) {
+            uint64_t translated = 0;
+            for (uint32_t sid = 0; sid < 2; sid++) {
+                ASSERT_EQ(s.streams.count(sid), 1u) << "stream " << sid;
+                const smmu::TrafficStats &t = s.streams.at(sid);
+                EXPECT_EQ(t.aborted, 0u);
+                EXPECT_EQ(t.bytes, 4 * t.transactions);
+                translated += t.transactions;
+            }
+            if (mode == Mode::Stage1) {
+                EXPECT_EQ(router.hits[0], 0u) << "no untranslated access reaches target A";
+            }
+            EXPECT_EQ(router.hits[0] + router.hits[1], translated);
+            EXPECT_LT(translated, 128u) << "some accesses went through a DMI pointer";
+            EXPECT_GE(s.dmi_grants, 1u);
+            return;
+        }
         for (uint32_t sid = 0; sid < 2; sid++) {
             ASSERT_EQ(s.streams.count(sid), 1u) << "stream " << sid;
             const smmu::TrafficStats &t = s.streams.at(sid);

@@ -39,7 +39,8 @@ struct Initiator : sc_core::sc_module {
         at_pending.erase(it);
         return tlm::TLM_COMPLETED;                 // END_RESP implied
     }
-    void inval(int, sc_dt::uint64 s, sc_dt::uint64 e) { invalidations.emplace_back(s, e); }
+    std::vector<int> inval_ports;              // the port of each entry of `invalidations`
+    void inval(int p, sc_dt::uint64 s, sc_dt::uint64 e) { invalidations.emplace_back(s, e); inval_ports.push_back(p); }
     struct Result { tlm::tlm_response_status status; sc_time latency; uint32_t data; };
     // A 4-byte read or write of `data` at `addr`, with the StreamID extension when given.
     static void prepare(tlm::tlm_generic_payload &gp, bool write, uint64_t addr, uint32_t &data,

@@ -220,9 +220,10 @@ struct PageTables {
     SparseMem &mem;
     uint64_t root, next;
     PageTables(SparseMem &m, uint64_t base) : mem(m), root(base), next(base + 0x1000) {}
-    void map(uint64_t va, uint64_t pa) {
+    // A page (leaf_level 3) or a block (1 or 2); `attrs` are the descriptor's low bits: AF, AP=01 (EL0 RW), AttrIndx 0.
+    void map(uint64_t va, uint64_t pa, uint64_t attrs = 0x441, int leaf_level = 3) {
         uint64_t table = root;
-        for (int level = 0; level < 3; level++) {
+        for (int level = 0; level < leaf_level; level++) {
             uint64_t idx = (va >> (39 - 9 * level)) & 0x1FF;
             uint64_t d = mem.r64(table + 8 * idx);
             if (!(d & 1)) {
@@ -232,7 +233,9 @@ struct PageTables {
             }
             table = d & 0x0000FFFFFFFFF000ull;
         }
-        mem.w64(table + 8 * ((va >> 12) & 0x1FF), (pa & 0x0000FFFFFFFFF000ull) | 0x443);   // AF, AP=01 (EL0 RW), AttrIndx 0
+        const unsigned shift = 39 - 9 * leaf_level;
+        const uint64_t oa = pa & 0x0000FFFFFFFFF000ull & ~((1ull << shift) - 1);
+        mem.w64(table + 8 * ((va >> shift) & 0x1FF), oa | attrs | (leaf_level == 3 ? 2 : 0));   // page: bits[1:0] = 11
     }
 };
 

@@ -121,5 +121,6 @@ Params::Params() { apply_mmu700(*this); }
 Params Params::mmu700() { return Params(); }
 Params Params::mmu600() { Params p; apply_mmu600(p); return p; }
 Params Params::gem5_default() { Params p; apply_gem5(p); return p; }
+Params Params::functional_speed() { Params p; p.dmi = true; return p; }
 
 } // namespace smmu

@@ -13,7 +13,7 @@ namespace smmu {
 
 namespace {
 constexpr uint64_t kFrameSize = 0x20000;       // page 0 + page 1 (IHI 0070 6.1)
-constexpr uint64_t kCmdqProd = 0x98, kCmdqCons = 0x9C;
+constexpr uint64_t kCr0 = 0x20, kGbpa = 0x44, kCmdqProd = 0x98, kCmdqCons = 0x9C;
 constexpr unsigned kOpSync = 0x46;
 } // namespace
 
@@ -34,18 +34,24 @@ bool Smmuv3::reg_access(tlm::tlm_generic_payload &gp, const sc_time *mem_at)
         gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return false;
     }
-    CoreLock lock(*this);
-    if (mem_at) mem_cursor_ = *mem_at;                   // set under the lock: another core call may have moved it
-    if (gp.is_read()) {
-        uint64_t v = smmu_reg_read(core_, off, len);
-        std::memcpy(gp.get_data_ptr(), &v, len);       // little-endian host: the frame is little-endian
-        stats_.reg_reads++;
-    } else if (gp.is_write()) {
-        uint64_t v = 0;
-        std::memcpy(&v, gp.get_data_ptr(), len);
-        smmu_reg_write(core_, off, v, len);
-        stats_.reg_writes++;
+    bool revoke = false;
+    {
+        CoreLock lock(*this);
+        if (mem_at) mem_cursor_ = *mem_at;               // set under the lock: another core call may have moved it
+        if (gp.is_read()) {
+            uint64_t v = smmu_reg_read(core_, off, len);
+            std::memcpy(gp.get_data_ptr(), &v, len);   // little-endian host: the frame is little-endian
+            stats_.reg_reads++;
+        } else if (gp.is_write()) {
+            uint64_t v = 0;
+            std::memcpy(&v, gp.get_data_ptr(), len);
+            smmu_reg_write(core_, off, v, len);
+            stats_.reg_writes++;
+            // SMMUEN and GBPA decide every stream's translation: any write to them revokes DMI.
+            revoke = (off <= kCr0 && kCr0 < off + len) || (off <= kGbpa && kGbpa < off + len);
+        }
     }
+    if (revoke) dmi_revoke();
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
     return true;
 }
@@ -120,6 +126,7 @@ void Smmuv3::cmdq_thread()
             stats_.cmd_sync_latency.add(cycles_of(now > pub ? now - pub : SC_ZERO_TIME));
         }
         stall_settled_.notify(SC_ZERO_TIME);            // CMD_RESUME / CMD_STALL_TERM may have settled a stall
+        if (dmi_revoked_by(op)) dmi_revoke();           // CFGI_*, TLBI_*: the grants may be stale from now on
         const sc_time mem = mem_cursor_ - sc_core::sc_time_stamp();
         const uint64_t extra = cycles > params_.core.cmd_cycles ? cycles - params_.core.cmd_cycles : 0;
         const sc_time rest = cyc(extra) + mem;

@@ -40,7 +40,7 @@ Smmuv3::Smmuv3(sc_core::sc_module_name name, const Params &params)
     char err[256];
     core_ = smmu_create(&params_.core, &host, err, sizeof err);
     if (!core_) {
-        SC_REPORT_ERROR(this->name(), (std::string("invalid configuration: ") + err).c_str());
+        SC_REPORT_ERROR("smmuv3/config", (std::string(this->name()) + ": invalid configuration: " + err).c_str());
         return;
     }
     for (unsigned p = 0; p < params_.num_ports; p++) {
@@ -51,6 +51,7 @@ Smmuv3::Smmuv3(sc_core::sc_module_name name, const Params &params)
     tcu_slots_.reset(new Smmuv3Timeline(params_.tcu_slots));
     walk_slots_.reset(new Smmuv3Timeline(params_.walk_slots));
     stats_.ports.resize(params_.num_ports);
+    dmi_iova_.resize(params_.num_ports);
 
     reg_socket.register_b_transport(this, &Smmuv3::reg_b_transport);
     reg_socket.register_transport_dbg(this, &Smmuv3::reg_transport_dbg);
@@ -78,7 +79,8 @@ void Smmuv3::before_end_of_elaboration()
 void Smmuv3::end_of_elaboration()
 {
     if ((unsigned)dma_in.size() > params_.num_ports)
-        SC_REPORT_ERROR(name(), "dma_in has more bindings than Params::num_ports (one TBU per port)");
+        SC_REPORT_ERROR("smmuv3/binding",
+                        (std::string(name()) + ": dma_in has more bindings than Params::num_ports (one TBU per port)").c_str());
 }
 
 uint64_t Smmuv3::cycles_of(const sc_time &t) const { return cycles_of(t.value()); }
@@ -124,10 +126,11 @@ tlm::tlm_sync_enum Smmuv3::nb_transport_fw(int port, tlm::tlm_generic_payload &g
                 at_waiting_.erase(it);
                 return tlm::TLM_COMPLETED;
             }
-        SC_REPORT_ERROR(name(), "END_RESP for a transaction without an outstanding BEGIN_RESP");
+        SC_REPORT_ERROR("smmuv3/protocol", (std::string(name()) + ": END_RESP for a transaction without an outstanding BEGIN_RESP").c_str());
         return tlm::TLM_COMPLETED;
     }
-    SC_REPORT_ERROR(name(), "nb_transport_fw: illegal phase (only BEGIN_REQ and END_RESP are sent forward)");
+    SC_REPORT_ERROR("smmuv3/protocol",
+                    (std::string(name()) + ": nb_transport_fw: illegal phase (only BEGIN_REQ and END_RESP are sent forward)").c_str());
     return tlm::TLM_COMPLETED;
 }
 
@@ -220,6 +223,7 @@ void Smmuv3::transact(unsigned port, tlm::tlm_generic_payload &gp, sc_time &dela
     tick end = arrival;
     sc_time d;                                             // the last part's downstream delay
     tlm::tlm_response_status status = tlm::TLM_OK_RESPONSE;
+    bool dmi_hint = false;                                 // the target offered DMI for a one-part transaction
     std::vector<unsigned char> part_be;
     uint64_t off = 0;
     do {
@@ -245,7 +249,9 @@ void Smmuv3::transact(unsigned port, tlm::tlm_generic_payload &gp, sc_time &dela
                 }
             }
             gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+            gp.set_dmi_allowed(false);
             dma_out->b_transport(gp, d);
+            dmi_hint = whole && gp.is_dmi_allowed();
             if (!gp.is_response_ok() && status == tlm::TLM_OK_RESPONSE) status = gp.get_response_status();
             gp.set_address(addr);
             if (!whole) {
@@ -264,7 +270,7 @@ void Smmuv3::transact(unsigned port, tlm::tlm_generic_payload &gp, sc_time &dela
         off += chunk;
     } while (off < span);
     gp.set_response_status(status);
-    gp.set_dmi_allowed(false);                             // DMI would bypass translation
+    gp.set_dmi_allowed(params_.dmi && dmi_hint && status == tlm::TLM_OK_RESPONSE);   // a hint: the request decides
     const tick now = now_ticks();
     const tick left = end > now ? end - now : 0;
     delay = left == d.value() ? d : sc_time::from_value(left);   // one part ending last: its delay as it came back
@@ -279,6 +285,7 @@ Smmuv3::tick Smmuv3::translate_settled(unsigned port, const smmu_txn_t &txn, tic
         const tick ready = translate_timed(port, txn, arrival > now ? arrival : now, res, ss, served);
         if (info) info->served[(unsigned)served]++;
         if (res.status != SMMU_STALL) return ready;
+        stalled_[txn.sid]++;
         if (ready > now_ticks()) wait(sc_time::from_value(ready - now_ticks()));   // stalls wait in simulated time
         smmu_stall_state_t st;
         for (;;) {
@@ -290,6 +297,8 @@ Smmuv3::tick Smmuv3::translate_settled(unsigned port, const smmu_txn_t &txn, tic
             if (st != SMMU_STALL_PENDING) break;
             wait(stall_settled_);
         }
+        auto it = stalled_.find(txn.sid);
+        if (--it->second == 0) stalled_.erase(it);
         if (st != SMMU_STALL_RETRY) {                      // CMD_STALL_TERM, CMD_RESUME with Abort, or gone
             res.status = SMMU_ABORT;
             return now_ticks();
@@ -419,17 +428,95 @@ unsigned Smmuv3::transport_dbg(int port, tlm::tlm_generic_payload &gp)
     return 0;
 }
 
-bool Smmuv3::get_direct_mem_ptr(int, tlm::tlm_generic_payload &, tlm::tlm_dmi &dmi)
+// DMI extends a TLB entry into the initiator. It is granted only for a translation the TLBs hold (the walk that
+// made it did its Access-flag and dirty-state updates, and a writable-clean page is still read-only there) or a
+// bypass, never for a stream with a transaction stalled, and never while a process is inside the core (this call
+// cannot wait). The region is the translated page (or block) in IOVA space, cut to what the target granted.
+bool Smmuv3::get_direct_mem_ptr(int port, tlm::tlm_generic_payload &gp, tlm::tlm_dmi &dmi)
 {
-    dmi.set_granted_access(tlm::tlm_dmi::DMI_ACCESS_NONE);   // refused over the whole range: no translation bypass
-    dmi.set_start_address(0);
-    dmi.set_end_address(~(sc_dt::uint64)0);
-    return false;
+    using addr_t = sc_dt::uint64;
+    const addr_t iova = gp.get_address();
+    dmi.set_granted_access(tlm::tlm_dmi::DMI_ACCESS_NONE);
+    if (!params_.dmi || !core_ || (unsigned)port >= params_.num_ports) {
+        dmi.set_start_address(0);                           // DMI is off: refused everywhere
+        dmi.set_end_address(~(addr_t)0);
+        return false;
+    }
+    // Refused for this address only: a page may be mapped later without any invalidation.
+    dmi.set_start_address(iova);
+    dmi.set_end_address(iova);
+    auto refuse = [this] { stats_.dmi_refusals++; return false; };
+    if (core_busy_) return refuse();
+    smmu_txn_t txn = txn_of(gp, (unsigned)port, params_.port_sid((unsigned)port));
+    if (stalled_.count(txn.sid)) return refuse();
+    smmu_result_t res{};
+    mem_debug_ = true;
+    smmu_translate_debug(core_, &txn, &res);
+    mem_debug_ = false;
+    if (res.status != SMMU_OK || (!res.bypass && res.source == SMMU_SRC_WALK)) return refuse();
+
+    // The translated region in PA space: the page or block, or for a bypass everything below the OAS.
+    const unsigned oas = params_.core.oas_bits;
+    addr_t pa_lo, pa_hi;
+    if (res.bypass) {
+        pa_lo = 0;
+        pa_hi = oas < 64 ? (((addr_t)1 << oas) - 1) : ~(addr_t)0;
+    } else {
+        const addr_t mask = res.page_log2 >= 64 ? ~(addr_t)0 : (((addr_t)1 << res.page_log2) - 1);
+        pa_lo = res.pa & ~mask;
+        pa_hi = pa_lo | mask;
+    }
+    const addr_t iova_lo = iova - (res.pa - pa_lo);         // the IOVA that translates to pa_lo
+
+    tlm::tlm_dmi ds;
+    gp.set_address(res.pa);
+    const bool ok = dma_out->get_direct_mem_ptr(gp, ds);
+    gp.set_address(iova);
+    if (!ok || !ds.get_dmi_ptr() || ds.get_start_address() > res.pa || ds.get_end_address() < res.pa) return refuse();
+    const bool r = res.read_ok && ds.is_read_allowed(), w = res.write_ok && ds.is_write_allowed();
+    if (!r && !w) return refuse();
+    const addr_t lo = std::max(pa_lo, ds.get_start_address()), hi = std::min(pa_hi, ds.get_end_address());
+    dmi.set_dmi_ptr(ds.get_dmi_ptr() + (lo - ds.get_start_address()));
+    dmi.set_start_address(iova_lo + (lo - pa_lo));
+    dmi.set_end_address(iova_lo + (hi - pa_lo));
+    dmi.set_granted_access(r && w ? tlm::tlm_dmi::DMI_ACCESS_READ_WRITE
+                                  : r ? tlm::tlm_dmi::DMI_ACCESS_READ : tlm::tlm_dmi::DMI_ACCESS_WRITE);
+    // An access through the pointer costs what the target says plus a TLB hit (the translation it stands for).
+    const sc_time hit = cyc(params_.core.utlb.entries ? params_.core.utlb.latency : params_.core.main_tlb.latency);
+    dmi.set_read_latency(ds.get_read_latency() + hit);
+    dmi.set_write_latency(ds.get_write_latency() + hit);
+    dmi_iova_[(unsigned)port].add(dmi.get_start_address(), dmi.get_end_address());
+    dmi_pa_.add(lo, hi);
+    stats_.dmi_grants++;
+    return true;
 }
 
-void Smmuv3::invalidate_direct_mem_ptr(sc_dt::uint64, sc_dt::uint64)
+// Commands that cannot change a translation: prefetches, ATC invalidation (the device's cache, not the SMMU's),
+// PRI responses, stall resolution and CMD_SYNC. Every other one, unknown opcodes included, revokes DMI.
+bool Smmuv3::dmi_revoked_by(unsigned op)
 {
-    for (int i = 0; i < (int)dma_in.size(); i++) dma_in[i]->invalidate_direct_mem_ptr(0, ~(sc_dt::uint64)0);
+    switch (op) {
+    case 0x01: case 0x02: case 0x40: case 0x41: case 0x44: case 0x45: case 0x46: return false;
+    default: return true;
+    }
+}
+
+void Smmuv3::dmi_revoke()
+{
+    if (dmi_pa_.empty()) return;
+    dmi_pa_ = DmiSpan();
+    stats_.dmi_invalidations++;
+    for (unsigned p = 0; p < dmi_iova_.size(); p++) {
+        const DmiSpan s = dmi_iova_[p];
+        dmi_iova_[p] = DmiSpan();                           // cleared first: the initiator may ask again at once
+        if (!s.empty() && (int)p < (int)dma_in.size()) dma_in[(int)p]->invalidate_direct_mem_ptr(s.lo, s.hi);
+    }
+}
+
+// A target revoking DMI over PAs that any grant reaches revokes every grant.
+void Smmuv3::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end)
+{
+    if (!dmi_pa_.empty() && start <= dmi_pa_.hi && end >= dmi_pa_.lo) dmi_revoke();
 }
 
 // ---- Downstream memory for the core (tables, queues, MSIs).

@@ -210,6 +210,8 @@ void Smmuv3::dump_stats_json(std::ostream &os) const
     os << ",\"irq_edges\":{";
     for (int i = 0; i < 4; i++) os << (i ? "," : "") << "\"" << kIrqNames[i] << "\":" << stats_.irq_edges[i];
     os << "},\"reg_reads\":" << stats_.reg_reads << ",\"reg_writes\":" << stats_.reg_writes;
+    os << ",\"dmi\":{\"grants\":" << stats_.dmi_grants << ",\"refusals\":" << stats_.dmi_refusals
+       << ",\"invalidations\":" << stats_.dmi_invalidations << "}";
     if (core_) {
         smmu_global_stats_t g;
         smmu_global_stats(core_, &g);

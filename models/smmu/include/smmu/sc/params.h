@@ -32,10 +32,15 @@ struct SMMU_API Params {
     // Response status of a terminated (aborted) transaction.
     tlm::tlm_response_status abort_response = tlm::TLM_ADDRESS_ERROR_RESPONSE;
 
+    // Grant DMI upstream for translated pages (docs/architecture.md, "DMI"). Accesses through a DMI pointer
+    // bypass the timing model and the statistics, so it is off except in the functional-speed preset.
+    bool dmi = false;
+
     Params();                              // == mmu700()
     static Params mmu600();
     static Params mmu700();
     static Params gem5_default();
+    static Params functional_speed();      // mmu700() with DMI on: for virtual platforms that want speed, not timing
 
     uint32_t port_sid(unsigned port) const { return port < default_sid.size() ? default_sid[port] : port; }
 };

@@ -5,7 +5,9 @@
 #ifndef SC_INCLUDE_DYNAMIC_PROCESSES
 #define SC_INCLUDE_DYNAMIC_PROCESSES
 #endif
+#include <algorithm>
 #include <deque>
+#include <map>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -26,8 +28,10 @@ namespace smmu {
 struct Smmuv3Timeline;
 
 // Aborted (terminated) transactions complete with Params::abort_response (default TLM_ADDRESS_ERROR_RESPONSE);
-// RAZ/WI completes with TLM_OK_RESPONSE, zeroed read data and the write dropped. DMI is never granted upstream:
-// every access is translated. Downstream DMI invalidations are forwarded to every upstream port as a full range.
+// RAZ/WI completes with TLM_OK_RESPONSE, zeroed read data and the write dropped. With Params::dmi, DMI is granted
+// upstream for a translated page the TLBs hold (or a bypassed region) where the downstream target grants it, and
+// revoked on any command, CR0/GBPA write or downstream invalidation that could change it (docs/architecture.md).
+// SystemC reports use message types under "smmuv3/"; the module prints nothing.
 class SMMU_API Smmuv3 : public sc_core::sc_module {
 public:
     tlm_utils::simple_target_socket<Smmuv3> reg_socket;                   // 128 KiB register frame
@@ -87,6 +91,18 @@ private:
     void reg_b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
     unsigned reg_transport_dbg(tlm::tlm_generic_payload &gp);
     bool reg_access(tlm::tlm_generic_payload &gp, const sc_core::sc_time *mem_at = nullptr);
+
+    // DMI handed out upstream: per port the IOVA range spanning its grants, and the PA range spanning all of them.
+    struct DmiSpan {
+        sc_dt::uint64 lo = ~(sc_dt::uint64)0, hi = 0;
+        bool empty() const { return lo > hi; }
+        void add(sc_dt::uint64 a, sc_dt::uint64 b) { lo = std::min(lo, a); hi = std::max(hi, b); }
+    };
+    std::vector<DmiSpan> dmi_iova_;
+    DmiSpan dmi_pa_;
+    std::map<uint32_t, unsigned> stalled_;    // StreamID -> transactions stalled now (no DMI for that stream)
+    void dmi_revoke();                        // invalidates every region handed out, on every port
+    static bool dmi_revoked_by(unsigned opcode);
 
     // Downstream.
     void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);

@@ -96,6 +96,8 @@ struct SMMU_API Stats {
     LatencyStats cmd_sync_latency;                       // CMDQ_PROD publication to CMD_SYNC completion
     uint64_t irq_edges[4] = {0, 0, 0, 0};                // rising edges per smmu_irq_t
     uint64_t reg_reads = 0, reg_writes = 0;
+    // DMI (Params::dmi): regions granted upstream, requests refused, revocations (each invalidates every region).
+    uint64_t dmi_grants = 0, dmi_refusals = 0, dmi_invalidations = 0;
 };
 
 } // namespace smmu
