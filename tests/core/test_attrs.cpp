@@ -396,7 +396,12 @@ TEST_F(Nested, StagesCombine) {
 }
 
 // STE.S2FWB without IDR3.FWB is RES0: the stage-2 MemAttr keeps its FWB=0 meaning.
-TEST_F(Nested, S2fwbIgnoredWithoutIdr3Fwb) {
+// IDR3.FWB is 1 from SMMUv3.2 (smmu_create enforces it), so an SMMU without FWB is a v3.1 one.
+struct NestedNoFwb : Nested {
+    NestedNoFwb() { cfg.fwb = false; cfg.arch_minor = 1; }
+};
+
+TEST_F(NestedNoFwb, S2fwbIgnoredWithoutIdr3Fwb) {
     bringup();
     const NestedCase cases[] = {
         {"0b0110 is iWT-oNC", 1, ISH, 0x6, ISH, 0x44, OSH},

@@ -29,6 +29,7 @@ int main(void)
     smmu_config_default(&cfg);
     cfg.s1p = true;
     cfg.s2p = false;
+    cfg.hyp = cfg.vmw = false;   /* IDR0.HYP and VMW need stage 2 */
     smmu_host_t host = { NULL, mem_read, mem_write, NULL };
     char err[256];
     smmu_t *smmu = smmu_create(&cfg, &host, err, sizeof err);
