@@ -80,6 +80,12 @@ void write_csv_line(std::ofstream &csv, uint64_t issue_ps, uint64_t latency_ps, 
     csv.write(line, p - line);
 }
 
+// An upstream port no device uses: SystemC refuses an unbound socket, so an initiator that never issues holds it.
+struct IdlePort : sc_module {
+    tlm_utils::simple_initiator_socket<IdlePort> socket;
+    explicit IdlePort(sc_module_name n) : sc_module(n), socket("socket") {}
+};
+
 struct Master : sc_module {
     tlm_utils::simple_initiator_socket<Master> socket;
     DevRun &run;
@@ -229,10 +235,9 @@ int sc_main(int argc, char **argv)
     }
     smmu::Params params;
     std::string perr;
-    if (!make_params(sc.preset, sc.smmu, &params, &perr)) { std::fprintf(stderr, "%s: %s\n", file.c_str(), perr.c_str()); return 1; }
-    unsigned ports = 1;
-    for (auto &d : sc.devices) ports = std::max(ports, d.port + 1);
-    params.num_ports = std::max(params.num_ports, ports);
+    if (!make_params(sc.smmu, &params, &perr)) { std::fprintf(stderr, "%s: %s\n", file.c_str(), perr.c_str()); return 1; }
+    for (auto &w : sc.warnings) std::fprintf(stderr, "%s\n", w.c_str());
+    const unsigned ports = params.num_ports;   // the loader refused a device port beyond it
     // The first Ctrl-C ends the run with a partial report; a second one kills the process.
     struct sigaction sa {};
     sa.sa_handler = [](int) { g_interrupted = 1; };
@@ -243,9 +248,12 @@ int sc_main(int argc, char **argv)
     g_limit = sc.run_transactions;
     g_bin_ps = std::max<uint64_t>(sc.run_duration_ps / 100, 1000);
 
-    // Physical memory map: page tables/queues at 1G, DMA buffers at 4G, guest RAM of nested devices at 64G.
+    // Physical memory map (simcfg::memory_map): page tables/queues at 1G, DMA buffers from 4G, guest RAM of nested
+    // devices at the top of memory.size.
+    const simcfg::MemoryMap mm = simcfg::memory_map(sc);
     SparseMemory mem;
-    PhysAllocator tables(0x40000000ull, 0x40000000ull), dma(0x100000000ull, 0xF00000000ull), guests(0x1000000000ull, 0x1000000000ull);
+    mem.set_window(0, mm.size);
+    PhysAllocator tables(mm.tables_base, mm.tables_size), dma(mm.dma_base, mm.dma_size), guests(mm.guest_base, mm.guest_size);
     sc_time ic(sc.ic_latency_ps, SC_PS);
     smmu::Smmuv3 smmu("smmu", params);
     Dram dram("dram", mem, sc_time(sc.mem_latency_ps, SC_PS), sc.mem_bandwidth);
@@ -257,9 +265,13 @@ int sc_main(int argc, char **argv)
     sc_signal<bool> evtq_irq("evtq_irq");
     smmu.irq_evtq.bind(evtq_irq);
     std::vector<std::unique_ptr<Link>> up;
+    std::vector<std::unique_ptr<IdlePort>> idle;
     for (unsigned p = 0; p < ports; p++) {
         up.emplace_back(new Link(sc_gen_unique_name("ic_up"), ic));
         up.back()->out.bind(smmu.dma_in);
+        bool used = false;
+        for (auto &d : sc.devices) used |= d.port == p;
+        if (!used) { idle.emplace_back(new IdlePort(sc_gen_unique_name("idle"))); idle.back()->socket.bind(up.back()->in); }
     }
 
     DriverOptions opt;
@@ -419,7 +431,10 @@ int sc_main(int argc, char **argv)
     double sim_ns = sc_time_stamp().to_seconds() * 1e9;
     std::ostringstream js;
     js << "{\n  \"scenario\": \"" << sc.name << "\",\n  \"simulated_ns\": " << sim_ns << ",\n  \"wall_s\": " << wall_s
-       << ",\n  \"interrupted\": " << (g_interrupted ? "true" : "false") << ",\n  \"devices\": [";
+       << ",\n  \"interrupted\": " << (g_interrupted ? "true" : "false") << ",\n  \"preset_files\": [";
+    for (size_t i = 0; i < sc.preset_files.size(); i++) js << (i ? ", " : "") << "\"" << sc.preset_files[i] << "\"";
+    // The fully resolved configuration: as a scenario file it reproduces this run (smmu-sim-check --resolved).
+    js << "],\n  \"config\": " << sc.resolved << ",\n  \"devices\": [";
     uint64_t all_txns = 0;
     for (auto &rp : runs) all_txns += rp->issued;
     if (sc.report_summary) {
