@@ -363,7 +363,7 @@ void check_cache(Ctx &c, const Scenario &s, const std::string &k)
     size_t lv = k.find('[');
     std::string msg = (lv == std::string::npos ? "" : "level " + k.substr(lv + 1, 1) + ": ") + std::to_string(e) + " entries in " + std::to_string(w) +
                       " ways: entries must be a multiple of ways with a power-of-two number of sets";
-    if (other.file != o.file || other.line != o.line)
+    if (other.file != o.file || other.rank != o.rank)
         msg += " (" + std::string(blame_ways ? "entries " + std::to_string(e) : "ways " + std::to_string(w)) + " from " + at_line(other) + ")";
     c.error(o, msg);
 }
