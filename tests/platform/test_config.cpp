@@ -283,7 +283,7 @@ TEST(Sweep, BadGridKeysAndValuesAreReported)
     std::vector<Error> errs;
     EXPECT_FALSE(load_sweep(f, &s, &errs));
     ASSERT_EQ(errs.size(), 1u);
-    EXPECT_EQ(errs[0].str(), f + ":0: key 'smmu.tbu.main_tlb.ways': grid point 1: 2048 entries in 6 ways: entries must be a multiple "
+    EXPECT_EQ(errs[0].str(), f + ":3: key 'smmu.tbu.main_tlb.ways': grid point 1: 2048 entries in 6 ways: entries must be a multiple "
                              "of ways with a power-of-two number of sets (entries 2048 from " + std::string(SMMU_SOURCE_DIR) +
                              "/configs/presets/mmu700.yaml:52)");
     errs.clear();
