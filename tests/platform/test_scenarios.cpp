@@ -383,7 +383,8 @@ TEST(Scenarios, BadInputExitsNonZero)
     NEED_SIM();
     SimRun r = sim("nic-rx-4k.yaml", {"smmu.tbu.main_tlb.ways=3"});
     EXPECT_EQ(r.rc, 1);
-    EXPECT_NE(r.out.find("--set:2: key 'smmu.tbu.main_tlb.ways': 3 is not a power of two"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("--set:2: key 'smmu.tbu.main_tlb.ways': 2048 entries in 3 ways: entries must be a multiple of ways with a "
+                         "power-of-two number of sets (entries 2048 from "), std::string::npos) << r.out;
 }
 
 } // namespace
