@@ -110,6 +110,11 @@ TEST(Validation, EveryToolRefusesBadInputBeforeTheRun)
          "--set:1: key 'devices[0].sid': expected an unsigned integer in [0, 4294967295], got '-5'"},
         {"sid-beyond-sidsize", "", {"devices[0].sid=0x10000"},
          "--set:1: key 'devices[0].sid': StreamID 65536 does not fit smmu.arch.sidsize = 16 bits"},
+        {"clock-beyond-resolution", "", {"smmu.clock=1000000000GHz"},
+         "--set:1: key 'smmu.clock': 1000000000GHz is out of range (0Hz, 1THz]: the period must be at least 1 ps"},
+        {"duration-zero", "", {"run.duration=0ns"}, "--set:1: key 'run.duration': must be greater than 0"},
+        {"footprint-zero", "", {"devices[0].traffic.footprint=0"},
+         "--set:1: key 'devices[0].traffic.footprint': 0 is out of range [1, 2^64 - 1]"},
         {"va-bits-wraps", "", {"driver.va_bits=4294967344"}, "--set:1: key 'driver.va_bits': 4294967344 is out of range [32, 52]"},
         {"overlap", "name: v\ndevices:\n  - name: a\n    sid: 1\n    mappings:\n      - {iova: 0x10000000, size: 2M}\n"
                     "      - {iova: 0x10100000, size: 2M}\n", {},
@@ -150,7 +155,7 @@ TEST(Validation, EveryToolRefusesBadInputBeforeTheRun)
         EXPECT_FALSE(exists(tmpdir() + "/sim-" + b.name + "/report.json")) << b.name;
         if (!exists(kSweep)) continue;
         // The sweep's pre-check: the same value as a grid point after a good one; no point runs.
-        std::string sw = "scenario: " + f + "\ngrid:\n  run.duration: [10us, 20us]\n" + (b.sets.empty() ? "" : "set:\n");
+        std::string sw = "scenario: " + f + "\ngrid:\n  seed: [1, 2]\n" + (b.sets.empty() ? "" : "set:\n");
         for (const std::string &s : b.sets) {
             size_t eq = s.find('=');
             sw += "  " + s.substr(0, eq) + ": \"" + s.substr(eq + 1) + "\"\n";

@@ -127,7 +127,10 @@ void validate(Ctx &c, const YAML::Node &n, const Key &k, const std::string &path
         break;
     case Type::Duration: if (!parse_duration(v, &u)) return bad("a duration with a unit (ps, ns, us, ms, s)"); break;
     case Type::Rate: if (!parse_rate(v, &d)) return bad("a rate in bytes per second (e.g. 12.8GB/s)"); break;
-    case Type::Frequency: if (!parse_frequency(v, &d)) return bad("a frequency (e.g. 1GHz)"); break;
+    case Type::Frequency:
+        if (!parse_frequency(v, &d)) return bad("a frequency (e.g. 1GHz)");
+        if (k.max > 0 && d > k.max) return c.error(n, path, v + " is out of range (0Hz, 1THz]: the period must be at least 1 ps");
+        break;
     case Type::Enum: {
         for (const std::string &ch : k.choices) if (ch == v) return;
         std::string all;
@@ -485,6 +488,7 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
     s.description = str(sub(root, "description"), "");
     s.seed = uint_of(sub(root, "seed"), 1);
     s.run_duration_ps = dur_of(sub(sub(root, "run"), "duration"), s.run_duration_ps);
+    if (s.run_duration_ps == 0) c.error(sub(sub(root, "run"), "duration"), "run.duration", "must be greater than 0");
     s.run_transactions = uint_of(sub(sub(root, "run"), "transactions"), 0);
     bool smmu_ok = resolve_smmu(c, root, s);
     s.ic_latency_ps = dur_of(sub(sub(root, "interconnect"), "latency"), s.ic_latency_ps);

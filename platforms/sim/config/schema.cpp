@@ -69,7 +69,7 @@ Key smmu_key()
 {
     return M("smmu", "the SMMU: a preset and overrides of its keys", {
         K("preset", Type::String, "built-in preset (mmu700, mmu600, gem5_default) or a preset file, relative to the file naming it", "mmu700"),
-        K("clock", Type::Frequency, "SMMU clock", ""),
+        [] { Key k = K("clock", Type::Frequency, "SMMU clock, at most 1THz (the 1 ps time resolution)", ""); k.max = 1e12; return k; }(),
         U("ports", "upstream ports (TBUs)", "", 1, 64),
         U("seed", "seed of the random replacement policy", "", 0, 1.8e19),
         U("reg_access_cycles", "cost of one register access", "", 0, 1e6),
@@ -138,7 +138,7 @@ Key build()
         K("duration", Type::Duration, "stop issuing after this long", ""),
         K("start", Type::Duration, "first issue time", "0ns"),
         K("base", Type::Size, "lowest IOVA (default: the first mapping)", ""),
-        K("footprint", Type::Size, "bytes of IOVA space covered (default: all mappings)", ""),
+        Z("footprint", "bytes of IOVA space covered (default: all mappings)", "", 1, 18446744073709551615.0),
         Z("stride", "strided: distance between transactions", "4K", 1, 18446744073709551615.0),
         K("zipf_s", Type::Float, "zipf: skew exponent (> 0)", "1.0"),
         U("zipf_pages", "zipf: pages ranked by popularity (default footprint/4K)", "0", 0, 1e12),
