@@ -115,6 +115,22 @@ TEST(Validation, EveryToolRefusesBadInputBeforeTheRun)
         {"duration-zero", "", {"run.duration=0ns"}, "--set:1: key 'run.duration': must be greater than 0"},
         {"footprint-zero", "", {"devices[0].traffic.footprint=0"},
          "--set:1: key 'devices[0].traffic.footprint': 0 is out of range [1, 2^64 - 1]"},
+        {"no-stage-1", "", {"smmu.arch.s1p=false"},
+         ":5: key 'devices[0].domain': domain s1 needs stage 1 (smmu.arch.s1p = false from --set:1)"},
+        {"no-stage-2", "", {"smmu.arch.s2p=false", "devices[0].domain=s2"},
+         "--set:2: key 'devices[0].domain': domain s2 needs stage 2 (smmu.arch.s2p = false from --set:1)"},
+        {"granule", "", {"smmu.preset=gem5_default", "devices[0].granule=16K", "devices[0].mappings[0].page_size=16K"},
+         "--set:2: key 'devices[0].granule': the 16K granule is not supported (smmu.arch.gran16k = false from " + presets +
+         "gem5_default.yaml:17)"},
+        {"pasids-beyond-ssidsize", "", {"smmu.arch.ssidsize=2", "devices[0].pasids=4"},
+         "--set:2: key 'devices[0].pasids': 4 PASIDs need SubstreamIDs up to 4, beyond smmu.arch.ssidsize = 2 from --set:1 bits"},
+        {"stall-terminate-only", "", {"smmu.arch.stall_model=1", "devices[0].stall=true"},
+         "--set:2: key 'devices[0].stall': the SMMU cannot stall (smmu.arch.stall_model = 1 from --set:1: terminate only)"},
+        {"small-cmdq", "", {"smmu.arch.cmdqs=6"},
+         "--set:1: key 'smmu.arch.cmdqs': the driver needs a command queue of more than 64 entries (cmdqs 7 or more)"},
+        {"oas-below-memory", "", {"smmu.arch.oas_bits=32"},
+         "--set:1: key 'smmu.arch.oas_bits': memory.size 16G is beyond the 32-bit output address size (smmu.arch.oas_bits from --set:1): "
+         "the SMMU cannot reach all of it"},
         {"va-bits-wraps", "", {"driver.va_bits=4294967344"}, "--set:1: key 'driver.va_bits': 4294967344 is out of range [32, 52]"},
         {"overlap", "name: v\ndevices:\n  - name: a\n    sid: 1\n    mappings:\n      - {iova: 0x10000000, size: 2M}\n"
                     "      - {iova: 0x10100000, size: 2M}\n", {},

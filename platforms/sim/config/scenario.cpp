@@ -461,6 +461,43 @@ void check_memory(Ctx &c, const YAML::Node &n, const Scenario &s)
         }
 }
 
+// What the driver needs of the SMMU for this device; a run would otherwise fail to attach it or map its buffers.
+void check_device_vs_smmu(Ctx &c, const YAML::Node &dn, const std::string &p, const Device &d, const Scenario &s)
+{
+    auto flag = [&](const char *k) { bool b = false; parse_bool(s.smmu.at(k), &b); return b; };
+    auto num = [&](const char *k) { uint64_t v = 0; parse_uint(s.smmu.at(k), &v); return v; };
+    auto from = [&](const char *k) { return "smmu." + std::string(k) + " = " + s.smmu.at(k) + " from " + at_line(s.smmu_origin.at(k)); };
+    YAML::Node dom = has(dn, "domain") ? sub(dn, "domain") : dn;
+    bool s1 = d.domain == "s1" || d.domain == "nested" || d.pasids, s2 = d.domain == "s2" || d.domain == "nested";
+    if (s1 && !flag("arch.s1p")) c.error(dom, p + ".domain", "domain " + d.domain + (d.pasids ? " with PASIDs" : "") + " needs stage 1 (" + from("arch.s1p") + ")");
+    if (s2 && !flag("arch.s2p")) c.error(dom, p + ".domain", "domain " + d.domain + " needs stage 2 (" + from("arch.s2p") + ")");
+    const char *gran = d.granule == "64K" ? "arch.gran64k" : d.granule == "16K" ? "arch.gran16k" : "arch.gran4k";
+    if (d.domain != "bypass" && d.domain != "blocked" && !flag(gran))
+        c.error(has(dn, "granule") ? sub(dn, "granule") : dn, p + ".granule", "the " + d.granule + " granule is not supported (" + from(gran) + ")");
+    if (d.pasids && d.pasids >= (1ull << num("arch.ssidsize")))
+        c.error(sub(dn, "pasids"), p + ".pasids", std::to_string(d.pasids) + " PASIDs need SubstreamIDs up to " + std::to_string(d.pasids) +
+                ", beyond " + from("arch.ssidsize") + " bits");
+    if (d.stall && num("arch.stall_model") == 1)
+        c.error(sub(dn, "stall"), p + ".stall", "the SMMU cannot stall (" + from("arch.stall_model") + ": terminate only)");
+}
+
+// The driver's own requirements of the SMMU (Linux arm-smmu-v3 probe), and output addresses reaching the memory.
+void check_smmu_for_driver(Ctx &c, const YAML::Node &root, const Scenario &s)
+{
+    auto num = [&](const char *k) { uint64_t v = 0; parse_uint(s.smmu.at(k), &v); return v; };
+    if (num("arch.ttendian") == 3) c.error(s.smmu_origin.at("arch.ttendian"), "the driver needs little-endian tables (3 is big-endian only)");
+    if (num("arch.cmdqs") <= 6)
+        c.error(s.smmu_origin.at("arch.cmdqs"), "the driver needs a command queue of more than 64 entries (cmdqs 7 or more)");
+    uint64_t oas = num("arch.oas_bits");
+    if (oas < 64 && s.mem_size > (1ull << oas)) {
+        const Origin &oo = s.smmu_origin.at("arch.oas_bits");
+        YAML::Node ms = sub(sub(root, "memory"), "size");
+        Origin mo = ms ? c.where(ms, "memory.size", 100) : Origin{c.file, 0, "memory.size", 0};
+        c.error(oo.rank >= mo.rank ? oo : mo, "memory.size " + size_text(s.mem_size) + " is beyond the " + std::to_string(oas) +
+                "-bit output address size (smmu.arch.oas_bits from " + at_line(oo) + "): the SMMU cannot reach all of it");
+    }
+}
+
 // A trace file exists, is a file, and every line parses: the run would stop at the first bad line.
 void check_trace(Ctx &c, const YAML::Node &n, const std::string &key, const std::string &file, uint64_t count, Scenario &s)
 {
@@ -569,6 +606,7 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
         d.pasids = (uint32_t)uint_of(sub(dn, "pasids"), 0);
         d.stall = bool_of(sub(dn, "stall"), false);
         d.fault_handler = str(sub(dn, "fault_handler"), "terminate");
+        check_device_vs_smmu(c, dn, p, d, s);
         d.port = (uint32_t)uint_of(sub(dn, "port"), 0);
         if (d.port >= ports)
             c.error(sub(dn, "port"), p + ".port", "port " + std::to_string(d.port) + " is beyond the SMMU's " + std::to_string(ports) +
@@ -680,6 +718,7 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
         s.devices.push_back(d);
     }
     check_memory(c, memsize, s);
+    check_smmu_for_driver(c, root, s);
 }
 
 std::string json_str(const std::string &v)
