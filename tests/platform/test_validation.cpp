@@ -92,6 +92,10 @@ TEST(Validation, EveryToolRefusesBadInputBeforeTheRun)
         {"walk-level-ways", "", {"smmu.preset=gem5_default", "smmu.tcu.walk_cache_s1.ways=4"},
          "--set:2: key 'smmu.tcu.walk_cache_s1.ways': level 1: 28 entries in 4 ways: entries must be a multiple of ways with a "
          "power-of-two number of sets (entries 28 from " + presets + "gem5_default.yaml:30)"},
+        {"walk-level-set", "", {"smmu.preset=gem5_default", "smmu.tcu.walk_cache_s1[2].entries=256"},
+         "--set:2: key 'smmu.tcu.walk_cache_s1[2].entries': level 2: 256 entries in 348 ways: entries must be a multiple of ways with a "
+         "power-of-two number of sets (ways 348 from " + presets + "gem5_default.yaml:31)"},
+        {"walk-level-range", "", {"smmu.tcu.walk_cache_s1[4].entries=256"}, "--set:1: key 'smmu.tcu.walk_cache_s1[4].entries': level '4': 0..3"},
         {"core-no-stage", "", {"smmu.arch.s1p=false", "smmu.arch.s2p=false"},
          "--set:1: key 'smmu.arch.s1p': the SMMU model refuses this configuration: at least one of s1p and s2p must be set"},
         {"core-oas52", "", {"smmu.arch.oas_bits=52", "smmu.arch.gran64k=false"},
@@ -299,6 +303,10 @@ TEST(Presets, ASmmuBlockSavedAsAFileIsAPreset)
     EXPECT_EQ(b.smmu.at("tbu.main_tlb.entries"), "512");
     EXPECT_EQ(b.smmu.at("tcu.walk_cache_s1[3].entries"), "64");
     EXPECT_EQ(b.smmu.at("tcu.walk_cache_s2[0].entries"), "128");   // from mmu600
+    // One level set with --set; the other levels keep the block's map.
+    ASSERT_TRUE(load_scenario(named, {"smmu.tcu.walk_cache_s1[2].entries=1024"}, &b, &errs)) << errs[0].str();
+    EXPECT_EQ(b.smmu.at("tcu.walk_cache_s1[2].entries"), "1024");
+    EXPECT_EQ(b.smmu.at("tcu.walk_cache_s1[1].entries"), "64");
     EXPECT_EQ(b.preset_files, (std::vector<std::string>{kSrc + "/configs/presets/mmu700.yaml", kSrc + "/configs/presets/mmu600.yaml",
                                                         tmpdir() + "/scen/../presets/mine.yaml"}));
     // The preset's ways left over when the scenario changes only entries: the scenario's line is named.
