@@ -144,6 +144,8 @@ TEST(Validation, EveryToolRefusesBadInputBeforeTheRun)
                                   "  - name: b\n    sid: 2\n    share_domain: a\n    mappings:\n      - {iova: 0x10000000, size: 4K}\n", {},
          ":11: key 'devices[1].mappings[0].iova': mapping [0x10000000, 0x10001000) overlaps [0x10000000, 0x10200000) of "
          "devices[0].mappings[0] in the same translation table"},
+        {"duplicate-sid", "name: v\ndevices:\n  - {name: a, sid: 1}\n  - {name: b, bdf: \"00:00.1\"}\n", {},
+         ":4: key 'devices[1].bdf': StreamID 0x1 is already devices[0]'s; one device per StreamID (share_domain shares translations)"},
         {"trace-missing", "", {"devices[0].traffic.pattern=trace", "devices[0].traffic.file=nope.trace"},
          "--set:2: key 'devices[0].traffic.file': cannot read '" + tmpdir() + "/nope.trace': No such file or directory"},
         {"trace-directory", "", {"devices[0].traffic.pattern=trace", "devices[0].traffic.file=tracedir"},

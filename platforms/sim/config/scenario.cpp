@@ -562,7 +562,7 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
     std::string dir = s.file.find('/') == std::string::npos ? "." : s.file.substr(0, s.file.find_last_of('/'));
     YAML::Node devs = sub(root, "devices");
     std::set<std::string> names;
-    std::set<uint32_t> sids;
+    std::map<uint32_t, size_t> sids;   // StreamID -> device index
     if (!smmu_ok) return;   // the devices are checked against the SMMU's resolved configuration
     uint64_t sidsize = 32, ports = 1;
     parse_uint(s.smmu.at("arch.sidsize"), &sidsize);
@@ -595,6 +595,13 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
         if (sidsize < 32 && (d.sid >> sidsize))
             c.error(has(dn, "sid") ? sub(dn, "sid") : sub(dn, "bdf"), p + (has(dn, "sid") ? ".sid" : ".bdf"),
                     "StreamID " + std::to_string(d.sid) + " does not fit smmu.arch.sidsize = " + std::to_string(sidsize) + " bits");
+        // One STE per StreamID: a second device on it would take over the first one's stream (and its statistics).
+        if (!sids.emplace(d.sid, i).second) {
+            char b[160];
+            std::snprintf(b, sizeof b, "StreamID 0x%x is already devices[%zu]'s; one device per StreamID (share_domain shares translations)",
+                          d.sid, sids[d.sid]);
+            c.error(has(dn, "sid") ? sub(dn, "sid") : sub(dn, "bdf"), p + (has(dn, "sid") ? ".sid" : ".bdf"), b);
+        }
         d.domain = str(sub(dn, "domain"), "s1");
         d.granule = str(sub(dn, "granule"), "4K");
         d.share_domain = str(sub(dn, "share_domain"), "");
