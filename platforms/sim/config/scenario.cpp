@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core_config.h"
+#include "driver/events.h"
 #include "preset.h"
 #include "schema.h"
 #include "trace.h"
@@ -555,6 +556,16 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
         if (!name.empty()) s.expect_events.push_back(name);
         i = j + 1;
     }
+    // An event name that no event has would make expect.events fail after the run, whatever happened.
+    std::set<std::string> events;
+    for (unsigned id = 1; id < 256; id++) events.insert(smmusim::event_spec_name((uint8_t)id));
+    events.erase("UNKNOWN");
+    for (const std::string &e : s.expect_events)
+        if (!events.count(e)) {
+            std::string all;
+            for (const std::string &n : events) all += (all.empty() ? "" : ", ") + n;
+            c.error(sub(sub(root, "expect"), "events"), "expect.events", "'" + e + "' is not an event name; valid: " + all);
+        }
     s.expect_no_faults = bool_of(sub(sub(root, "expect"), "no_faults"), false);
 
     YAML::Node memsize = sub(sub(root, "memory"), "size");
@@ -610,6 +621,12 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
             for (const Device &o : s.devices) found |= o.name == d.share_domain;
             if (!found) c.error(sub(dn, "share_domain"), p + ".share_domain", "no earlier device named '" + d.share_domain + "'");
         }
+        if (!d.share_domain.empty())
+            for (const Device &o : s.devices)
+                if (o.name == d.share_domain && ((has(dn, "domain") && o.domain != d.domain) || (has(dn, "granule") && o.granule != d.granule)))
+                    c.error(has(dn, "domain") && o.domain != d.domain ? sub(dn, "domain") : sub(dn, "granule"),
+                            p + (has(dn, "domain") && o.domain != d.domain ? ".domain" : ".granule"),
+                            "share_domain uses " + o.name + "'s domain (" + o.domain + ", " + o.granule + " granule); this one differs");
         d.pasids = (uint32_t)uint_of(sub(dn, "pasids"), 0);
         d.stall = bool_of(sub(dn, "stall"), false);
         d.fault_handler = str(sub(dn, "fault_handler"), "terminate");
@@ -683,6 +700,10 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
         d.dyn_remap_every = (uint32_t)uint_of(sub(dy, "remap_every"), 16);
         if (d.dynamic && (d.dyn_buffer_size % gran))
             c.error(sub(dy, "buffer_size"), p + ".dynamic.buffer_size", "must be a multiple of the " + d.granule + " granule");
+        else if (d.dynamic && d.mappings.empty())
+            c.error(sub(dy, "enabled"), p + ".dynamic.enabled", "remapping needs a mapping (buffers are unmapped and mapped again in the first)");
+        else if (d.dynamic && d.dyn_buffer_size > d.mappings[0].size)
+            c.error(sub(dy, "buffer_size"), p + ".dynamic.buffer_size", "larger than the first mapping, whose buffers are remapped");
 
         YAML::Node tn = sub(dn, "traffic");
         Traffic &t = d.traffic;
