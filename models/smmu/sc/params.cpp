@@ -77,6 +77,7 @@ void apply_gem5(Params &p)
     p.core.arch_minor = 0;                                  // gem5 smmu_aidr = 0 (SMMUv3.0)
     p.core.iidr = 0;                                        // gem5 smmu_iidr = 0
     p.core.stall_model = 1;                                 // gem5 IDR0.STALL_MODEL = 1 (terminate only)
+    p.core.stall_max = 0;                                   // gem5 IDR5 = 0x55: STALL_MAX = 0 (nothing stalls)
     p.core.msi = false;                                     // gem5 IDR0.MSI = 0
     p.core.sev = false;                                     // gem5 IDR0.SEV = 0
     p.core.hyp = false;                                     // gem5 IDR0.HYP = 0
