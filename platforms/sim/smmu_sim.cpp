@@ -281,7 +281,7 @@ int sc_main(int argc, char **argv)
     opt.cmdq_log2 = log2u(sc.cmdq_entries);
     opt.evtq_log2 = log2u(sc.evtq_entries);
     opt.va_bits = sc.va_bits;
-    opt.max_sid_bits = 16;
+    opt.max_sid_bits = simcfg::kDriverSidBits;   // the loader refused StreamIDs beyond it
     SmmuDriver drv(cpu, mem, tables, opt);
     sc_mutex drv_lock;
     sc_event ready;

@@ -1,6 +1,7 @@
 // Scenario loading: YAML parse, --set overrides, schema validation with file:line errors, then typed values.
 #include "scenario.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -489,6 +490,22 @@ void check_smmu_for_driver(Ctx &c, const YAML::Node &root, const Scenario &s)
     if (num("arch.ttendian") == 3) c.error(s.smmu_origin.at("arch.ttendian"), "the driver needs little-endian tables (3 is big-endian only)");
     if (num("arch.cmdqs") <= 6)
         c.error(s.smmu_origin.at("arch.cmdqs"), "the driver needs a command queue of more than 64 entries (cmdqs 7 or more)");
+    // Each stage-1 table takes an ASID, each stage-2 table a VMID (ASID/VMID 0 stay unused, as in Linux).
+    uint64_t asids = 0, vmids = 0;
+    for (const Device &d : s.devices) {
+        if (d.share_domain.empty()) {
+            asids += d.domain == "s1" || d.domain == "nested";
+            vmids += d.domain == "s2" || d.domain == "nested";
+        }
+        asids += d.pasids;
+    }
+    bool b16 = false;
+    for (auto [key, n] : {std::pair<const char *, uint64_t>{"arch.asid16", asids}, {"arch.vmid16", vmids}}) {
+        parse_bool(s.smmu.at(key), &b16);
+        if (n >= (b16 ? 1ull << 16 : 1ull << 8))
+            c.error(s.smmu_origin.at(key), std::to_string(n) + " stage-" + (key[5] == 'a' ? "1 tables need as many ASIDs" : "2 tables need as many VMIDs") +
+                    "; " + (b16 ? "16" : "8") + "-bit IDs give " + std::to_string((b16 ? 1ull << 16 : 1ull << 8) - 1));
+    }
     uint64_t oas = num("arch.oas_bits");
     if (oas < 64 && s.mem_size > (1ull << oas)) {
         const Origin &oo = s.smmu_origin.at("arch.oas_bits");
@@ -606,6 +623,9 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
         if (sidsize < 32 && (d.sid >> sidsize))
             c.error(has(dn, "sid") ? sub(dn, "sid") : sub(dn, "bdf"), p + (has(dn, "sid") ? ".sid" : ".bdf"),
                     "StreamID " + std::to_string(d.sid) + " does not fit smmu.arch.sidsize = " + std::to_string(sidsize) + " bits");
+        if (d.sid >> kDriverSidBits)
+            c.error(has(dn, "sid") ? sub(dn, "sid") : sub(dn, "bdf"), p + (has(dn, "sid") ? ".sid" : ".bdf"),
+                    "StreamID " + std::to_string(d.sid) + " is beyond the driver's stream table (" + std::to_string(kDriverSidBits) + " StreamID bits)");
         // One STE per StreamID: a second device on it would take over the first one's stream (and its statistics).
         if (!sids.emplace(d.sid, i).second) {
             char b[160];
@@ -876,7 +896,9 @@ unsigned domain_ias(const Scenario &s, const Device &d)
     if (d.domain == "bypass") {
         return 64;
     }
-    return s.va_bits;
+    // Like Linux, the stage-1 input size is VA_BITS capped at 48 bits unless IDR5.VAX advertises 52.
+    auto vax = s.smmu.find("arch.vax");
+    return std::min(s.va_bits, vax != s.smmu.end() && vax->second == "1" ? 52u : 48u);
 }
 
 bool load_scenario(const std::string &file, const std::vector<std::string> &sets, Scenario *out, std::vector<Error> *errors)

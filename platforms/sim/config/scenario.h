@@ -94,6 +94,9 @@ struct Scenario {
     std::string resolved;                       // every key's resolved value as a JSON scenario (resolved_json)
 };
 
+// StreamID bits of the stream table smmu-sim's driver builds (DriverOptions::max_sid_bits).
+constexpr unsigned kDriverSidBits = 16;
+
 // Physical memory map of the platform, from memory.size and the devices (nested devices get 1G of guest RAM).
 struct MemoryMap {
     uint64_t size = 0;                          // memory.size: PAs [0, size)
