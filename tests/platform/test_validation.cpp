@@ -159,6 +159,11 @@ TEST(Validation, EveryToolRefusesBadInputBeforeTheRun)
          "--set:2: key 'devices[0].sid': StreamID 65536 is beyond the driver's stream table (16 StreamID bits)"},
         {"va-bits-beyond-vax", "", {"driver.va_bits=52", "devices[0].mappings[0].iova=0x8000000000000"},
          "--set:2: key 'devices[0].mappings[0].iova': mapping [0x8000000000000, 0x8000000200000) is outside the 48-bit input address size"},
+        {"pa-on-tables", "", {"devices[0].mappings[0].pa=0x40000000"},
+         "--set:1: key 'devices[0].mappings[0].pa': [pa, pa + size) overlaps the page tables and queues at [1G, 2G): DMA there would "
+         "overwrite them"},
+        {"pa-beyond-memory", "", {"devices[0].mappings[0].pa=16G"},
+         "--set:1: key 'devices[0].mappings[0].pa': [pa, pa + size) is beyond memory.size 16G"},
         {"trace-missing", "", {"devices[0].traffic.pattern=trace", "devices[0].traffic.file=nope.trace"},
          "--set:2: key 'devices[0].traffic.file': cannot read '" + tmpdir() + "/nope.trace': No such file or directory"},
         {"trace-directory", "", {"devices[0].traffic.pattern=trace", "devices[0].traffic.file=tracedir"},

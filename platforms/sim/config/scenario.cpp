@@ -452,15 +452,7 @@ void check_memory(Ctx &c, const YAML::Node &n, const Scenario &s)
         if (dma) msg += ", " + size_text(dma) + " of DMA buffers from 4G";
         if (mm.guest_size) msg += ", " + size_text(mm.guest_size) + " of guest RAM (1G per nested device)";
         c.error(o, msg + "; at least " + size_text(need));
-        return;
     }
-    for (size_t i = 0; i < s.devices.size(); i++)
-        for (size_t j = 0; j < s.devices[i].mappings.size(); j++) {
-            const Mapping &m = s.devices[i].mappings[j];
-            if (m.has_pa && m.pa + m.size > s.mem_size && m.pa + m.size >= m.pa)
-                c.error(Origin{c.file, 0, "devices[" + std::to_string(i) + "].mappings[" + std::to_string(j) + "].pa", 100},
-                        "[pa, pa + size) is beyond memory.size " + size_text(s.mem_size));
-        }
 }
 
 // What the driver needs of the SMMU for this device; a run would otherwise fail to attach it or map its buffers.
@@ -697,8 +689,16 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
                 c.error(sub(mn, "iova"), mp + ".iova", buf);
             }
             if (m.pasid > d.pasids) c.error(sub(mn, "pasid"), mp + ".pasid", "PASID " + std::to_string(m.pasid) + " beyond the device's " + std::to_string(d.pasids) + " PASIDs");
+            const MemoryMap mm;
             if (m.has_pa && m.pa + m.size < m.pa)
                 c.error(sub(mn, "pa"), mp + ".pa", "pa + size is beyond 64 bits");
+            else if (m.has_pa && d.domain == "nested") {
+                if (m.pa + m.size > (1ull << 30))   // a nested device's pa is an IPA in its VM's guest RAM
+                    c.error(sub(mn, "pa"), mp + ".pa", "[pa, pa + size) is beyond the VM's 1G of guest RAM (pa is an IPA here)");
+            } else if (m.has_pa && m.pa + m.size > s.mem_size)
+                c.error(sub(mn, "pa"), mp + ".pa", "[pa, pa + size) is beyond memory.size " + size_text(s.mem_size));
+            else if (m.has_pa && m.pa < mm.tables_base + mm.tables_size && mm.tables_base < m.pa + m.size)
+                c.error(sub(mn, "pa"), mp + ".pa", "[pa, pa + size) overlaps the page tables and queues at [1G, 2G): DMA there would overwrite them");
             if (m.size && m.iova + m.size > m.iova && d.domain != "bypass" && d.domain != "blocked") {
                 auto &placed = tables[{m.pasid ? d.name : owner[d.name], m.pasid}];
                 for (const Placed &o : placed)
