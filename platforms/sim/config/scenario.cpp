@@ -341,8 +341,8 @@ bool load_preset(Ctx &c, const std::string &name, const Origin &named_at, Scenar
     validate_map(pc, root, smmu_key(), "smmu");
     if (c.errors->size() != before) return false;
     stack.push_back(f);
-    std::string dflt;
-    std::string base = find_preset(default_preset(), "", &dflt);
+    std::string ignored;
+    const std::string base = find_preset(default_preset(), "", &ignored);   // the root of every chain
     if (root["preset"]) {
         if (!load_preset(pc, root["preset"].Scalar(), pc.where(root["preset"], "smmu.preset", 0), s, stack)) return false;
     } else if (f != base) {
@@ -389,7 +389,7 @@ bool resolve_smmu(Ctx &c, const YAML::Node &root, Scenario &s)
     for (const std::string &k : leaves)
         if (!s.smmu.count(k)) c.error(Origin{s.preset_files.back(), 0, "smmu." + k, 0}, "no value: the preset does not set it");
     if (c.errors->size() != before) return false;
-    bool unified = s.smmu.at("tcu.walk_cache_unified") == "true";
+    bool unified = false;
     parse_bool(s.smmu.at("tcu.walk_cache_unified"), &unified);
     for (const char *k : {"tbu.utlb", "tbu.main_tlb", "tcu.tlb", "tcu.cfg_cache"}) check_cache(c, s, k);
     if (unified) check_cache(c, s, "tcu.walk_cache");
