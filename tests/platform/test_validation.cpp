@@ -338,6 +338,19 @@ TEST(Presets, ASmmuBlockSavedAsAFileIsAPreset)
                                     "with a power-of-two number of sets (ways 8 from " + tmpdir() + "/scen/../presets/mine.yaml:3)");
 }
 
+// The spellings of earlier scenarios (mmu-700, gem5-default) name the same built-in presets.
+TEST(Presets, HyphenatedNamesAreAliases)
+{
+    std::string f = write("alias.yaml", "name: a\n");
+    for (auto [alias, name] : {std::pair<const char *, const char *>{"mmu-700", "mmu700"}, {"mmu-600", "mmu600"}, {"gem5-default", "gem5_default"}}) {
+        Scenario s;
+        std::vector<Error> errs;
+        ASSERT_TRUE(load_scenario(f, {std::string("smmu.preset=") + alias}, &s, &errs)) << alias;
+        EXPECT_EQ(s.smmu, preset_values(name)) << alias;
+        EXPECT_EQ(s.preset_files.back(), kSrc + "/configs/presets/" + name + ".yaml");
+    }
+}
+
 TEST(Presets, BadPresetFilesNameTheirOwnFileLineAndKey)
 {
     struct Case { const char *preset; std::string want; };
