@@ -1,4 +1,4 @@
-// Scenario `smmu.*` keys onto smmu::Params (preset first, then the overrides).
+// The resolved `smmu.*` keys (simcfg::Scenario::smmu: preset chain, scenario, --set) onto smmu::Params.
 #pragma once
 
 #include <map>
@@ -8,7 +8,7 @@
 
 namespace smmusim {
 
-// False + *err naming the key when a value cannot be applied (the loader has checked syntax already).
-bool make_params(const std::string &preset, const std::map<std::string, std::string> &keys, smmu::Params *out, std::string *err);
+// False + *err naming the key when a value cannot be applied (the loader has validated every key already).
+bool make_params(const std::map<std::string, std::string> &smmu, smmu::Params *out, std::string *err);
 
 } // namespace smmusim

@@ -77,7 +77,6 @@ struct DevRun {
     sc_event bufs_changed;
     std::vector<uint64_t> bytes_per_bin;               // completed bytes per g_bin_ps of simulated time
     std::unique_ptr<simreport::OutFile> csv;
-    bool warned = false;
 };
 
 // One CSV row: issue_ps,latency_ps,addr,op,size,status,sid,served. std::to_chars prints digits as std::ostream
@@ -113,6 +112,12 @@ void write_csv_line(simreport::OutFile &csv, uint64_t issue_ps, uint64_t latency
     text("\n");
     csv.write(line, p - line);
 }
+
+// An upstream port no device uses: SystemC refuses an unbound socket, so an initiator that never issues holds it.
+struct IdlePort : sc_module {
+    tlm_utils::simple_initiator_socket<IdlePort> socket;
+    explicit IdlePort(sc_module_name n) : sc_module(n), socket("socket") {}
+};
 
 struct Master : sc_module {
     tlm_utils::simple_initiator_socket<Master> socket;
@@ -170,11 +175,7 @@ struct Master : sc_module {
                     g_input_error = run.pattern->error();
                     std::fprintf(stderr, "%s\n", g_input_error.c_str());
                     sc_stop();
-                } else if (!run.pattern->warning().empty() && !run.warned) {
-                    run.warned = true;
-                    g_warnings.push_back(run.cfg->name + ": " + run.pattern->warning());
-                    std::fprintf(stderr, "warning: %s\n", g_warnings.back().c_str());
-                }
+                }   // an empty trace was a warning before the run (the pre-check reads every trace)
                 return;
             }
             const sc_time when = sc_time::from_value(t.time_ps * ps_ticks);
@@ -303,10 +304,12 @@ int sc_main(int argc, char **argv)
     }
     smmu::Params params;
     std::string perr;
-    if (!make_params(sc.preset, sc.smmu, &params, &perr)) { std::fprintf(stderr, "%s: %s\n", file.c_str(), perr.c_str()); return 1; }
-    unsigned ports = 1;
-    for (auto &d : sc.devices) ports = std::max(ports, d.port + 1);
-    params.num_ports = std::max(params.num_ports, ports);
+    if (!make_params(sc.smmu, &params, &perr)) { std::fprintf(stderr, "%s: %s\n", file.c_str(), perr.c_str()); return 1; }
+    for (auto &w : sc.warnings) {
+        g_warnings.push_back(w);
+        std::fprintf(stderr, "warning: %s\n", w.c_str());
+    }
+    const unsigned ports = params.num_ports;   // the loader refused a device port beyond it
     // The first Ctrl-C ends the run with a partial report; a second one kills the process.
     struct sigaction sa {};
     sa.sa_handler = [](int) { g_interrupted = 1; };
@@ -317,9 +320,12 @@ int sc_main(int argc, char **argv)
     g_limit = sc.run_transactions;
     g_bin_ps = std::max<uint64_t>(sc.run_duration_ps / 100, 1000);
 
-    // Physical memory map: page tables/queues at 1G, DMA buffers at 4G, guest RAM of nested devices at 64G.
+    // Physical memory map (simcfg::memory_map): page tables/queues at 1G, DMA buffers from 4G, guest RAM of nested
+    // devices at the top of memory.size.
+    const simcfg::MemoryMap mm = simcfg::memory_map(sc);
     SparseMemory mem;
-    PhysAllocator tables(0x40000000ull, 0x40000000ull), dma(0x100000000ull, 0xF00000000ull), guests(0x1000000000ull, 0x1000000000ull);
+    mem.set_window(0, mm.size);
+    PhysAllocator tables(mm.tables_base, mm.tables_size), dma(mm.dma_base, mm.dma_size), guests(mm.guest_base, mm.guest_size);
     sc_time ic(sc.ic_latency_ps, SC_PS);
     smmu::Smmuv3 smmu("smmu", params);
     Dram dram("dram", mem, sc_time(sc.mem_latency_ps, SC_PS), sc.mem_bandwidth);
@@ -331,9 +337,13 @@ int sc_main(int argc, char **argv)
     sc_signal<bool> evtq_irq("evtq_irq");
     smmu.irq_evtq.bind(evtq_irq);
     std::vector<std::unique_ptr<Link>> up;
+    std::vector<std::unique_ptr<IdlePort>> idle;
     for (unsigned p = 0; p < ports; p++) {
         up.emplace_back(new Link(sc_gen_unique_name("ic_up"), ic));
         up.back()->out.bind(smmu.dma_in);
+        bool used = false;
+        for (auto &d : sc.devices) used |= d.port == p;
+        if (!used) { idle.emplace_back(new IdlePort(sc_gen_unique_name("idle"))); idle.back()->socket.bind(up.back()->in); }
     }
 
     DriverOptions opt;
@@ -343,7 +353,7 @@ int sc_main(int argc, char **argv)
     opt.cmdq_log2 = log2u(sc.cmdq_entries);
     opt.evtq_log2 = log2u(sc.evtq_entries);
     opt.va_bits = sc.va_bits;
-    opt.max_sid_bits = 16;
+    opt.max_sid_bits = simcfg::kDriverSidBits;   // the loader refused StreamIDs beyond it
     SmmuDriver drv(cpu, mem, tables, opt);
     sc_mutex drv_lock;
     sc_event ready;
@@ -533,7 +543,10 @@ int sc_main(int argc, char **argv)
        << ",\n  \"interrupted\": " << (g_interrupted ? "true" : "false");
     js << ",\n  \"error\": " << (g_input_error.empty() ? "null" : json_str(g_input_error)) << ",\n  \"warnings\": [";
     for (size_t w = 0; w < g_warnings.size(); w++) js << (w ? ", " : "") << json_str(g_warnings[w]);
-    js << "],\n  \"devices\": [";
+    js << "],\n  \"preset_files\": [";
+    for (size_t i = 0; i < sc.preset_files.size(); i++) js << (i ? ", " : "") << json_str(sc.preset_files[i]);
+    // The fully resolved configuration: as a scenario file it reproduces this run (smmu-sim-check --resolved).
+    js << "],\n  \"config\": " << sc.resolved << ",\n  \"devices\": [";
     uint64_t all_txns = 0;
     for (auto &rp : runs) all_txns += rp->all.issued;
     if (sc.report_summary) {

@@ -247,9 +247,10 @@ TEST(Cli, SweepChecksEveryWrite)
     EXPECT_FALSE(contains(r.out, "wrote " + dir + "/o/sweep.csv")) << r.out;
 }
 
-// A malformed trace line met during the run: its message comes first, nothing about SystemC stopping, the
-// report records it and the exit is 1. An empty trace is a warning, on stderr and in the report.
-TEST(Cli, SimRunTimeTraceErrorsAndWarnings)
+// A malformed trace line is refused before the run (the pre-check reads every trace): its message comes first,
+// nothing about SystemC stopping, no summary, no report, exit 1. An empty trace is a warning, on stderr and in the
+// report.
+TEST(Cli, SimTraceErrorsAndWarnings)
 {
     NEED(kSim);
     std::string dir = clitest::temp_dir();
@@ -261,14 +262,11 @@ TEST(Cli, SimRunTimeTraceErrorsAndWarnings)
     const std::string msg = dir + "/dev.trace:3: field 'size': '0x1g' is not a size in bytes (1 .. 2^32-1)";
     Cmd r = run(kSim + " " + dir + "/dev.yaml --out " + dir + "/o");
     EXPECT_EQ(r.rc, 1);
-    EXPECT_EQ(r.err.rfind(msg + "\n", 0), 0u) << r.err;
+    EXPECT_EQ(r.err.rfind(msg, 0), 0u) << r.err;
     EXPECT_FALSE(contains(r.err + r.out, "stopped by user")) << r.err << r.out;
-    EXPECT_TRUE(contains(r.out, "replay: ")) << r.out;
-    EXPECT_TRUE(contains(r.out, "2 transactions (STOPPED by bad input: partial results)")) << r.out;
-    nlohmann::json rep = nlohmann::json::parse(clitest::read_file(dir + "/o/report.json"), nullptr, false);
-    ASSERT_TRUE(rep.is_object());
-    EXPECT_EQ(rep["error"], msg);
-    EXPECT_EQ(rep["devices"][0]["transactions"], 2);
+    EXPECT_FALSE(contains(r.out, "replay: ")) << r.out;
+    EXPECT_FALSE(clitest::exists(dir + "/o/report.json"));
+    nlohmann::json rep;
 
     r = run(kSim + " " + dir + "/dev.yaml --out " + dir + "/p --set devices[acc].traffic.file=empty.trace");
     EXPECT_EQ(r.rc, 0) << r.err;

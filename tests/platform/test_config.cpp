@@ -64,13 +64,13 @@ TEST(ConfigErrors, EachBadInputNamesFileLineAndKey)
          "stall, fault_handler, port, mappings, dynamic, traffic"},
         {"duration-type", "name: t\nrun:\n  duration: 10\n",
          ":3: key 'run.duration': expected a duration with a unit (ps, ns, us, ms, s), got '10'"},
-        {"uint-type", "name: t\nseed: -3\n", ":2: key 'seed': expected an unsigned integer, got '-3'"},
+        {"uint-type", "name: t\nseed: -3\n", ":2: key 'seed': expected an unsigned integer in [0, 18000000000000000000], got '-3'"},
         {"map-type", "name: t\nrun: 5\n", ":2: key 'run': expected a map, got '5'"},
         {"list-type", "name: t\ndevices: {name: a}\n", ":2: key 'devices': expected a list, got a map"},
         {"enum", "name: t\ndriver: {invalidation: sometimes}\n",
          ":2: key 'driver.invalidation': 'sometimes' is not one of: strict, lazy"},
-        {"ways-pow2", "name: t\nsmmu:\n  tbu:\n    main_tlb: {entries: 96, ways: 3}\n",
-         ":4: key 'smmu.tbu.main_tlb.ways': 3 is not a power of two"},
+        {"not-a-multiple", "name: t\nsmmu:\n  tbu:\n    main_tlb: {entries: 96, ways: 5}\n",
+         ":4: key 'smmu.tbu.main_tlb.entries': 96 entries in 5 ways: entries must be a multiple of ways with a power-of-two number of sets"},
         {"sets-pow2", "name: t\nsmmu:\n  tbu:\n    main_tlb:\n      entries: 96\n      ways: 4\n",
          ":5: key 'smmu.tbu.main_tlb.entries': 96 entries in 4 ways: entries must be a multiple of ways with a power-of-two number of sets"},
         {"queue-pow2", "name: t\ndriver: {cmdq_entries: 100}\n", ":2: key 'driver.cmdq_entries': 100 is not a power of two"},
@@ -153,8 +153,11 @@ TEST(ConfigSet, BadOverridesNameTheArgument)
     const Case cases[] = {
         {{"run.duration=1us", "smmu.tbu.main_tlb.entires=5"},
          "--set:2: key 'smmu.tbu.main_tlb.entires': unknown key; valid keys: entries, ways, policy, latency"},
-        {{"smmu.tbu.main_tlb.entries=lots"}, "--set:1: key 'smmu.tbu.main_tlb.entries': expected an unsigned integer, got 'lots'"},
-        {{"smmu.tbu.main_tlb.ways=6"}, "--set:1: key 'smmu.tbu.main_tlb.ways': 6 is not a power of two"},
+        {{"smmu.tbu.main_tlb.entries=lots"},
+         "--set:1: key 'smmu.tbu.main_tlb.entries': expected an unsigned integer in [0, 16777216], got 'lots'"},
+        {{"smmu.tbu.main_tlb.ways=6"}, "--set:1: key 'smmu.tbu.main_tlb.ways': 2048 entries in 6 ways: entries must be a multiple of "
+                                        "ways with a power-of-two number of sets (entries 2048 from " + std::string(SMMU_SOURCE_DIR) +
+                                        "/configs/presets/mmu700.yaml:52)"},
         {{"devices[eth9].traffic.rate=1GB/s"}, "--set:1: key 'devices[eth9].traffic.rate': no element 'eth9' in devices"},
         {{"smmu.tbu=4"}, "--set:1: key 'smmu.tbu': is a map; set one of its keys: utlb, main_tlb, slots"},
         {{"driver.invalidation"}, "--set:1: key 'driver.invalidation': expected key=value"},
@@ -262,8 +265,8 @@ TEST(Sweep, GridExpandsIntoValidatedPoints)
     ASSERT_TRUE(load_sweep(std::string(SMMU_SOURCE_DIR) + "/configs/sweeps/tlb-size.yaml", &s, &errs))
         << (errs.empty() ? "" : errs[0].str());
     ASSERT_EQ(s.points.size(), 8u);
-    EXPECT_EQ(s.points[0], (std::vector<std::string>{"run.duration=200us", "smmu.tbu.main_tlb.entries=128", "smmu.preset=mmu-600"}));
-    EXPECT_EQ(s.points[7], (std::vector<std::string>{"run.duration=200us", "smmu.tbu.main_tlb.entries=8192", "smmu.preset=mmu-700"}));
+    EXPECT_EQ(s.points[0], (std::vector<std::string>{"run.duration=200us", "smmu.tbu.main_tlb.entries=128", "smmu.preset=mmu600"}));
+    EXPECT_EQ(s.points[7], (std::vector<std::string>{"run.duration=200us", "smmu.tbu.main_tlb.entries=8192", "smmu.preset=mmu700"}));
     EXPECT_EQ(s.metrics, (std::vector<std::string>{"tlb_hit_rate", "mean_translation_ns", "p99_latency_ns", "throughput_gbps"}));
     EXPECT_EQ(shard(8, 1, 3), (std::vector<size_t>{1, 4, 7}));
     EXPECT_EQ(shard(8, 3, 3), (std::vector<size_t>{}));
@@ -275,12 +278,14 @@ TEST(Sweep, GridExpandsIntoValidatedPoints)
 TEST(Sweep, BadGridKeysAndValuesAreReported)
 {
     std::string scen = std::string(SMMU_SOURCE_DIR) + "/configs/scenarios/gpu-copy.yaml";
-    std::string f = write("bad-sweep.yaml", "scenario: " + scen + "\ngrid:\n  smmu.tbu.main_tlb.ways: [4, 3]\n");
+    std::string f = write("bad-sweep.yaml", "scenario: " + scen + "\ngrid:\n  smmu.tbu.main_tlb.ways: [4, 6]\n");
     Sweep s;
     std::vector<Error> errs;
     EXPECT_FALSE(load_sweep(f, &s, &errs));
     ASSERT_EQ(errs.size(), 1u);
-    EXPECT_EQ(errs[0].str(), f + ":0: key 'smmu.tbu.main_tlb.ways': grid point 1: 3 is not a power of two");
+    EXPECT_EQ(errs[0].str(), f + ":3: key 'smmu.tbu.main_tlb.ways': grid point 1: 2048 entries in 6 ways: entries must be a multiple "
+                             "of ways with a power-of-two number of sets (entries 2048 from " + std::string(SMMU_SOURCE_DIR) +
+                             "/configs/presets/mmu700.yaml:52)");
     errs.clear();
     f = write("bad-sweep2.yaml", "scenario: x.yaml\ngird: {a: [1]}\n");
     EXPECT_FALSE(load_sweep(f, &s, &errs));

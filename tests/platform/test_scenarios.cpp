@@ -614,7 +614,8 @@ TEST(Scenarios, BadInputExitsNonZero)
     NEED_SIM();
     SimRun r = sim("nic-rx-4k.yaml", {"smmu.tbu.main_tlb.ways=3"});
     EXPECT_EQ(r.rc, 1);
-    EXPECT_NE(r.out.find("--set:2: key 'smmu.tbu.main_tlb.ways': 3 is not a power of two"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("--set:2: key 'smmu.tbu.main_tlb.ways': 2048 entries in 3 ways: entries must be a multiple of ways with a "
+                         "power-of-two number of sets (entries 2048 from "), std::string::npos) << r.out;
 }
 
 // smmu_create's rules reach the user as an error before the run, not as a SystemC report; a preset value that
@@ -627,10 +628,13 @@ TEST(Scenarios, SmmuConfigurationRulesBeforeTheRun)
         {{"smmu.arch.stall_model=1"}, 0, nullptr},
         {{"smmu.arch.s2p=false"}, 0, nullptr},
         {{"smmu.arch.stall_model=1", "smmu.arch.stall_max=3"}, 1,
-         "smmu: stall_max 3: must be 0 with the terminate-only stall_model 1 (IDR5.STALL_MAX is RES0)"},
-        {{"smmu.arch.s2p=false", "smmu.arch.vmw=true"}, 1, "smmu: vmw: IDR0.VMW needs s2p (RES0 when IDR0.S2P == 0)"},
+         "--set:3: key 'smmu.arch.stall_max': the SMMU model refuses this configuration: stall_max 3: must be 0 with the "
+         "terminate-only stall_model 1 (IDR5.STALL_MAX is RES0)"},
+        {{"smmu.arch.s2p=false", "smmu.arch.vmw=true"}, 1,
+         "key 'smmu.arch.vmw': the SMMU model refuses this configuration: vmw: IDR0.VMW needs s2p (RES0 when IDR0.S2P == 0)"},
         {{"smmu.arch.st_2lvl=false"}, 1,
-         "smmu: sidsize 16: SIDSIZE >= 7 needs st_2lvl (IDR1.SIDSIZE >= 7 requires IDR0.ST_LEVEL != 0b00)"},
+         "key 'smmu.arch.sidsize': the SMMU model refuses this configuration: sidsize 16: SIDSIZE >= 7 needs st_2lvl "
+         "(IDR1.SIDSIZE >= 7 requires IDR0.ST_LEVEL != 0b00)"},
     };
     for (const auto &c : cases) {
         SimRun r = sim("nic-rx-4k.yaml", c.sets, "1us");

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace simcfg {
@@ -13,7 +14,19 @@ struct Error {
     int line = 0;       // 1-based; for --set the argument's position
     std::string key;    // dotted path, list elements as name[i]
     std::string message;
-    std::string str() const { return file + ":" + std::to_string(line) + ": key '" + key + "': " + message; }
+    Error() = default;
+    Error(std::string f, int l, std::string k, std::string m, std::string t = "")
+        : file(std::move(f)), line(l), key(std::move(k)), message(std::move(m)), text(std::move(t)) {}
+    std::string text;   // when set, the whole message as another reader wrote it (a trace line's "file:line: field ...")
+    std::string str() const { return !text.empty() ? text : file + ":" + std::to_string(line) + ": key '" + key + "': " + message; }
+};
+
+// Where a resolved value came from.
+struct Origin {
+    std::string file;   // preset or scenario file, or "--set"
+    int line = 0;
+    std::string key;    // as written there ("smmu.tcu.walk_cache_s1.entries" for every level)
+    int rank = 0;       // later layers rank higher: presets by chain position, then the scenario, then --set
 };
 
 struct Mapping {
@@ -63,8 +76,12 @@ struct Scenario {
     std::string file, name, description;
     uint64_t seed = 1;
     uint64_t run_duration_ps = 1000000000, run_transactions = 0;
-    std::string preset = "mmu-700";
-    std::map<std::string, std::string> smmu;   // every smmu.* key given, dotted (without "smmu."), as text
+    std::string preset = "mmu700";
+    // Every smmu.* key resolved (the preset chain, then the scenario's block, then --set), dotted without "smmu.";
+    // walk-cache levels as tcu.walk_cache_s1[0].entries .. [3].
+    std::map<std::string, std::string> smmu;
+    std::map<std::string, Origin> smmu_origin;
+    std::vector<std::string> preset_files;     // the preset chain, base first
     uint64_t ic_latency_ps = 10000, mem_latency_ps = 80000, mem_size = 16ull << 30;
     double mem_bandwidth = 25.6e9;
     std::string sync = "auto", invalidation = "strict";
@@ -77,11 +94,28 @@ struct Scenario {
     std::string report_json = "report.json", report_csv_dir;
     std::vector<std::string> expect_events;
     bool expect_no_faults = false;
+    std::vector<std::string> warnings;          // "file:line: ..." (an empty trace)
+    std::string resolved;                       // every key's resolved value as a JSON scenario (resolved_json)
 };
+
+// StreamID bits of the stream table smmu-sim's driver builds (DriverOptions::max_sid_bits).
+constexpr unsigned kDriverSidBits = 16;
+
+// Physical memory map of the platform, from memory.size and the devices (nested devices get 1G of guest RAM).
+struct MemoryMap {
+    uint64_t size = 0;                          // memory.size: PAs [0, size)
+    uint64_t tables_base = 1ull << 30, tables_size = 1ull << 30;   // page tables, STEs, CDs, queues
+    uint64_t dma_base = 4ull << 30, dma_size = 0;                  // DMA buffers the driver allocates
+    uint64_t guest_base = 0, guest_size = 0;                       // guest RAM of nested devices, 1G each
+};
+MemoryMap memory_map(const Scenario &s);
 
 // Loads `file`, applies `sets` ("a.b.c=value", list elements as devices[0] or by name devices[nic]),
 // validates. Returns false with every error found.
 bool load_scenario(const std::string &file, const std::vector<std::string> &sets, Scenario *out, std::vector<Error> *errors);
+
+// The values of a preset (built-in name or file) resolved like a scenario's `smmu:` block.
+bool resolve_preset(const std::string &name, std::map<std::string, std::string> *out, std::vector<Error> *errors);
 
 // Input address bits of a device's domain (stage 1: va_bits, stage 2: the SMMU's OAS).
 unsigned domain_ias(const Scenario &s, const Device &d);

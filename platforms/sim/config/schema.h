@@ -17,12 +17,14 @@ struct Key {
     double min = 0, max = 0;            // numeric range when max > min
     bool required = false;
     bool pow2 = false;
+    unsigned levels = 0;                // Map: may instead be a list of this many maps (one per level)
     std::vector<Key> children;          // Map: its keys; List: the keys of each element (a map)
     const Key *child(const std::string &n) const;
     std::string child_names() const;    // "a, b, c"
 };
 
 const Key &scenario_schema();
+const Key &smmu_schema();               // the `smmu:` block, and a preset file
 const char *type_name(Type t);
 // Markdown table of every key (docs/config-keys.md is generated from this).
 std::string schema_markdown();

@@ -28,6 +28,7 @@ bool load_sweep(const std::string &file, Sweep *out, std::vector<Error> *errors)
     s.file = file;
     std::vector<std::string> fixed;
     std::vector<std::vector<std::string>> values;
+    std::vector<int> fixed_lines, grid_lines;   // the line of each `set` and grid key: where a bad point's value is
     int metrics_line = 0;
     for (auto it = root.begin(); it != root.end(); ++it) {
         YAML::Node keynode = it->first;
@@ -51,12 +52,14 @@ bool load_sweep(const std::string &file, Sweep *out, std::vector<Error> *errors)
                 }
                 s.keys.push_back(gk);
                 values.push_back(vals);
+                grid_lines.push_back(g->first.Mark().line + 1);
             }
         } else if (k == "set") {
             if (!v.IsMap()) { err(v, k, "expected a map of key: value"); continue; }
             for (auto g = v.begin(); g != v.end(); ++g) {
                 YAML::Node key = g->first, val = g->second;
                 fixed.push_back(key.Scalar() + "=" + val.Scalar());
+                fixed_lines.push_back(key.Mark().line + 1);
             }
         } else if (k == "metrics") {
             if (!v.IsSequence()) { err(v, k, "expected a list"); continue; }
@@ -81,7 +84,15 @@ bool load_sweep(const std::string &file, Sweep *out, std::vector<Error> *errors)
         std::vector<Error> pe;
         if (!load_scenario(s.scenario, sets, &sc, &pe)) {
             for (Error &e : pe) {
-                if (e.file == "--set") { e.file = file; e.line = 0; e.message = "grid point " + std::to_string(p) + ": " + e.message; }
+                if (e.file == "--set") {
+                    // --set N is the N-th of the point's arguments: the fixed `set` entries, then the grid keys.
+                    size_t i = (size_t)(e.line > 0 ? e.line - 1 : 0);
+                    bool grid = i >= fixed.size();
+                    e.file = file;
+                    e.line = grid ? (i - fixed.size() < grid_lines.size() ? grid_lines[i - fixed.size()] : 0)
+                                  : fixed_lines[i];
+                    if (grid) e.message = "grid point " + std::to_string(p) + ": " + e.message;
+                }
                 errors->push_back(e);
             }
             return false;
