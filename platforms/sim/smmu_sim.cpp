@@ -36,6 +36,15 @@ volatile std::sig_atomic_t g_interrupted = 0;
 uint64_t g_bin_ps = 1;          // throughput time-series bin
 uint64_t g_completed = 0, g_limit = 0;   // run.transactions (0 = none)
 std::string g_input_error;      // a malformed trace line met during the run
+std::string g_driver_error;     // the driver model could not set the platform up (probe, attach, map)
+
+// The driver model failed: said at once, ends the run; the report records it and the exit status is 1.
+void driver_failed(const std::string &msg)
+{
+    std::fprintf(stderr, "driver: %s\n", msg.c_str());
+    if (g_driver_error.empty()) g_driver_error = "driver: " + msg;
+    sc_stop();
+}
 std::vector<std::string> g_warnings;   // e.g. an empty trace: on stderr and in report.json
 
 // Completed transactions of a device, or of one StreamID of its trace.
@@ -376,7 +385,7 @@ int sc_main(int argc, char **argv)
     // Software: probe, attach, map; then service the event queue on its interrupt.
     sc_spawn([&] {
         drv_lock.lock();
-        if (!drv.probe()) { std::fprintf(stderr, "driver: %s\n", drv.error().c_str()); sc_stop(); return; }
+        if (!drv.probe()) { driver_failed(drv.error()); return; }
         for (auto &rp : runs) {
             DevRun &r = *rp;
             const simcfg::Device &d = *r.cfg;
@@ -393,7 +402,7 @@ int sc_main(int argc, char **argv)
                 r.dom = drv.domain_alloc(DomainType::Nested, g, s2, 512ull << 20, 512ull << 20);
             } else r.dom = drv.domain_alloc(t, g);
             dom_of[d.name] = r.dom;
-            if (r.dom < 0 || !drv.attach(r.dev, r.dom)) { std::fprintf(stderr, "driver: %s: %s\n", d.name.c_str(), drv.error().c_str()); sc_stop(); return; }
+            if (r.dom < 0 || !drv.attach(r.dev, r.dom)) { driver_failed(d.name + ": " + drv.error()); return; }
             r.pasid_dom.assign(d.pasids + 1, r.dom);
             for (uint32_t p = 1; p <= d.pasids; p++) {
                 r.pasid_dom[p] = drv.domain_alloc(DomainType::S1, g);
@@ -410,7 +419,12 @@ int sc_main(int argc, char **argv)
                     else pa = dma.alloc(m.size, m.page_size);
                 }
                 int rc = drv.map(r.pasid_dom[m.pasid], m.iova, pa, m.size, m.page_size, prot);
-                if (rc) std::fprintf(stderr, "driver: %s: map 0x%llx: error %d\n", d.name.c_str(), (unsigned long long)m.iova, rc);
+                if (rc) {
+                    char at[64];
+                    std::snprintf(at, sizeof at, ": map 0x%llx: error %d", (unsigned long long)m.iova, rc);
+                    driver_failed(d.name + at);
+                    return;
+                }
             }
         }
         if (sc.storm_interval_ps) {
@@ -541,7 +555,8 @@ int sc_main(int argc, char **argv)
     std::ostringstream js;
     js << "{\n  \"scenario\": \"" << sc.name << "\",\n  \"simulated_ns\": " << sim_ns << ",\n  \"wall_s\": " << wall_s
        << ",\n  \"interrupted\": " << (g_interrupted ? "true" : "false");
-    js << ",\n  \"error\": " << (g_input_error.empty() ? "null" : json_str(g_input_error)) << ",\n  \"warnings\": [";
+    const std::string &run_error = !g_input_error.empty() ? g_input_error : g_driver_error;
+    js << ",\n  \"error\": " << (run_error.empty() ? "null" : json_str(run_error)) << ",\n  \"warnings\": [";
     for (size_t w = 0; w < g_warnings.size(); w++) js << (w ? ", " : "") << json_str(g_warnings[w]);
     js << "],\n  \"preset_files\": [";
     for (size_t i = 0; i < sc.preset_files.size(); i++) js << (i ? ", " : "") << json_str(sc.preset_files[i]);
@@ -553,7 +568,9 @@ int sc_main(int argc, char **argv)
         std::printf("\n%s: %s of traffic simulated in %.2f s, %llu transactions%s\n", sc.name.c_str(),
                     fmt_time(std::min(sc_time_stamp(), stop).to_seconds() * 1e12).c_str(), wall_s,
                     (unsigned long long)all_txns,
-                    !g_input_error.empty() ? " (STOPPED by bad input: partial results)" : g_interrupted ? " (INTERRUPTED: partial results)" : "");
+                    !g_input_error.empty() ? " (STOPPED by bad input: partial results)"
+                    : !g_driver_error.empty() ? " (STOPPED by a driver error: partial results)"
+                    : g_interrupted ? " (INTERRUPTED: partial results)" : "");
         std::printf("%-10s %8s %9s %7s %9s %9s %9s %9s %6s %6s %6s %7s %6s %6s %8s\n", "device", "sid", "txns", "errors", "mean_ns",
                     "p99_ns", "smmu_ns", "xlat", "utlb%", "mtlb%", "tcu%", "shared%", "walk%", "other%", "GB/s");
     }
@@ -687,7 +704,7 @@ int sc_main(int argc, char **argv)
     for (const std::string &w : sid_warnings) std::fprintf(stderr, "%s\n", w.c_str());
     if (!plot_note.empty()) std::fprintf(stderr, "note: plots not rendered: %s\n", plot_note.c_str());
     for (auto &e : write_failed) std::fprintf(stderr, "cannot write %s\n", e.c_str());
-    if (!g_input_error.empty() || !write_failed.empty()) return 1;
+    if (!g_input_error.empty() || !g_driver_error.empty() || !write_failed.empty()) return 1;
     if (g_interrupted) return 130;
 
     int rc = 0;
