@@ -117,7 +117,7 @@ struct Cpu : sc_module {
         sc_time delay = SC_ZERO_TIME;
         gp.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
         gp.set_address(off);
-        gp.set_data_ptr(reinterpret_cast<unsigned char *>(&v));   // the register frame is little-endian, as the host
+        gp.set_data_ptr(reinterpret_cast<unsigned char *>(&v));   // TLM data is in host byte order
         gp.set_data_length(len);
         gp.set_streaming_width(len);
         gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
@@ -157,23 +157,32 @@ struct Cpu : sc_module {
         }
         return false;
     }
-    static std::array<uint64_t, 2> cmd(void (*make)(uint64_t *)) { std::array<uint64_t, 2> c; make(c.data()); return c; }
+    static std::array<uint64_t, 2> cmd(void (*make)(uint64_t *))
+    {
+        std::array<uint64_t, 2> c;
+        make(c.data());
+        return c;
+    }
 
     bool bring_up()
     {
         const uint32_t idr0 = rd(SMMU_IDR0), idr1 = rd(SMMU_IDR1), idr5 = rd(SMMU_IDR5);
         std::printf("probe: IDR0 0x%08x IDR1 0x%08x IDR5 0x%08x\n", idr0, idr1, idr5);
-        if (!(idr0 & SMMU_IDR0_S1P) || !(idr5 & SMMU_IDR5_GRAN4K) || SMMU_FIELD_GET(idr1, SMMU_IDR1_SIDSIZE) < kSidBits ||
-            SMMU_FIELD_GET(idr1, SMMU_IDR1_CMDQS) < kCmdqLog2 || SMMU_FIELD_GET(idr1, SMMU_IDR1_EVENTQS) < kEvtqLog2)
+        if (!(idr0 & SMMU_IDR0_S1P) || !(idr5 & SMMU_IDR5_GRAN4K) ||
+            SMMU_FIELD_GET(idr1, SMMU_IDR1_SIDSIZE) < kSidBits || SMMU_FIELD_GET(idr1, SMMU_IDR1_CMDQS) < kCmdqLog2 ||
+            SMMU_FIELD_GET(idr1, SMMU_IDR1_EVENTQS) < kEvtqLog2)
             return false;
         uint64_t ste[8];
         smmu_ste_abort(ste);                    // every StreamID aborts until its device is attached
         for (uint32_t sid = 0; sid < 1u << kSidBits; sid++)
             for (int i = 0; i < 8; i++) mem.w64(kStrtab + SMMU_STE_BYTES * sid + 8 * i, ste[i]);
         if (!write_ack(SMMU_CR0, SMMU_CR0ACK, 0)) return false;
-        wr(SMMU_CR1, uint32_t(SMMU_FIELD_PREP(SMMU_CR1_QUEUE_IC, SMMU_CACHE_WB) | SMMU_FIELD_PREP(SMMU_CR1_QUEUE_OC, SMMU_CACHE_WB) |
-                              SMMU_FIELD_PREP(SMMU_CR1_QUEUE_SH, SMMU_SH_ISH) | SMMU_FIELD_PREP(SMMU_CR1_TABLE_IC, SMMU_CACHE_WB) |
-                              SMMU_FIELD_PREP(SMMU_CR1_TABLE_OC, SMMU_CACHE_WB) | SMMU_FIELD_PREP(SMMU_CR1_TABLE_SH, SMMU_SH_ISH)));
+        wr(SMMU_CR1, uint32_t(SMMU_FIELD_PREP(SMMU_CR1_QUEUE_IC, SMMU_CACHE_WB) |
+                              SMMU_FIELD_PREP(SMMU_CR1_QUEUE_OC, SMMU_CACHE_WB) |
+                              SMMU_FIELD_PREP(SMMU_CR1_QUEUE_SH, SMMU_SH_ISH) |
+                              SMMU_FIELD_PREP(SMMU_CR1_TABLE_IC, SMMU_CACHE_WB) |
+                              SMMU_FIELD_PREP(SMMU_CR1_TABLE_OC, SMMU_CACHE_WB) |
+                              SMMU_FIELD_PREP(SMMU_CR1_TABLE_SH, SMMU_SH_ISH)));
         wr(SMMU_CR2, SMMU_CR2_PTM | SMMU_CR2_RECINVSID);
         wr64(SMMU_STRTAB_BASE, (kStrtab & SMMU_STRTAB_BASE_ADDR_MASK) | SMMU_STRTAB_BASE_RA);
         wr(SMMU_STRTAB_BASE_CFG, uint32_t(SMMU_FIELD_PREP(SMMU_STRTAB_BASE_CFG_FMT, SMMU_STRTAB_FMT_LINEAR) |
@@ -244,7 +253,8 @@ struct Cpu : sc_module {
         const uint64_t e0 = mem.r64(kEvtq), e1 = mem.r64(kEvtq + 8), e2 = mem.r64(kEvtq + 16);
         const unsigned id = unsigned(SMMU_FIELD_GET(e0, SMMU_EVT0_EVENTID));
         std::printf("event: id 0x%02x%s sid %u input 0x%" PRIx64 " RnW %d CLASS %u\n", id,
-                    id == SMMU_EVT_F_TRANSLATION ? " (F_TRANSLATION)" : "", unsigned(SMMU_FIELD_GET(e0, SMMU_EVT0_STREAMID)),
+                    id == SMMU_EVT_F_TRANSLATION ? " (F_TRANSLATION)" : "",
+                    unsigned(SMMU_FIELD_GET(e0, SMMU_EVT0_STREAMID)),
                     e2, (e1 & SMMU_EVT1_RNW) != 0, unsigned(SMMU_FIELD_GET(e1, SMMU_EVT1_CLASS)));
         check(id == SMMU_EVT_F_TRANSLATION && SMMU_FIELD_GET(e0, SMMU_EVT0_STREAMID) == kSid && e2 == hole &&
               (e1 & SMMU_EVT1_RNW) && SMMU_FIELD_GET(e1, SMMU_EVT1_CLASS) == SMMU_EVT_CLASS_IN,
@@ -270,6 +280,7 @@ int sc_main(int, char *[])
     cpu.evtq_irq(evtq_irq);
 
     sc_start();
-    std::printf("sc_platform: %s at %s\n", cpu.failures ? "FAILED" : "all checks passed", sc_time_stamp().to_string().c_str());
+    std::printf("sc_platform: %s at %s\n", cpu.failures ? "FAILED" : "all checks passed",
+                sc_time_stamp().to_string().c_str());
     return cpu.failures ? 1 : 0;
 }
