@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the build into a temporary prefix and uses it from there alone: the files a package must carry, the
-# shared core library's exported symbols against the public headers, consumers built through the CMake package
-# and through pkg-config, and the installed tools finding their data.
+# shared core library's exported symbols against the public headers, the examples (platforms/examples/embed_c and
+# sc_platform) built through the CMake package and through pkg-config and run, the installed tools finding their
+# data, and the repository used through add_subdirectory().
 # usage: install_test.sh BUILD_DIR SOURCE_DIR C_COMPILER CXX_COMPILER [EXTRA_FLAGS]
 set -euo pipefail
 build=$1 src=$2 cc=$3 cxx=$4 flags=${5:-}
@@ -49,32 +50,55 @@ if ! diff -u "$tmp/declared.txt" "$tmp/exported.txt" >"$tmp/sym.diff"; then
 fi
 echo "exports exactly the $(wc -l <"$tmp/declared.txt") functions the public headers declare"
 
-# Consumers get the sanitizer flags of this build (a sanitized library needs its runtime in the program).
+# The examples under platforms/examples, copied out of the source tree and built against the prefix alone: the CMake
+# package through CMAKE_PREFIX_PATH (no package registry), pkg-config through PKG_CONFIG_PATH. They get the sanitizer
+# flags of this build (a sanitized library needs its runtime in the program).
 read -r -a cflags <<<"$flags"
-step "C consumer through find_package(smmuv3) -> smmuv3::core"
-cmake -S "$here/c" -B "$tmp/c" -DCMAKE_PREFIX_PATH="$p" -DCMAKE_C_COMPILER="$cc" -DCMAKE_C_FLAGS="$flags" \
-      -DCMAKE_EXE_LINKER_FLAGS="$flags" >"$tmp/c.log" 2>&1 || { cat "$tmp/c.log"; fail "configure C consumer"; }
-cmake --build "$tmp/c" >>"$tmp/c.log" 2>&1 || { cat "$tmp/c.log"; fail "build C consumer"; }
-"$tmp/c/consumer_c" || fail "C consumer (CMake) exit $?"
-readelf -d "$tmp/c/consumer_c" | grep -q "NEEDED.*\[$soname\]" || fail "C consumer does not link $soname"
+ex=$tmp/examples
+mkdir -p "$ex"
+cp -r "$src/platforms/examples/embed_c" "$src/platforms/examples/sc_platform" "$ex/"
+export SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1
+# run NAME EXE: the example must exit 0 and print its "all checks passed" line.
+run() {
+  local rc=0
+  "${@:2}" >"$tmp/$1.out" 2>&1 || rc=$?
+  [ "$rc" = 0 ] || { cat "$tmp/$1.out"; fail "$1 exit status $rc"; }
+  grep -q ": all checks passed" "$tmp/$1.out" || { cat "$tmp/$1.out"; fail "$1 did not pass its checks"; }
+  tail -1 "$tmp/$1.out"
+}
+# configure_example NAME LANG: configures $ex/NAME against the prefix and checks the package came from there.
+configure_example() {
+  cmake -S "$ex/$1" -B "$tmp/build-$1" -DCMAKE_PREFIX_PATH="$p" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
+        -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" \
+        -DCMAKE_"$2"_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" >"$tmp/$1.log" 2>&1 \
+    || { cat "$tmp/$1.log"; fail "configure $1 against the prefix"; }
+  dir=$(sed -n 's/^smmuv3_DIR:PATH=//p' "$tmp/build-$1/CMakeCache.txt")
+  [ "$dir" -ef "$p/$libdir/cmake/smmuv3" ] || fail "$1 found the smmuv3 package in '$dir', not in $p"
+  cmake --build "$tmp/build-$1" -j2 >>"$tmp/$1.log" 2>&1 || { cat "$tmp/$1.log"; fail "build $1 against the prefix"; }
+}
 
-step "C consumer through pkg-config smmuv3-core"
+step "embed_c through find_package(smmuv3) -> smmuv3::core"
+configure_example embed_c C
+readelf -d "$tmp/build-embed_c/smmu-example-embed-c" | grep -q "NEEDED.*\[$soname\]" || fail "embed_c does not link $soname"
+run embed_c "$tmp/build-embed_c/smmu-example-embed-c"
+
+step "embed_c through pkg-config smmuv3-core"
 export PKG_CONFIG_PATH=$p/$libdir/pkgconfig
 # shellcheck disable=SC2046
-"$cc" -std=c11 "${cflags[@]}" "$here/consumer_c.c" $(pkg-config --cflags --libs smmuv3-core) -o "$tmp/consumer_c_pc"
-LD_LIBRARY_PATH=$p/$libdir "$tmp/consumer_c_pc" || fail "C consumer (pkg-config) exit $?"
+"$cc" -std=c11 "${cflags[@]}" "$ex/embed_c/main.c" $(pkg-config --cflags --libs smmuv3-core) -o "$tmp/embed_c_pc" \
+  || fail "build embed_c with pkg-config smmuv3-core"
+run embed_c_pc env LD_LIBRARY_PATH="$p/$libdir" "$tmp/embed_c_pc"
 
-step "SystemC consumer through find_package(smmuv3 COMPONENTS sc) -> smmuv3::sc"
-cmake -S "$here/sc" -B "$tmp/sc" -DCMAKE_PREFIX_PATH="$p" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_FLAGS="$flags" \
-      -DCMAKE_EXE_LINKER_FLAGS="$flags" >"$tmp/sc.log" 2>&1 || { cat "$tmp/sc.log"; fail "configure SystemC consumer"; }
-cmake --build "$tmp/sc" >>"$tmp/sc.log" 2>&1 || { cat "$tmp/sc.log"; fail "build SystemC consumer"; }
-SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 "$tmp/sc/consumer_sc" || fail "SystemC consumer exit $?"
+step "sc_platform through find_package(smmuv3 COMPONENTS sc) -> smmuv3::sc"
+configure_example sc_platform CXX
+run sc_platform "$tmp/build-sc_platform/smmu-example-sc-platform"
 
-step "SystemC consumer through pkg-config smmuv3-sc"
+step "sc_platform through pkg-config smmuv3-sc"
 pkg-config --print-requires smmuv3-sc | grep -q '^systemc' || fail "smmuv3-sc.pc does not require systemc"
 # shellcheck disable=SC2046
-"$cxx" -std=c++17 "${cflags[@]}" "$here/consumer_sc.cpp" $(pkg-config --cflags --libs smmuv3-sc) -o "$tmp/consumer_sc_pc"
-SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 LD_LIBRARY_PATH=$p/$libdir "$tmp/consumer_sc_pc" || fail "SystemC consumer (pkg-config) exit $?"
+"$cxx" -std=c++17 "${cflags[@]}" "$ex/sc_platform/main.cpp" $(pkg-config --cflags --libs smmuv3-sc) -o "$tmp/sc_platform_pc" \
+  || fail "build sc_platform with pkg-config smmuv3-sc"
+run sc_platform_pc env LD_LIBRARY_PATH="$p/$libdir" "$tmp/sc_platform_pc"
 
 step "installed tools find their data"
 dir=$("$p/bin/smmu-sim-check" --configs-dir)
@@ -93,10 +117,10 @@ cmake -S "$here/subdir" -B "$tmp/sub" -DSMMUV3_SOURCE="$src" "${no_deps[@]}" -DC
       -DCMAKE_C_COMPILER="$cc" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_C_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" \
       -DCMAKE_SHARED_LINKER_FLAGS="$flags" >"$tmp/sub.log" 2>&1 || { cat "$tmp/sub.log"; fail "configure add_subdirectory consumer"; }
 cmake --build "$tmp/sub" -j2 >>"$tmp/sub.log" 2>&1 || { cat "$tmp/sub.log"; fail "build add_subdirectory consumer"; }
-"$tmp/sub/consumer_c" || fail "add_subdirectory C consumer exit $?"
-built=$(cd "$tmp/sub" && find . -name 'libsmmuv3*' -o -name 'smmu-*' -o -name 'libsmmu_*' | sort | tr '\n' ' ')
+run embed_c_subdir "$tmp/sub/embed_c/smmu-example-embed-c"
+built=$(cd "$tmp/sub/smmuv3" && find . ! -type d \( -name 'libsmmuv3*' -o -name 'smmu-*' -o -name 'libsmmu_*' \) | sort | tr '\n' ' ')
 echo "built: $built"
-[ "$built" = "./smmuv3/models/libsmmuv3-core.so ./smmuv3/models/libsmmuv3-core.so.0.1 ./smmuv3/models/libsmmuv3-core.so.0.1.0 " ] \
+[ "$built" = "./models/libsmmuv3-core.so ./models/libsmmuv3-core.so.0.1 ./models/libsmmuv3-core.so.0.1.0 " ] \
   || fail "add_subdirectory built more than the consumer links: $built"
 step "add_subdirectory() with smmuv3::sc configures without yaml-cpp"
 cmake -S "$here/subdir" -B "$tmp/sub-sc" -DSMMUV3_SOURCE="$src" "${no_deps[@]}" -DWITH_SC=ON \
