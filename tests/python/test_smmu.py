@@ -71,6 +71,24 @@ class Config(unittest.TestCase):
                 self.assertIn(msg, str(cm.exception))
 
 
+class Registers(unittest.TestCase):
+    def test_register_access_round_trips_and_refuses_values_that_do_not_fit(self):
+        with Smmu(Memory(0)) as s:
+            s.reg_write(E.SMMU_STRTAB_BASE, 0x12345000 | E.SMMU_STRTAB_BASE_RA, 8)
+            self.assertEqual(s.reg_read(E.SMMU_STRTAB_BASE, 8), 0x12345000 | E.SMMU_STRTAB_BASE_RA)
+            s.reg_write(E.SMMU_CR0, E.SMMU_CR0_CMDQEN)
+            self.assertEqual(s.reg_read(E.SMMU_CR0ACK), E.SMMU_CR0_CMDQEN)
+            for off, val, size, msg in ((E.SMMU_CR1, 1 << 32, 4, "does not fit 4 bytes"),
+                                        (E.SMMU_CR1, -1, 4, "does not fit"),
+                                        (E.SMMU_CR1, 0, 2, "size 2: 4 or 8"),
+                                        (-4, 0, 4, "offset -4 out of range")):
+                with self.subTest(val=val, size=size):
+                    with self.assertRaises(SmmuError) as cm:
+                        s.reg_write(off, val, size)
+                    self.assertIn(msg, str(cm.exception))
+            self.assertEqual(s.reg_read(E.SMMU_CR1), 0)
+
+
 class Translate(unittest.TestCase):
     def setUp(self):
         self.mem = Memory(16 << 20)

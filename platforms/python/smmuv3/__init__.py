@@ -304,12 +304,24 @@ class Smmu:
         return self._h
 
     # ---- Registers
+    @staticmethod
+    def _reg_args(offset, size):
+        if size not in (4, 8):
+            raise SmmuError("register access size %r: 4 or 8" % (size,))
+        if not 0 <= offset < 1 << 64:
+            raise SmmuError("register offset %r out of range" % (offset,))
+
     def reg_read(self, offset, size=4):
         """Register read at offset in the 128 KiB frame (page 0 + page 1); size 4 or 8."""
+        self._reg_args(offset, size)
         return lib.smmu_reg_read(self._handle(), offset, size)
 
     def reg_write(self, offset, value, size=4):
-        lib.smmu_reg_write(self._handle(), offset, value & ((1 << (8 * size)) - 1), size)
+        """Register write; a value wider than the access is refused, never truncated."""
+        self._reg_args(offset, size)
+        if not 0 <= value < 1 << (8 * size):
+            raise SmmuError("register 0x%x: value 0x%x does not fit %d bytes" % (offset, value, size))
+        lib.smmu_reg_write(self._handle(), offset, value, size)
 
     # ---- Translation
     def translate(self, sid, addr, write=False, ssid=None, priv=False, instr=False, port=0, debug=False):
