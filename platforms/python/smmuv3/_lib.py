@@ -15,7 +15,8 @@ def _candidates():
     yield from sorted(glob.glob(os.path.join(_HERE, "libsmmuv3-core.so*")))
     try:                                            # written by `cmake --install`: the prefix's library directory
         from . import _installed
-        yield from sorted(glob.glob(os.path.join(_HERE, _installed.LIBDIR, "libsmmuv3-core.so*")))
+        yield from sorted(glob.glob(os.path.join(os.path.normpath(os.path.join(_HERE, _installed.LIBDIR)),
+                                                 "libsmmuv3-core.so*")))
     except ImportError:
         pass
     name = ctypes.util.find_library("smmuv3-core")
