@@ -2,6 +2,8 @@
 // that do not fit refused rather than truncated, unknown names refused.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <functional>
 #include <set>
@@ -17,15 +19,17 @@ struct Field {
     const char *name;
     uint64_t max;
     std::function<uint64_t(const smmu_config_t &)> get;
+    size_t off, size;
 };
 
-#define B(m) {#m, 1, [](const smmu_config_t &c) -> uint64_t { return c.m; }}
-#define U(m, mx) {#m, mx, [](const smmu_config_t &c) -> uint64_t { return c.m; }}
-#define CACHE(s, m)                                                                        \
-    {s ".entries", UINT32_MAX, [](const smmu_config_t &c) -> uint64_t { return c.m.entries; }}, \
-    {s ".ways", UINT32_MAX, [](const smmu_config_t &c) -> uint64_t { return c.m.ways; }},       \
-    {s ".policy", SMMU_REPL_RRIP, [](const smmu_config_t &c) -> uint64_t { return c.m.policy; }}, \
-    {s ".latency", UINT32_MAX, [](const smmu_config_t &c) -> uint64_t { return c.m.latency; }}
+#define AT(m) offsetof(smmu_config_t, m), sizeof(smmu_config_t::m)
+#define B(m) {#m, 1, [](const smmu_config_t &c) -> uint64_t { return c.m; }, AT(m)}
+#define U(m, mx) {#m, mx, [](const smmu_config_t &c) -> uint64_t { return c.m; }, AT(m)}
+#define CACHE(s, m)                                                                                                 \
+    {s ".entries", UINT32_MAX, [](const smmu_config_t &c) -> uint64_t { return c.m.entries; }, AT(m.entries)},       \
+    {s ".ways", UINT32_MAX, [](const smmu_config_t &c) -> uint64_t { return c.m.ways; }, AT(m.ways)},               \
+    {s ".policy", SMMU_REPL_RRIP, [](const smmu_config_t &c) -> uint64_t { return c.m.policy; }, AT(m.policy)},     \
+    {s ".latency", UINT32_MAX, [](const smmu_config_t &c) -> uint64_t { return c.m.latency; }, AT(m.latency)}
 
 const std::vector<Field> &fields()
 {
@@ -52,6 +56,23 @@ struct Cfg {
     smmu_config_t *p = smmu_config_new();
     ~Cfg() { smmu_config_free(p); }
 };
+
+// The table reaches every member: laid end to end, its fields leave no hole a member could sit in (a gap is
+// only the padding before a field's alignment, and the tail only the struct's), so a member added to
+// struct smmu_config without a name here (and in config_access.c) fails.
+TEST(ConfigAccess, TheNamesCoverEveryMemberOfTheStruct)
+{
+    std::vector<const Field *> byoff;
+    for (const Field &f : fields()) byoff.push_back(&f);
+    std::sort(byoff.begin(), byoff.end(), [](const Field *a, const Field *b) { return a->off < b->off; });
+    size_t end = 0;
+    for (const Field *f : byoff) {
+        ASSERT_GE(f->off, end) << f->name << " overlaps the field before it";
+        EXPECT_LT(f->off - end, f->size) << "a hole of " << (f->off - end) << " bytes before " << f->name;
+        end = f->off + f->size;
+    }
+    EXPECT_LT(sizeof(smmu_config_t) - end, alignof(smmu_config_t)) << "bytes after the last named field";
+}
 
 TEST(ConfigAccess, NewIsTheDefaultConfig)
 {
