@@ -240,7 +240,7 @@ class Smmu:
         for k, v in dict(config or {}, **overrides).items():
             cfg.set(k, v)
         self.config = cfg.as_dict()
-        fast = isinstance(memory, Memory)
+        fast = type(memory) is Memory       # a subclass may override read/write: it goes through them
 
         def mem_read(_ctx, pa, dst, n):
             try:
