@@ -50,3 +50,17 @@ endfunction()
 cmake_language(DEFER DIRECTORY ${PROJECT_SOURCE_DIR} CALL smmu_install_tools)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/configs ${PROJECT_SOURCE_DIR}/docs DESTINATION ${SMMU_DATA_SUBDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/LICENSE ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/smmuv3)
+
+# The Python package, Debian layout: P/lib/python3/dist-packages/smmuv3 (on sys.path for P=/usr; otherwise
+# PYTHONPATH=P/lib/python3/dist-packages). _installed.py tells it where P's libsmmuv3-core is, relative to itself.
+set(SMMU_PYTHON_INSTALL_DIR lib/python3/dist-packages CACHE STRING "Python package directory, relative to the prefix")
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+  set(SMMU_PY_LIBDIR ${CMAKE_INSTALL_LIBDIR})
+else()
+  file(RELATIVE_PATH SMMU_PY_LIBDIR /prefix/${SMMU_PYTHON_INSTALL_DIR}/smmuv3 /prefix/${CMAKE_INSTALL_LIBDIR})
+endif()
+file(WRITE ${PROJECT_BINARY_DIR}/python/_installed.py
+  "\"\"\"Written by cmake --install: the directory of libsmmuv3-core, relative to this package.\"\"\"\nLIBDIR = \"${SMMU_PY_LIBDIR}\"\n")
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/platforms/python/smmuv3 DESTINATION ${SMMU_PYTHON_INSTALL_DIR}
+  FILES_MATCHING PATTERN "*.py" PATTERN "__pycache__" EXCLUDE)
+install(FILES ${PROJECT_BINARY_DIR}/python/_installed.py DESTINATION ${SMMU_PYTHON_INSTALL_DIR}/smmuv3)

@@ -106,6 +106,18 @@ struct smmu_config {
 };
 
 void     smmu_config_default(smmu_config_t *cfg);
+
+/* Config fields by name, for hosts that cannot see struct smmu_config (Python ctypes): the C member name, a
+ * cache's members as "main_tlb.entries", a walk-cache level's as "walk_cache_s1[2].ways". A value that does not
+ * fit the field is refused, never truncated; a bool takes 0 or 1, a policy a smmu_repl_t. */
+#define SMMU_CONFIG_EUNKNOWN (-1)       /* no field of that name (or a NULL argument) */
+#define SMMU_CONFIG_ERANGE   (-2)       /* the value does not fit the field */
+smmu_config_t *smmu_config_new(void);                                  /* heap copy of smmu_config_default(); NULL if out of memory */
+void        smmu_config_free(smmu_config_t *cfg);
+const char *smmu_config_field_name(unsigned i);                        /* the i-th field's name, NULL past the last */
+int         smmu_config_field_max(const char *name, uint64_t *max);    /* largest value the field holds; 0 or an error */
+int         smmu_config_set(smmu_config_t *cfg, const char *name, uint64_t value);   /* 0 or SMMU_CONFIG_E* */
+int         smmu_config_get(const smmu_config_t *cfg, const char *name, uint64_t *value);
 smmu_t  *smmu_create(const smmu_config_t *cfg, const smmu_host_t *host, char *err, size_t errlen); /* NULL + message on a bad config */
 bool     smmu_config_check(const smmu_config_t *cfg, char *err, size_t errlen);   /* what smmu_create checks: false + "field: reason" */
 void     smmu_destroy(smmu_t *smmu);
