@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """The SMMUv3 model from Python, notebook style: each "# %%" cell runs on its own in Jupyter/VS Code, or run the
 whole file. It follows docs/programming.md (the C walk-through, platforms/examples/embed_c/main.c): bring the SMMU
 up, map pages with a stage-1 table built in Python, translate DMA, provoke an F_TRANSLATION and read the event
