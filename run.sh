@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Installs what is missing, builds, and runs the default scenario through smmu-sim (summary on stdout,
 # report.json, per-device CSV and plots in out/default). Extra arguments go to smmu-sim, e.g.
 # ./run.sh --set smmu.tbu.main_tlb.entries=512. ./run.sh --demo runs the core-only demo instead.

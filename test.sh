@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Installs what is missing, builds, and runs the whole test suite: a warnings-as-errors build,
 # then the same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 set -euo pipefail

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Install rules: headers, the static and shared libraries, the CMake package (smmuv3::core, smmuv3::sc),
 # pkg-config files, the tools, and configs/ + docs/ under share/smmuv3.
 include(CMakePackageConfigHelpers)

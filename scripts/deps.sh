@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Installs the Debian packages the project needs, only those that are missing.
 set -euo pipefail
 pkgs=(g++ make cmake pkg-config python3 libgtest-dev libsystemc-dev libsystemc-doc libyaml-cpp-dev nlohmann-json3-dev gnuplot-nox time)

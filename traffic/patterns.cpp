@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The generator patterns. Issue times: start + k * gap, gap = size / rate or the inter-arrival time.
 #include "patterns.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Address/time patterns of a DMA master: sequential, strided, uniform random, Zipf-skewed random, NIC-like ring,
 // and trace replay. Independent of SystemC: a pattern yields transactions with their issue times.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Streaming reader and writer of the line-oriented trace format, and converters into it.
 #include "trace.h"
 

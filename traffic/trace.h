@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // The trace format (docs/trace-format.md): one transaction per line, read streaming.
 #pragma once
 

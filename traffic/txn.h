@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // One DMA transaction as the traffic generators and traces describe it.
 #pragma once
 

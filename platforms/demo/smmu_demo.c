@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* A small demo: a Linux-style driver brings up the SMMUv3 core, installs bypass, abort, stage-1 and broken
  * streams, runs DMA transactions through them and prints the results, the event queue and statistics. */
 #include <inttypes.h>

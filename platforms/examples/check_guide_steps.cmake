@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 # Fails when docs/programming.md names an example step ("step: NAME" in main.c) that main.c no longer has,
 # or when the guide names none: the guide refers to the example, it never copies it.
 file(READ ${GUIDE} guide)

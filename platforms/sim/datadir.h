@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Where the tools find the data the project ships (configs/: presets, scenarios, sweeps).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "smmu_params.h"
 
 #include "config/core_config.h"

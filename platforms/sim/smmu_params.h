@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // The resolved `smmu.*` keys (simcfg::Scenario::smmu: preset chain, scenario, --set) onto smmu::Params.
 #pragma once
 

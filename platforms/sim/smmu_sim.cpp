@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // smmu-sim: builds the example SoC from a scenario, lets the driver model program the SMMU, replays the traffic
 // and reports latency, TLB behaviour, invalidation cost and events.
 #include "report/cli.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // The example SoC around smmu::Smmuv3: DRAM with latency and bandwidth, interconnect links, the CPU that runs
 // the driver model through the register socket, and DMA masters replaying traffic patterns.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Shared pieces of the benchmarks: timing and figure output (a human table, then one JSON object per figure). */
 #ifndef SMMU_BENCH_UTIL_H
 #define SMMU_BENCH_UTIL_H

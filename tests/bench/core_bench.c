@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Benchmarks of the C core on its own, with a flat in-process memory as host: TLB-hit and miss paths,
  * cold walks, and command processing. Each figure is compared with a baseline measured in the same run. */
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // SystemC end to end: an initiator -> Smmuv3 (TLB-hit path) -> router -> memory, against the same platform with
 // the SMMU replaced by a module that forwards without translating. LT, LT with temporal decoupling, AT, and LT with
 // DMI (Params::functional_speed; the baseline forwards DMI requests and invalidations).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Platform-level figures with smmu-sim: peak RSS of the default scenario, and a 16-point sweep run with 1 and
 # with 2 concurrent processes (smmu-sweep --jobs 1 / 2, or xargs -P without it). Usage: scale_bench.sh SMMU_SIM REPO [--quick]
 set -u

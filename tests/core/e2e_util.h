@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // End-to-end helpers: a th::Smmu rig that can be instantiated outside a TEST_F (one per configuration),
 // with a host that only lets the SMMU read named physical ranges, and event-record field accessors.
 #pragma once

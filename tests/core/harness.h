@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Test harness for the C core: a sparse flat memory host and a driver-style fixture.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Helpers shared by the register, command-queue, event-queue and GERROR tests.
 #pragma once
 

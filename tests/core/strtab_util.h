@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // STE and CD encoders (IHI 0070 5.2, 5.4) and white-box access to the core's stream-table state.
 #pragma once
 

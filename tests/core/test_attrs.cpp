@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Attribute transformation (IHI 0070 chapter 13) through the embedding API: STE.PRIVCFG/INSTCFG and
 // write-is-Data ahead of the permission checks (walk and TLB hit) and in the event records; output memory
 // type and shareability for global bypass (GBPA), STE bypass, stage 1, stage 2 and nested (Arm ARM D8.6).

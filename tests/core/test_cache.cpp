@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Cache engine: geometry, the eight replacement policies against hand-computed victims, statistics.
 #include <gtest/gtest.h>
 

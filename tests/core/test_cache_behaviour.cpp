@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // TBU/TCU cache hierarchy through the public API: micro-TLB and main TLB hits, replacement on a cyclic
 // working set, walk caches (split and unified) shortening walks, the TCU TLB, invalidation counters and
 // per-stream statistics, all with exact counts derived from the geometry.

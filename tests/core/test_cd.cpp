@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Context descriptor tables (linear, 2-level) and CD decode/validity (IHI 0070 5.2 S1Fmt, 5.3, 5.4).
 #include <functional>
 

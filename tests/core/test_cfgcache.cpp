@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Configuration cache: staleness until CMD_CFGI_*, replacement, costs and counters (IHI 0070 3.21.3, 4.3).
 #include "strtab_util.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The Command queue: decode and validation of every command, errors and recovery, wrap, CMD_SYNC signals, stepping.
 #include <functional>
 

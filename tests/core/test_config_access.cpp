@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The config accessor API (smmu_config_new/get/set/field_name): every field of smmu_config_t by its name, values
 // that do not fit refused rather than truncated, unknown names refused.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Event and PRI queues: record encodings, wrap, overflow, discards, write aborts and interrupts (IHI 0070 7.2-7.4, 8).
 #include "regs_util.h"
 

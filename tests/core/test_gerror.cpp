@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Global errors: GERROR/GERRORN toggling and acknowledgement, the GERROR interrupt and MSI aborts (IHI 0070 7.5, 6.3.19).
 #include "regs_util.h"
 

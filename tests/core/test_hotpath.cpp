@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The translation hot path allocates nothing and takes no locks: heap calls are counted around smmu_translate
 // (malloc/calloc/realloc/free interposed here, or the sanitizer allocator hooks under ASan), and the core
 // library's symbol table is checked for threading primitives.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The Linux arm-smmu-v3 probe and reset sequence, register by register, then bypass and abort streams.
 #include "harness.h"
 

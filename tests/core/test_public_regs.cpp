@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // <smmu/regs.h>: the public encodings equal the core's own names for them, the builders give the spec's layouts
 // (IHI 0070 4, 5.1-5.4, 7.3), and the core accepts and translates through what they build.
 #include "e2e_util.h"

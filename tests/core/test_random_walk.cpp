@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Seeded random page tables (stage 1, stage 2, nested; 4K/16K/64K) translated through smmu_translate and
 // checked against a small reference walk written here from the Arm ARM rules (not walk.c), with remaps
 // followed by TLBI_NH_VA / TLBI_NH_ASID / TLBI_S2_IPA / TLBI_S12_VMALL + CMD_SYNC in between.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The register file: reset values, access rules, guarded registers, handshakes and ID registers (IHI 0070 6.2, 6.3).
 #include <functional>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Stalled transactions when the Event queue cannot take their record or STALL_MAX is reached, and their
 // termination by SMMUEN (IHI 0070 3.12.2, 7.2.1, 7.4, 4.7.3, 6.3.9.6, IDR5.STALL_MAX).
 #include "e2e_util.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Stream table walk (linear, 2-level) and STE decode/validity (IHI 0070 5.1, 5.2, 6.3.24/25).
 #include <functional>
 

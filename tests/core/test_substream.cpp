@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // SubstreamIDs and C_BAD_SUBSTREAMID (IHI 0070 5.2 Config/S1DSS, 5.3 L1CD, 7.3.9) through the embedding API:
 // which transactions abort, and the StreamID/SubstreamID the record carries.
 #include "e2e_util.h"

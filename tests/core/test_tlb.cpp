@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // TLBs (micro, main, TCU), walk caches and the exact scope of every TLBI command (IHI 0070 3.17, 4.4).
 #include "harness.h"
 

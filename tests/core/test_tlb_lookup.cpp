@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The fully associative micro-TLB answers lookups through a memo (page, tags -> way, voided by any fill or
 // invalidation) and a counting filter (a zero proves a miss). Differential: after random fills, evictions and
 // invalidations, every lookup must give exactly the way a plain scan in way order gives (IHI 0070 3.17 tags).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Address-scoped TLBI on a set-associative TLB visits only the sets its range maps to (tlbi.c): it must remove
 // exactly what a sweep of every entry removes. Differential: the same fills and TLBIs on a set-associative main
 // TLB and on a fully associative one (always swept in full), compared entry by entry after every command.

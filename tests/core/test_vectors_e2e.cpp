@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Linux io-pgtable-arm page tables (/work/shared/vectors/pgtable, see its README.md) translated end to end:
 // register bring-up, STE/CD through the command queue, smmu_translate, event records.
 #include "e2e_util.h"

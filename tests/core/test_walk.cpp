@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // White-box tests of the one-stage walker (walk.h): regimes, descriptors, faults, permissions, HTTU, walk-cache hooks.
 #include "walk_util.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The walker against page tables built by Linux io-pgtable-arm (/work/shared/vectors/pgtable, see its README.md).
 #include "walk_util.h"
 #include "vectors_util.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The translation pipeline end to end through the embedding API: stage 1, stage 2, nested, faults and
 // their A/R/S handling, stalls, TLB behaviour, invalidation, debug translations, HTTU and TBI.
 #include "e2e_util.h"

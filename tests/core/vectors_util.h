@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Reader of the io-pgtable-arm test vectors in ../shared/vectors/pgtable (format: README.md there).
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Helpers for the walker tests: an SMMU over a th::Memory, and a stage-2 callback for nested stage-1 walks.
 #pragma once
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Installs the build into a temporary prefix and uses it from there alone: the files a package must carry, the
 # shared core library's exported symbols against the public headers, the examples (platforms/examples/embed_c and
 # sc_platform) built through the CMake package and through pkg-config and run, the installed tools finding their

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Running a tool under test through the shell and capturing what it said on stdout and stderr, and its exit code.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // A register-level stand-in for an SMMU, for testing the driver model's sequences without the C core:
 // enables are acknowledged, commands are consumed on a CMDQ_PROD write and logged, CMD_SYNC CS=IRQ writes its MSI.
 #pragma once

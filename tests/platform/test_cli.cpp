@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Every tool's command line: --help on stdout with exit 0, unknown options named with exit 2, numeric options
 // checked against their range, every file write checked (a full disk, a path under a regular file, a short
 // write), the converter's '-' streams and no partial output, and smmu-sim's run-time trace errors.

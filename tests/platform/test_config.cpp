@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Scenario loading: every bad-input case gets `file:line: key 'x.y': message` and the check tool exits non-zero.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The driver model's register, command-queue and structure sequences, checked against a register-level fake.
 #include <gtest/gtest.h>
 

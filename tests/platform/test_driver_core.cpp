@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The driver model against the real C core: bring-up through smmu_reg_read/write, tables and queues in shared
 // memory, then DMA translated by smmu_translate.
 #include <gtest/gtest.h>

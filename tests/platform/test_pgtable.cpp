@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The io-pgtable-arm builder: register values, descriptors and walks checked against tables built by Linux
 // (/work/shared/vectors/pgtable), plus map/unmap semantics (block split, table free, block over table).
 #include <gtest/gtest.h>

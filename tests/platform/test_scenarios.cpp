@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Every shipped scenario runs (short) through smmu-sim and shows its key outcome.
 #include <gtest/gtest.h>
 

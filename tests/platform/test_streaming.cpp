@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Streaming DMA buffer ownership: the driver unmaps a buffer only once the device has finished with it, and the
 // device waits for a buffer the driver has taken back.
 #include <gtest/gtest.h>

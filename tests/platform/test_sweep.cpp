@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // smmu-sweep: a 2x2 grid of short smmu-sim runs in parallel, collected into one CSV and plot; shards; bad input.
 #include <gtest/gtest.h>
 

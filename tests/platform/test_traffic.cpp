@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Traffic patterns (exact sequences, statistics with fixed seeds), the streaming trace reader and the converters.
 #include <gtest/gtest.h>
 

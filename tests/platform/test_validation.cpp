@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Everything smmu-sim would refuse is refused by smmu-sim-check, smmu-sim and smmu-sweep before anything runs, as
 // `file:line: key` and the reason, never as a SystemC report; presets are loaded from configs/presets with the keys of
 // a scenario's smmu: block; report.json's config reproduces the run's resolved configuration.

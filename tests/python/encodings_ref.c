@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Reference for the Python encodings test: reads "builder arg..." lines on stdin and prints the words the
  * <smmu/regs.h> builder gives for them, one line of hex words per input line ("error" for an unknown builder). */
 #include <stdio.h>

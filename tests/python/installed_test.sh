@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # The Python package as installed: `cmake --install` into a temporary prefix, then the docs' example from that
 # prefix alone (no SMMUV3_CORE_LIB, no source tree on PYTHONPATH): the package must find the prefix's library.
 # usage: installed_test.sh BUILD_DIR PYTHON

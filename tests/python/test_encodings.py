@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """smmuv3.encodings equals <smmu/regs.h>: every constant by name, and every builder word for word against the C
 builders (run through the encodings_ref helper). SMMUV3_REGS_H and SMMUV3_ENCODINGS_REF name the header and the
 helper (ctest sets both)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """The smmuv3 package against libsmmuv3-core: config by name, registers, a stage-1 table built in Python translated
 and faulted (F_TRANSLATION read back from the event queue), statistics, cache sizes by keyword, memory callbacks."""
 import unittest

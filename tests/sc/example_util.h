@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Platform around the Accellera TLM-2.0 example initiators and targets: two initiators on SMMU ports 0 and 1
 // (StreamIDs 0 and 1 by default), two 4 KiB example memories at 0x0 and 0x10000000, table memory at 0x80000000.
 #pragma once

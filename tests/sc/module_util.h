@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Test platform for the SystemC module: an initiator with N LT ports, an AT (4-phase) initiator, the SMMU
 // between them and a router to table memory and data memory, and round-number timing parameters.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Test support for the SystemC module: sparse memory target, address router, a register driver that programs
 // the SMMU like Linux, STE/CD/page-table encoders, and a runner that gives every simulation its own process.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // DMI through the SMMU (Params::dmi): granted for the translated page with its permissions, address-adjusted to
 // the IOVA and cut to the target's region; revoked by commands, CR0/GBPA writes and downstream invalidations;
 // never granted where a translated access would not complete.

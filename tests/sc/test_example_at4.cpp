@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The Accellera "at_4_phase" example's initiators (nb_transport, BEGIN_REQ/END_REQ/BEGIN_RESP/END_RESP) around
 // the SMMU, bypass and stage 1. Downstream the SMMU uses b_transport, so the targets are the example's
 // blocking-capable ones (at_target_1_phase, lt_target).

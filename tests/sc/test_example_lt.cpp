@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The Accellera "lt" example's initiators (LT, b_transport) and targets around the SMMU, bypass and stage 1.
 #define REPORT_DEFINE_GLOBALS                  // the examples' reporting switches live in the program
 #include "reporting.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The Accellera "lt_dmi" example: DMI-capable initiators and targets around the SMMU. With DMI off (the default)
 // every access goes through translation; with Params::dmi the initiators get DMI pointers to target B's memory
 // through the SMMU (at the IOVA) while the target offers it, and the traffic generators' data checks still pass.

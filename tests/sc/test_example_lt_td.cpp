@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The Accellera "lt_temporal_decouple" example: a quantum-keeper initiator and a plain LT initiator, with the
 // synchronising and the normal LT targets, around the SMMU, bypass and stage 1.
 #define REPORT_DEFINE_GLOBALS                  // the examples' reporting switches live in the program

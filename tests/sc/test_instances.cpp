@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // SystemC hygiene: several Smmuv3 instances in one simulation translate independently, the library prints nothing
 // on stdout, and every report it makes has a message type under "smmuv3/".
 #include "module_util.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The SystemC module driven through its sockets: bypass/abort/fault responses, register frame, commands and
 // MSIs at their modelled times, debug transport, DMI refusal, statistics, and the timing model.
 #include "module_util.h"

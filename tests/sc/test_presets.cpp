@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The C++ presets (smmu::Params::mmu600/mmu700/gem5_default) and the files smmu-sim loads (configs/presets/*.yaml,
 // resolved like a scenario's smmu: block) are the same configuration, field for field.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Smmuv3Timeline against a plain list of every reservation: same free times, picks and peak for random
 // reservations made at out-of-order times (as temporal decoupling makes them), with releases in between.
 #include <gtest/gtest.h>

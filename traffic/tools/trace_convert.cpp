@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // smmu-trace-convert: DRAMSys .stl or gem5 packet-trace text dumps into the smmu trace format (streaming).
 #include <cerrno>
 #include <cstdio>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Attribute transformation (IHI 0070 chapter 13; Arm ARM D8.6 for the stage-2 combine and MAIR encodings). */
 #include "attrs.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Attribute transformation (IHI 0070 chapter 13): input defaults, overrides, stage 1, stage-2 combine. */
 #ifndef SMMU_CORE_ATTRS_H
 #define SMMU_CORE_ATTRS_H

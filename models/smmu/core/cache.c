@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Cache engine bookkeeping: allocation, fill/evict/invalidate accounting. Victim choice is in policy.c. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Generic set-associative cache engine: geometry, replacement state and counters; the client owns the entries. */
 #ifndef SMMU_CORE_CACHE_H
 #define SMMU_CORE_CACHE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Context descriptor tables (IHI 0070 5.2 S1Fmt, 5.3 L1CD) and CD decode/validity (5.4, 5.4.2 CdIllegal). */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Configuration cache of decoded STEs (keyed by StreamID), CDs (StreamID, SubstreamID) and level-1 table
  * descriptors (L1STD by StreamID span, L1CD by StreamID and SubstreamID span; MMU-600 caches them), and
  * the CMD_CFGI_* invalidations (IHI 0070 3.21.3, 4.3, 5.1.1, 5.3.1), on the set-associative engine of cache.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The Command queue: consumption, decoding and validation of every SMMUv3.2 command, and dispatch (IHI 0070 ch. 4, 7.1). */
 #include "internal.h"
 #include "stall.h"

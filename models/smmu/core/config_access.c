@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Access to smmu_config_t fields by name, for hosts that cannot see the struct's layout (Python ctypes). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Output queues: Event queue records (IHI 0070 7.2-7.4) and the PRI queue (8), with overflow and interrupts. */
 #include "internal.h"
 

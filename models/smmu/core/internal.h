@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The core's state and the interfaces between its modules. Private to smmu_core. */
 #ifndef SMMU_CORE_INTERNAL_H
 #define SMMU_CORE_INTERNAL_H

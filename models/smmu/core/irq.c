@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Global errors and interrupt delivery: GERROR/GERRORN toggling, wired pulses and MSIs (IHI 0070 3.18, 7.5). */
 #include "internal.h"
 

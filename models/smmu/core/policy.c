@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Replacement policies of the cache engine: what a hit and a fill record, and which valid way a miss evicts. */
 #include "cache.h"
 

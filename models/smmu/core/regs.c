@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The SMMUv3 programming interface: ID registers, reset values and MMIO accesses to pages 0 and 1 (IHI 0070 6.2, 6.3). */
 #include "internal.h"
 #include "stall.h"

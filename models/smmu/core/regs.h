@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* SMMUv3 register map (IHI 0070 6.2) and the field bits the core uses: short names for <smmu/regs.h>. */
 #ifndef SMMU_CORE_REGS_H
 #define SMMU_CORE_REGS_H

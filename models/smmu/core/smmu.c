@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Lifecycle of an SMMU instance: default configuration, validation, creation and host memory access. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Stalled transactions (IHI 0070 3.12.2, 7.2.1): STAGs, their stall records and their resolution by
  * CMD_RESUME / CMD_STALL_TERM / SMMUEN. A stall never turns into an abort because its record cannot be written. */
 #include <stdlib.h>

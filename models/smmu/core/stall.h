@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Stalled transactions (IHI 0070 3.12.2, 7.2.1): STAG allocation, deferred stall records and their resolution
  * by CMD_RESUME / CMD_STALL_TERM / SMMUEN. */
 #ifndef SMMU_CORE_STALL_H

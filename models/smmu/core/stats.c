@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Per-stream and global statistics. Streams are kept in an open-addressed table that grows on new StreamIDs only. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Per-stream statistics. */
 #ifndef SMMU_CORE_STATS_H
 #define SMMU_CORE_STATS_H

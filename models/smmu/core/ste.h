@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Decoded Stream Table Entries and Context Descriptors (IHI 0070 5.2, 5.4) and their fetch. */
 #ifndef SMMU_CORE_STE_H
 #define SMMU_CORE_STE_H

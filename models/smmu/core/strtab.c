@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Stream table walk (IHI 0070 6.3.24/6.3.25, 5.1) and STE decode/validity (5.2, 5.2.2 SteIllegal). */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* TLBs of the TBUs (micro-TLB, main TLB) and the TCU TLB (IHI 0070 3.17 tagging); cache statistics. */
 #include <stdio.h>
 #include <stdlib.h>

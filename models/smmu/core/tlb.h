@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* TBU and TCU translation caches: micro-TLB and main TLB per TBU, TCU TLB, walk caches; TLB invalidation. */
 #ifndef SMMU_CORE_TLB_H
 #define SMMU_CORE_TLB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* TLB invalidation commands (IHI 0070 4.4): the scope of each CMD_TLBI_* over the TLBs and walk caches. */
 #include "tlb.h"
 

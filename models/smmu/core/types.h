@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Small value types shared by the core's modules. */
 #ifndef SMMU_CORE_TYPES_H
 #define SMMU_CORE_TYPES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* One stage of a VMSAv8-64 translation table walk: descriptors, faults, permissions, HTTU (Arm ARM D8; IHI 0070 3.13, 7.3). */
 #include "walk.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* One stage of a VMSAv8-64 translation table walk (IHI 0070 3.4, 5.4, 15; Arm ARM D8) with HTTU and walk-cache hooks. */
 #ifndef SMMU_CORE_WALK_H
 #define SMMU_CORE_WALK_H

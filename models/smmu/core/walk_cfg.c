@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The regime of each translation stage from the CD (stage 1) and the STE (stage 2): IHI 0070 5.2, 5.4, 3.4. */
 #include "walk.h"
 

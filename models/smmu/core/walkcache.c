@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Walk caches in the TCU: table descriptors by StreamWorld, VMID, ASID, stage, level and IA prefix. */
 #include "tlb.h"
 

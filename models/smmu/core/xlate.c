@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The translation pipeline (IHI 0070 3.3, chapter 15): global bypass, configuration lookup, TLBs, walks,
  * fault handling and cycle accounting. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Serialises calls into the C core: a downstream access made from inside the core may wait().
 #pragma once
 

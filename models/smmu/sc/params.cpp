@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Parameter presets. Sources: gem5 src/dev/arm/SMMUv3.py (SMMUv3, SMMUv3DeviceInterface), the Arm CoreLink
 // MMU-600/MMU-700 TRMs for identification and architecture revision; other values are marked "assumption".
 #include <smmu/sc/params.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The programming interface: register frame accesses and the command-queue consumer process.
 #include <smmu/sc/smmuv3.h>
 

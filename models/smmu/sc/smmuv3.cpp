@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The SMMUv3 SystemC module: upstream transport (LT and AT), translation timing, downstream forwarding.
 #include <smmu/sc/smmuv3.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Latency histograms and the JSON dump of the module's statistics.
 #include <smmu/sc/smmuv3.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // A pool of identical resources (translation or walk slots), each tracked as its reserved busy intervals in
 // simulated time, so that requests made at out-of-order local times (temporal decoupling) see the gaps.
 // Times are ticks, sc_time::value() (integer multiples of the time resolution); each slot keeps the union of its

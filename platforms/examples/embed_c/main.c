@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* The SMMUv3 C core embedded in a plain C program: a driver brings the SMMU up the way Linux's arm-smmu-v3 does,
  * maps pages with a 4KB stage-1 table, runs DMA through the SMMU, unmaps a page, invalidates the TLB, provokes an
  * F_TRANSLATION and reads the event back. docs/programming.md walks through it step by step ("step:" markers).

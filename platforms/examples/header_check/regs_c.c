@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* <smmu/regs.h> and <smmu/smmu.h> compile warning-free as C11 with -Wall -Wextra -pedantic; the builders give
  * the encodings the spec's examples give. */
 #include <smmu/regs.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 /* The same as regs_c.c, compiled as C++17: the public headers are usable from C++ too. */
 #include <smmu/regs.h>
 #include <smmu/smmu.h>

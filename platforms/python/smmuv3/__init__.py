@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Python bindings of the SMMUv3 (IHI 0070) C core, libsmmuv3-core, through ctypes.
 
     from smmuv3 import Smmu, Memory

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """Loads libsmmuv3-core and declares the prototypes of <smmu/smmu.h> for ctypes."""
 import ctypes
 import ctypes.util

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """A minimal SMMUv3 driver over Smmu, the bring-up of docs/programming.md (as Linux's arm-smmu-v3): probe the ID
 registers, set up the stream table and queues, enable, install STEs/CDs, invalidate, sync, read events; and a
 4KB-granule stage-1 page-table builder. Tables and queues live in the Smmu's Memory."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-3-Clause
 """SMMUv3 (IHI 0070) programming-interface encodings: the names and values of <smmu/regs.h>, and its STE/CD/command
 builders for the common cases. Python cannot call the header's static inline builders, so they are mirrored here;
 the package's tests check every constant and builder against the C header word for word."""

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Resolved `smmu.*` keys onto the C core's smmu_config_t, and the core's own check of it.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // SMMU presets: configs/presets/*.yaml hold the keys of a scenario's `smmu:` block.
 #pragma once
 

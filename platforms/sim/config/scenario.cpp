@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Scenario loading: YAML parse, --set overrides, schema validation with file:line errors, then typed values.
 #include "scenario.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // A scenario file (configs/scenarios/*.yaml) loaded, validated against the schema and typed.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // The scenario schema: every key, its type, limits, default and one line of documentation.
 #pragma once
 

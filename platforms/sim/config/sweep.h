@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Sweep specs (configs/sweeps/*.yaml): a grid over any scenario keys, expanded into runs, optionally sharded.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Scalar value syntax of the scenario files: sizes (4K, 2MiB, 0x1000), durations (10ns), rates (12.8GB/s), frequencies.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Address-based TLB invalidation (IHI 0070 4.4.1): one command per granule, or range commands when IDR3.RIL.
 #include "commands.h"
 

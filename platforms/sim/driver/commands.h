@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Command encodings (IHI 0070 chapter 4) as the Linux driver builds them.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Wiring the driver model straight to the C core: registers through smmu_reg_read/write, memory shared.
 #pragma once
 

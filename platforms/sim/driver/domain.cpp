@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Devices, domains, STE/CD construction, attach, map/unmap and TLB invalidation (linux-driver-sequence.md 2.4-2.5).
 #include <cerrno>
 #include <cstdio>

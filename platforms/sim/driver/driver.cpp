@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Probe, reset and the command/event queues of the Linux arm-smmu-v3 driver (sequence: linux-driver-sequence.md 2.1-2.3, 2.6).
 #include "driver.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // A model of the Linux arm-smmu-v3 driver: it programs an SMMUv3 only through its register frame and
 // structures in memory (stream table, CDs, io-pgtable-arm tables, command and event queues).
 #pragma once

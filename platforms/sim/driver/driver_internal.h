@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Register offsets and structure bits the driver model uses (IHI 0070 6.2, 5.2, 5.4): short names for the
 // encodings of <smmu/regs.h>, the header the core uses too.
 #pragma once

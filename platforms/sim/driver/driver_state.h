@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // The driver model's per-domain and per-device bookkeeping (arm_smmu_domain / arm_smmu_master).
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // STE and CD updates the way arm_smmu_write_entry() does them: hitless when only one qword's in-use bits change,
 // otherwise a breaking V=0 update; each step is followed by the caller's sync (CFGI_* + CMD_SYNC).
 #pragma once

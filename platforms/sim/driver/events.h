@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Event records (IHI 0070 7.3) decoded the way arm_smmu_decode_event() does, with Linux's names.
 #pragma once
 

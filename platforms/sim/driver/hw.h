@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // The two ways the driver model touches the hardware: an SMMU register frame and physical memory.
 #pragma once
 

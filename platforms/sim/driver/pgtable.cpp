@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // io-pgtable-arm: the table layout, descriptor bits and map/unmap semantics of Linux's ARM LPAE page-table code.
 #include "pgtable.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // VMSAv8-64 page tables in the io-pgtable-arm (ARM_64_LPAE_S1 / ARM_64_LPAE_S2) layout, built in simulated memory.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Buffer ownership between the driver and the device for streaming DMA (see streaming.h).
 #include "streaming.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Streaming DMA as Linux does it (dma_map_single / dma_unmap_single): the driver takes a buffer back and unmaps
 // it only once the device has finished with it, and the device does not start on a buffer the driver has taken
 // back until it is mapped again. The SoC waits on these answers; nothing here knows about time.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Command-line conventions shared by the tools: --help on stdout (exit 0), unknown options named (exit 2),
 // numeric options checked whole and against their range (never wrapped).
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Rendering plots with gnuplot as a subprocess: the data files are always written; a PNG needs gnuplot.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Checked file output: every open, write, flush and close failure is kept and named with its file.
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // The plots of one smmu-sim run: latency CDF per stream, TLB hit rates, throughput over time.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // smmu-sim-check: validate a scenario (with --set overrides) as smmu-sim would, and print its resolved devices, its
 // fully resolved configuration (--resolved, what report.json records), the key reference (--keys) or where the
 // shipped configs/ (presets, scenarios, sweeps) are (--configs-dir).

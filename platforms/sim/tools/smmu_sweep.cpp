@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // smmu-sweep: runs the points of a sweep spec as parallel smmu-sim processes, collects their report.json into
 // one CSV (a row per point: the grid values and the metrics) and plots it.
 #include <algorithm>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Symbol visibility of the model's public API: the libraries are compiled with -fvisibility=hidden and
  * only what the public headers mark here is exported from libsmmuv3-core.so and libsmmuv3-sc.so. */
 #ifndef SMMU_EXPORT_H

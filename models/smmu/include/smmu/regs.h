@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* SMMUv3 programming interface (IHI 0070): register offsets and fields, STE/CD/L1STD/L1CD fields, command
  * opcodes and fields, event IDs and record fields, with the spec's names, and builders for the common cases.
  *

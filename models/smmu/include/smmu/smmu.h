@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 /* Embedding API of the SMMUv3 (IHI 0070) C core. The only public header of smmu_core. */
 #ifndef SMMU_SMMU_H
 #define SMMU_SMMU_H

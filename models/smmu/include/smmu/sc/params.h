@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Parameters of the SystemC SMMUv3 module: the C core's configuration plus the SystemC-side timing knobs.
 #pragma once
 

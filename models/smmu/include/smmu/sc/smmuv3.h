@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // SystemC TLM-2.0 module around the SMMUv3 C core: register frame, upstream DMA ports (one TBU each),
 // one downstream initiator for translated DMA, walks, queues and MSIs, and a cycle-approximate timing model.
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Statistics of the SystemC SMMUv3 module: per stream, per port and global, dumpable as JSON.
 #pragma once
 

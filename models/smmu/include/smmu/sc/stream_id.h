@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // StreamID / SubstreamID and access attributes carried by an upstream transaction (IHI 0070 3.2, 3.25).
 #pragma once
 
