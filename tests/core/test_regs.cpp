@@ -54,6 +54,8 @@ TEST_F(Regs, Res0BitsReadAsZero) {
     EXPECT_EQ(r32(0x020), 0x000001CDu);      // CR0: SMMUEN, EVENTQEN, CMDQEN, VMW (no PRI, no ATS)
     EXPECT_EQ(r32(0x024), 0x000001CDu);
     w32(0x020, 0);
+    w64(0x090, 0x11000000 | 19);   // queue sizes 2^19: RD/WR span [19:0] (6.3.28: bits above QS+1 are RAZ)
+    w64(0x0A0, 0x12000000 | 19);
     const RegValue table[] = {
         {0x028, 0x00000FFFu},   // CR1
         {0x02C, 0x00000003u},   // CR2: E2H (HYP), RECINVSID; PTM needs BTM
@@ -125,9 +127,9 @@ TEST_F(Regs, GuardedRegistersIgnoreWritesWhileEnabled) {
         {0x088, 4, 0x020, 0x1, 0x8},         // STRTAB_BASE_CFG / SMMUEN
         {0x02C, 4, 0x020, 0x1, 0x2},         // CR2 / SMMUEN
         {0x090, 8, 0x020, 0x8, 0x11000007},  // CMDQ_BASE / CMDQEN
-        {0x09C, 4, 0x020, 0x8, 0x5},         // CMDQ_CONS / CMDQEN
+        {0x09C, 4, 0x020, 0x8, 0x1},         // CMDQ_CONS / CMDQEN (QS 0: the wrap bit only, 6.3.28)
         {0x0A0, 8, 0x020, 0x4, 0x12000007},  // EVENTQ_BASE / EVENTQEN
-        {0x100A8, 4, 0x020, 0x4, 0x3},       // EVENTQ_PROD / EVENTQEN
+        {0x100A8, 4, 0x020, 0x4, 0x80000001},  // EVENTQ_PROD / EVENTQEN (QS 0: OVFLG and the wrap bit)
         {0x068, 8, 0x050, 0x1, 0x50000000},  // GERROR_IRQ_CFG0 / GERROR_IRQEN
         {0x070, 4, 0x050, 0x1, 0x1234},
         {0x074, 4, 0x050, 0x1, 0x11},
@@ -177,6 +179,7 @@ TEST_F(Regs, SixtyFourBitRegistersAsTwoHalves) {
 
 TEST_F(Regs, SixtyFourBitAccessToTwoThirtyTwoBitRegisters) {
     create();
+    w64(0x090, 0x11000000 | 3);               // QS 3: CONS.RD[2:0] and the wrap bit
     w64(0x098, 0x0000000500000003ull);        // CMDQ_PROD then CMDQ_CONS (queue disabled)
     EXPECT_EQ(r32(0x098), 3u);
     EXPECT_EQ(r32(0x09C), 5u);

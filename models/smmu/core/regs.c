@@ -146,6 +146,7 @@ static uint32_t gbpa_mask(const struct smmu_core *s)
 }
 
 static uint32_t wr_mask(unsigned max_log2) { return (2u << max_log2) - 1; }
+static uint32_t q_ptr_mask(const smmu_queue_t *q, unsigned max_log2) { return wr_mask(smmu_queue_log2size(q->base, max_log2)); }
 
 /* The MSI configuration of an interrupt source, NULL when its registers do not exist. */
 static smmu_irq_cfg_t *irq_cfg_of(struct smmu_core *s, uint64_t off, uint32_t *irqen)
@@ -201,10 +202,11 @@ static uint32_t read32(struct smmu_core *s, uint64_t off)
     }
     case SMMU_STRTAB_BASE_CFG: return s->strtab_base_cfg;
     case SMMU_CMDQ_PROD:   return s->cmdq.prod;
-    case SMMU_CMDQ_CONS:   return s->cmdq.cons;
-    case SMMU_EVENTQ_PROD: return s->evtq.prod;
+    /* 6.3.28/6.3.95/6.3.97: in the pointers the SMMU owns, bits [19:QS+1] above the wrap flag are RAZ. */
+    case SMMU_CMDQ_CONS:   return s->cmdq.cons & (CMDQ_CONS_ERR_MASK | q_ptr_mask(&s->cmdq, s->cfg.cmdqs));
+    case SMMU_EVENTQ_PROD: return s->evtq.prod & (Q_OVFLG | q_ptr_mask(&s->evtq, s->cfg.eventqs));
     case SMMU_EVENTQ_CONS: return s->evtq.cons;
-    case SMMU_PRIQ_PROD:   return s->cfg.pri ? s->priq.prod : 0;
+    case SMMU_PRIQ_PROD:   return s->cfg.pri ? s->priq.prod & (Q_OVFLG | q_ptr_mask(&s->priq, s->cfg.priqs)) : 0;
     case SMMU_PRIQ_CONS:   return s->cfg.pri ? s->priq.cons : 0;
     default:
         return 0;   /* RES0 / RAZ: STATUSR, AGBPA, GATOS_*, page-0 aliases of page-1 registers, unknown offsets */
