@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs, only those that are missing.
 set -euo pipefail
-pkgs=(g++ make cmake pkg-config libgtest-dev libsystemc-dev libsystemc-doc libyaml-cpp-dev nlohmann-json3-dev gnuplot-nox time)
+pkgs=(g++ make cmake pkg-config libgtest-dev libsystemc-dev libsystemc-doc libyaml-cpp-dev nlohmann-json3-dev gnuplot-nox time clang)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
