@@ -64,7 +64,8 @@ void translate(Ctx &c, FuzzedDataProvider &fdp, bool debug) {
     t.ssid = fdp.ConsumeIntegralInRange<uint32_t>(0, 8);
     if (fdp.ConsumeBool()) t.ssid = fdp.ConsumeIntegral<uint32_t>();
     t.addr = fdp.ConsumeIntegral<uint64_t>();
-    if (fdp.ConsumeBool()) t.addr &= 0xFFFFFFF000ull;
+    if (fdp.ConsumeBool()) t.addr = 0x40000000 + (t.addr & 0xFFFF);
+    else if (fdp.ConsumeBool()) t.addr &= 0xFFFFFFF000ull;
     t.write = fdp.ConsumeBool(); t.instr = fdp.ConsumeBool(); t.priv = fdp.ConsumeBool();
     t.port = fdp.ConsumeIntegralInRange<uint32_t>(0, c.cfg.num_ports);   // num_ports itself is out of range
     smmu_result_t r;
@@ -96,6 +97,49 @@ void translate(Ctx &c, FuzzedDataProvider &fdp, bool debug) {
     } else {
         FUZZ_CHECK(c.h.events_seen == events_before, "not recorded but a record was written");
     }
+}
+
+// Valid Linux-style structures, so that mutations start from translations that work (5.2, 5.4, D8).
+struct Builder {
+    Host &h;
+    uint64_t next = kTables + 0x100000;
+    uint64_t alloc() { uint64_t t = next; next += 0x1000; return t; }
+    void map(uint64_t ttb, uint64_t ia, uint64_t pa, uint64_t bits) {
+        uint64_t table = ttb;
+        for (unsigned level = 0; level < 3; level++) {
+            uint64_t at = table + ((ia >> (39 - 9 * level)) & 0x1FF) * 8, d = h.r64(at);
+            if ((d & 3) != 3 || (d & 0x0000FFFFFFFFF000ull) < kTables + 0x100000) { d = alloc() | 3; h.w64(at, d); }
+            table = d & 0x0000FFFFFFFFF000ull;
+        }
+        h.w64(table + ((ia >> 12) & 0x1FF) * 8, pa | bits);
+    }
+};
+constexpr uint64_t kPageS1 = 0x403 | 3u << 8 | 1u << 6 | 1u << 11 | 1u << 2;
+constexpr uint64_t kPageS2 = 0x403 | 3u << 8 | 3u << 6 | 0xFu << 2;
+
+// Config 5 (S1), 6 (S2) or 7 (nested) for `sid`, CD at kCdBase + sid * 64 (identity through stage 2),
+// 16 pages from VA 0x40000000 mapped to 0x50000000 (stage 1) and 0x50000000 -> 0x60000000 (stage 2).
+void install(Builder &b, uint32_t sid, unsigned config, bool ha, bool hd) {
+    Host &h = b.h;
+    uint64_t s1ttb = b.alloc(), s2ttb = b.alloc(), cd = kCdBase + (sid & 15) * 64ull;
+    for (uint64_t i = 0; i < 16; i++) {
+        b.map(s1ttb, 0x40000000 + i * 0x1000, 0x50000000 + i * 0x1000, kPageS1 & ~(ha ? 0x400ull : 0));
+        b.map(s2ttb, 0x50000000 + i * 0x1000, 0x60000000 + i * 0x1000, kPageS2);
+    }
+    for (uint64_t p = kTables + 0x100000; p < b.next + 0x8000; p += 0x1000) b.map(s2ttb, p, p, kPageS2);
+    b.map(s2ttb, kCdBase, kCdBase, kPageS2);
+    uint64_t q[8] = {};
+    q[0] = 1 | (uint64_t)config << 1 | (cd & 0x000FFFFFFFFFFFC0ull);
+    q[1] = 1ull << 2 | 1ull << 4 | 3ull << 6 | 1ull << 44;          // S1CIR/S1COR WBRA, S1CSH ISH, SHCFG incoming
+    q[2] = 1ull << 0 | 16ull << 32 | 2ull << 38 | 1ull << 40 | 1ull << 42 | 3ull << 44 | 5ull << 48 |
+           1ull << 51 | 1ull << 58;                                  // VMID 1, S2T0SZ 16, SL0 2, 4K, PS 48, AA64, S2R
+    q[3] = s2ttb;
+    for (int i = 0; i < 8; i++) h.w64(kStrtab + (uint64_t)sid * 64 + 8 * i, q[i]);
+    uint64_t c[8] = {};
+    c[0] = 0x0000E204C0003510ull | 1ull << 48 | (uint64_t)ha << 43 | (uint64_t)hd << 42;
+    c[1] = s1ttb;
+    c[3] = 0xF404FF44ull;
+    for (int i = 0; i < 8; i++) h.w64(cd + 8 * i, c[i]);
 }
 
 uint64_t table_ptr(FuzzedDataProvider &fdp) {
@@ -152,9 +196,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     c.h.check_windows = true;
     c.rc.check(c.s);
 
+    Builder b{c.h};
     int ops = 0;
     while (fdp.remaining_bytes() && ops++ < 200) {
-        switch (fdp.ConsumeIntegralInRange<int>(0, 13)) {
+        switch (fdp.ConsumeIntegralInRange<int>(0, 14)) {
+        case 14: {
+            const unsigned configs[] = {5, 6, 7};
+            install(b, fdp.ConsumeIntegralInRange<uint32_t>(0, 40), fdp.PickValueInArray(configs), fdp.ConsumeBool(),
+                    fdp.ConsumeBool());
+            break;
+        }
         case 0: c.w32(fdp.PickValueInArray(kRegs32), fdp.ConsumeIntegral<uint32_t>()); break;
         case 1: c.w64(fdp.PickValueInArray(kRegs64), fdp.ConsumeIntegral<uint64_t>()); break;
         case 2: {   // any offset of the 128 KiB frame, either size

@@ -106,6 +106,10 @@ inline bool event_well_formed(const uint64_t r[4], uint32_t oas_bits, char *why,
                           (unsigned long long)r[q], (unsigned long long)(r[q] & ~m[q]));
             return false;
         }
+    bool fault = id == 0x0B || (id >= 0x10 && id <= 0x13);
+    if (fault && !((r[1] >> 35) & 1) && ((r[1] >> 34) & 1)) {   // 7.3.12-16: InD == 0 when RnW == 0
+        std::snprintf(why, n, "EventID 0x%02x: InD set for a write", id); return false;
+    }
     if (((r[1] >> 40) & 3) == 3) { std::snprintf(why, n, "EventID 0x%02x CLASS 3 is reserved", id); return false; }
     return true;
 }
