@@ -89,6 +89,27 @@ void translate(Ctx &c, FuzzedDataProvider &fdp, bool debug) {
         FUZZ_CHECK(r.bypass || (r.pa >> c.cfg.oas_bits) == 0, "pa 0x%llx beyond OAS", (unsigned long long)r.pa);
         FUZZ_CHECK(r.sh != 1, "reserved shareability");
     }
+    if (!debug && st == SMMU_OK) {
+        // A cached answer equals the walked one: the same transaction again (now a TLB hit, descriptors
+        // possibly updated by HTTU) gives the same output, permissions and attributes.
+        FUZZ_CHECK(c.h.events_seen == events_before, "a successful translation recorded an event");
+        smmu_result_t r2;
+        std::memset(&r2, 0x5A, sizeof r2);
+        uint64_t ev0 = c.h.events_seen;
+        smmu_status_t st2 = smmu_translate(c.s, &t, &r2);
+        FUZZ_CHECK(st2 == SMMU_OK && r2.pa == r.pa && r2.read_ok == r.read_ok && r2.write_ok == r.write_ok &&
+                   r2.exec_ok == r.exec_ok && r2.memattr == r.memattr && r2.sh == r.sh && r2.bypass == r.bypass,
+                   "repeat of sid %u addr 0x%llx: status %d pa 0x%llx rwx %d%d%d attr 0x%x/%u, first pa 0x%llx rwx %d%d%d attr 0x%x/%u",
+                   t.sid, (unsigned long long)t.addr, (int)st2, (unsigned long long)r2.pa, r2.read_ok, r2.write_ok, r2.exec_ok,
+                   r2.memattr, r2.sh, (unsigned long long)r.pa, r.read_ok, r.write_ok, r.exec_ok, r.memattr, r.sh);
+        FUZZ_CHECK(c.h.events_seen == ev0, "a repeated successful translation recorded an event");
+        smmu_result_t rd;
+        smmu_status_t std_ = smmu_translate_debug(c.s, &t, &rd);
+        FUZZ_CHECK(std_ == SMMU_OK && rd.pa == r.pa && rd.memattr == r.memattr && rd.sh == r.sh,
+                   "translate_debug after success: status %d pa 0x%llx attr 0x%x/%u, translate pa 0x%llx attr 0x%x/%u",
+                   (int)std_, (unsigned long long)rd.pa, rd.memattr, rd.sh, (unsigned long long)r.pa, r.memattr, r.sh);
+        events_before = c.h.events_seen;
+    }
     if (r.recorded) {
         FUZZ_CHECK(c.h.events_seen == events_before + 1, "recorded but %llu records written",
                    (unsigned long long)(c.h.events_seen - events_before));
