@@ -49,7 +49,10 @@ public:
     uint64_t strtab;
     unsigned strtab_log2;
     unsigned oas = 48;
-    Ref(const th::Memory &m, uint64_t st, unsigned lg) : mem(m), strtab(st), strtab_log2(lg) {}
+    bool two_level = false;   // STRTAB_BASE_CFG.FMT 2-level, with SPLIT
+    unsigned split = 0;
+    Ref(const th::Memory &m, uint64_t st, unsigned lg, bool two = false, unsigned sp = 0)
+        : mem(m), strtab(st), strtab_log2(lg), two_level(two), split(sp) {}
 
     Out translate(const smmu_txn_t &t) const {
         Out o;
@@ -63,8 +66,16 @@ public:
             return o;
         };
         if (t.sid >= (1u << strtab_log2)) return rec0(0x02, true);                  // C_BAD_STREAMID
+        uint64_t ste_pa = strtab + t.sid * 64ull;
+        if (two_level) {   // 3.3.2: L1STD Span 0 (or a SID beyond 2^(Span-1)) is C_BAD_STREAMID
+            uint64_t l1 = mem.r64(strtab + (t.sid >> split) * 8ull);
+            unsigned span = bits(l1, 4, 0);
+            uint32_t lo = t.sid & ((1u << split) - 1);
+            if (span == 0 || lo >= (1u << (span - 1))) return rec0(0x02, true);
+            ste_pa = (l1 & 0x000FFFFFFFFFFFC0ull) + lo * 64ull;
+        }
         uint64_t ste[8];
-        for (int i = 0; i < 8; i++) ste[i] = mem.r64(strtab + t.sid * 64ull + 8 * i);
+        for (int i = 0; i < 8; i++) ste[i] = mem.r64(ste_pa + 8 * i);
         if (!(ste[0] & 1)) return rec0(0x04, true);                                // C_BAD_STE
         unsigned config = bits(ste[0], 3, 1);
         if (config == 0) { o.status = SMMU_ABORT; return o; }                     // abort, no event (5.2)
@@ -91,6 +102,19 @@ public:
                 if (s1dss == 1) s1_active = false;
             }
             cdaddr = (ste[0] & 0x000FFFFFFFFFFFC0ull) + ssid * 64ull;
+            // S1Fmt 1: L1CD[ssid >> 6], 4KB leaves of 64 CDs; IGNORED with S1CDMax 0 (one CD) (5.2)
+            if (s1_active && cdmax != 0 && bits(ste[0], 5, 4) == 1) {
+                uint64_t l1addr = (ste[0] & 0x000FFFFFFFFFFFC0ull) + (ssid >> 6) * 8ull, l1pa = l1addr;
+                if (s2) {
+                    Fault f;
+                    Walk wc;
+                    if (!walk_s2(l1addr, false, false, &wc, &f, 0)) return fault(o, t, q0_of(t), f);
+                    l1pa = wc.oa;
+                }
+                uint64_t l1 = mem.r64(l1pa);
+                if (!(l1 & 1)) return rec0(0x08, true);                           // 7.3.9: L1CD.V == 0
+                cdaddr = (l1 & 0x000FFFFFFFFFF000ull) + (ssid & 63) * 64ull;
+            }
         }
         if (!s1_active && t.addr >> oas) return fault(o, t, q0_of(t), asz, true);
         uint64_t ia = t.addr, ipa = t.addr;

@@ -23,6 +23,7 @@ struct Slot { unsigned stage, stream, level; uint64_t addr, ia; bool table; uint
 
 struct Stream {
     unsigned config, t0sz, s2t0sz, cdmax, s1dss;
+    bool l1_valid = true;
     uint64_t s1root, s2root, cdtab, s1next, s2next;
 };
 
@@ -32,6 +33,24 @@ struct Oracle : th::Smmu {
     std::vector<Slot> slots;
     unsigned mismatches = 0;
     uint64_t compared = 0, faults = 0, oks = 0, invalidations = 0;
+    // Odd seeds: a 2-level stream table (SPLIT 6, LOG2SIZE 8; streams 0-3 are SIDs 0-3 under L1STD 0 and
+    // streams 4-7 SIDs 64-67 under L1STD 1, Span 3) and 2-level CD tables (S1Fmt 1, S1CDMax 7: SSIDs 0-3 in
+    // leaf 0, 64-67 in leaf 1).
+    bool two_level = false;
+    static constexpr uint64_t kL1St = th::kStrtab + 0x8000, kL2St = th::kStrtab + 0x10000;
+    static constexpr unsigned kCds = 8;
+    uint32_t sid_of(unsigned i) const { return two_level ? (i / 4) * 64 + i % 4 : i; }
+    int stream_of(uint32_t sid) const {
+        for (unsigned i = 0; i < kStreams; i++) if (sid_of(i) == sid) return (int)i;
+        return -1;
+    }
+    uint64_t ste_addr(unsigned i) const { return two_level ? kL2St + (i / 4) * 0x1000 + (i % 4) * 64ull : th::kStrtab + i * 64ull; }
+    uint32_t ssid_of(unsigned c) const { return two_level ? (c < 4 ? c : 64 + c - 4) : c; }
+    uint64_t cd_addr(unsigned i, unsigned c) const {
+        return two_level ? st[i].cdtab + 0x1000 * (1 + c / 4) + (c % 4) * 64ull : st[i].cdtab + c * 64ull;
+    }
+    void put_ste(unsigned i) { th::Qwords8 q = make_ste(i); for (int k = 0; k < 8; k++) mem.w64(ste_addr(i) + 8 * k, q[k]); }
+    void put_l1(unsigned idx, bool valid) { mem.w64(kL1St + idx * 8, valid ? (kL2St + idx * 0x1000) | 3 : 0); }
 
     void TestBody() override {}
 
@@ -79,21 +98,28 @@ struct Oracle : th::Smmu {
         rng.seed(seed);
         strtab_log2 = 5;
         cfg.httu = 0;
+        two_level = seed & 1;
         create();
-        bringup();
+        bringup(!two_level);
+        if (two_level) {
+            w64(0x80, kL1St);
+            w32(0x88, 1u << 16 | 6u << 6 | 8u);   // FMT 2-level, SPLIT 6, LOG2SIZE 8
+            for (unsigned idx = 0; idx < 8; idx++) put_l1(idx, idx < 2);
+            set_cr0(0xD);
+        }
         for (unsigned i = 0; i < kStreams; i++) {
             Stream &s = st[i];
             const unsigned configs[] = {4, 5, 5, 6, 7, 7, 7};
             s.config = configs[rnd(7)];
             s.t0sz = (unsigned[]){16, 25, 34}[rnd(3)];
             s.s2t0sz = chance(50) ? 16 : 25;
-            s.cdmax = chance(50) ? 0 : 2;
+            s.cdmax = chance(50) ? 0 : two_level ? 7 : 2;
             s.s1dss = rnd(3);
             s.s1next = kS1Region + i * 0x200000;
             s.s2next = kS2Region + i * 0x200000;
             s.s1root = s.s1next; s.s1next += 0x1000;
             s.s2root = s.s2next; s.s2next += 0x1000;
-            s.cdtab = th::kCdBase + i * 0x1000;
+            s.cdtab = th::kCdBase + i * 0x4000;
             // Stage 1: pages, a 2 MB block, a 1 GB block (outside a T0SZ 34 range).
             for (uint64_t k = 0; k < 8; k++) map(1, i, 0x10000000 + k * 0x1000, kIpaData + rnd(64) * 0x1000, 3);
             map(1, i, 0x10200000, kIpaData + 0x200000 * (1 + rnd(4)), 2);
@@ -102,10 +128,11 @@ struct Oracle : th::Smmu {
             for (uint64_t k = 0; k < 64; k++) map(2, i, kIpaData + k * 0x1000, kPaData + rnd(256) * 0x1000, 3);
             for (uint64_t k = 1; k < 5; k++) map(2, i, kIpaData + 0x200000 * k, kPaData + 0x200000 * k, 2);
             map(2, i, 0xC0000000ull, 0x140000000ull, 1);
-            map(2, i, s.cdtab, s.cdtab, 3, true);
+            for (uint64_t p = s.cdtab; p < s.cdtab + 0x3000; p += 0x1000) map(2, i, p, p, 3, true);
             for (uint64_t p = kS1Region + i * 0x200000; p < s.s1next; p += 0x1000) map(2, i, p, p, 3, true);
-            for (unsigned c = 0; c < 4; c++) write_cd(s.cdtab + c * 64, make_cd(i, c));
-            write_ste(i, make_ste(i));
+            for (unsigned c = 0; c < kCds; c++) write_cd(cd_addr(i, c), make_cd(i, c));
+            if (two_level) for (uint64_t k = 0; k < 2; k++) mem.w64(s.cdtab + 8 * k, (s.cdtab + 0x1000 * (1 + k)) | 1);
+            put_ste(i);
         }
         submit({th::cmd::cfgi_all(), th::cmd::tlbi_nsnh_all()});
         sync();
@@ -124,7 +151,7 @@ struct Oracle : th::Smmu {
     th::Qwords8 make_ste(unsigned i) {
         const Stream &s = st[i];
         stu::Ste e = stu::linux_s2(s.s2root, i + 1);
-        e.config(s.config).ctxptr(s.cdtab).cdmax(s.cdmax).s1dss(s.s1dss).s1cir(1).s1cor(1).s1csh(3);
+        e.config(s.config).ctxptr(two_level && s.cdmax == 0 ? cd_addr(i, 0) : s.cdtab).s1fmt(two_level ? 1 : 0).cdmax(s.cdmax).s1dss(s.s1dss).s1cir(1).s1cor(1).s1csh(3);
         e.s2t0sz(s.s2t0sz).s2sl0(s.s2t0sz == 16 ? 2 : 1).s2r(!chance(10));
         if (chance(3)) e.config(0);
         if (chance(3)) e.v(false);
@@ -168,8 +195,7 @@ struct Oracle : th::Smmu {
                 switch (rnd(leaf ? 4 : 3)) {
                 case 0: {
                     uint16_t a0 = asid_of(sl.stream, 0);
-                    cmd({e2e::tlbi_nh_asid(vmid, a0), e2e::tlbi_nh_asid(vmid, a0 + 1), e2e::tlbi_nh_asid(vmid, a0 + 2),
-                         e2e::tlbi_nh_asid(vmid, a0 + 3)});
+                    for (unsigned c = 0; c < kCds; c++) cmd({e2e::tlbi_nh_asid(vmid, a0 + c)});
                     break;
                 }
                 case 1: cmd({{th::cmd::TLBI_NH_ALL | (uint64_t)vmid << 32, 0}}); break;
@@ -178,37 +204,51 @@ struct Oracle : th::Smmu {
                     if (chance(50)) cmd({{th::cmd::TLBI_NH_VAA | (uint64_t)vmid << 32, va | lf}});
                     else {
                         uint16_t a0 = asid_of(sl.stream, 0);
-                        cmd({e2e::tlbi_nh_va(vmid, a0, va, lf), e2e::tlbi_nh_va(vmid, a0 + 1, va, lf),
-                             e2e::tlbi_nh_va(vmid, a0 + 2, va, lf), e2e::tlbi_nh_va(vmid, a0 + 3, va, lf)});
+                        for (unsigned c = 0; c < kCds; c++) cmd({e2e::tlbi_nh_va(vmid, a0 + c, va, lf)});
                     }
                 }
             } else {
                 // Stage 2 also translates CD and stage-1 table addresses: the configuration cache goes too.
                 switch (rnd(leaf ? 3 : 2)) {
-                case 0: cmd({e2e::tlbi_s12_vmall(vmid), th::cmd::cfgi_ste(sl.stream, false)}); break;
+                case 0: cmd({e2e::tlbi_s12_vmall(vmid), th::cmd::cfgi_ste(sid_of(sl.stream), false)}); break;
                 case 1: cmd({th::cmd::tlbi_nsnh_all(), th::cmd::cfgi_all()}); break;
                 default: cmd({e2e::tlbi_s2_ipa(vmid, sl.ia + (leaf3 ? 0 : rnd(1ull << (39 - 9 * sl.level)) & ~0xFFFull), chance(50)),
-                              {th::cmd::TLBI_NH_ALL | (uint64_t)vmid << 32, 0}, th::cmd::cfgi_ste(sl.stream, false)});
+                              {th::cmd::TLBI_NH_ALL | (uint64_t)vmid << 32, 0}, th::cmd::cfgi_ste(sid_of(sl.stream), false)});
                 }
             }
+        } else if (what < 9 && two_level && chance(30)) {   // an L1STD or an L1CD: configuration caches only (4.3)
+            unsigned i = rnd(kStreams);
+            if (chance(50)) {
+                unsigned idx = i / 4;
+                bool v = chance(50);
+                put_l1(idx, v);
+                for (unsigned k = 0; k < 4; k++) st[idx * 4 + k].l1_valid = v;
+                if (chance(50)) cmd({th::cmd::cfgi_all()});
+                else cmd({{th::cmd::CFGI_STE_RANGE | (uint64_t)(idx * 64) << 32, 6}});   // Range 6: SIDs idx*64..+63
+            } else {
+                unsigned k = rnd(2);
+                mem.w64(st[i].cdtab + 8 * k, chance(50) ? (st[i].cdtab + 0x1000 * (1 + k)) | 1 : 0);
+                if (chance(50)) cmd({{th::cmd::CFGI_CD_ALL | (uint64_t)sid_of(i) << 32, 0}});
+                else cmd({th::cmd::cfgi_ste(sid_of(i), false)});
+            }
         } else if (what < 9) {              // a CD
-            unsigned i = rnd(kStreams), c = rnd(4);
-            write_cd(st[i].cdtab + c * 64, make_cd(i, c));
-            cmd({th::cmd::cfgi_cd(i, c), e2e::tlbi_nh_asid(i + 1, asid_of(i, c))});
+            unsigned i = rnd(kStreams), c = rnd(kCds);
+            write_cd(cd_addr(i, c), make_cd(i, c));
+            cmd({th::cmd::cfgi_cd(sid_of(i), ssid_of(c)), e2e::tlbi_nh_asid(i + 1, asid_of(i, c))});
         } else {                            // an STE
             unsigned i = rnd(kStreams);
             const unsigned configs[] = {4, 5, 6, 7};
             st[i].config = configs[rnd(4)];
-            st[i].cdmax = chance(50) ? 0 : 2;
+            st[i].cdmax = chance(50) ? 0 : two_level ? 7 : 2;
             st[i].s1dss = rnd(3);
-            write_ste(i, make_ste(i));
-            cmd({th::cmd::cfgi_ste(i), e2e::tlbi_s12_vmall(i + 1)});
+            put_ste(i);
+            cmd({th::cmd::cfgi_ste(sid_of(i)), e2e::tlbi_s12_vmall(i + 1)});
         }
     }
 
     void query() {
         smmu_txn_t t{};
-        t.sid = chance(3) ? 32 + rnd(8) : rnd(kStreams);
+        t.sid = chance(3) ? (two_level ? (uint32_t[]){4, 63, 68, 130, 300}[rnd(5)] : 32 + rnd(8)) : sid_of(rnd(kStreams));
         switch (rnd(6)) {
         case 0: t.addr = 0x10200000 + rnd(0x200000); break;
         case 1: t.addr = 0x40000000 + rnd(0x40000000); break;
@@ -216,11 +256,11 @@ struct Oracle : th::Smmu {
         default: t.addr = 0x10000000 + rnd(10) * 0x1000 + rnd(0x1000);
         }
         t.ssv = chance(30);
-        t.ssid = rnd(5);
+        t.ssid = two_level ? (uint32_t[]){0, 1, 2, 3, 4, 64, 65, 66, 67, 68, 130}[rnd(11)] : rnd(5);
         t.write = chance(40);
         t.instr = chance(20);
         t.priv = chance(50);
-        oracle::Ref ref(mem, th::kStrtab, strtab_log2);
+        oracle::Ref ref(mem, two_level ? kL1St : th::kStrtab, two_level ? 8 : strtab_log2, two_level, 6);
         oracle::Out want = ref.translate(t);
         smmu_result_t got = xlate(t.sid, t.addr, t.write, t.ssid, t.ssv, t.priv, t.instr);
         auto ev = pop_events();
@@ -255,7 +295,7 @@ struct Oracle : th::Smmu {
             pop_events();
             why << std::hex << " | cold: status " << cold.status << " pa 0x" << cold.pa << " attr 0x" << (int)cold.memattr
                 << "/" << (int)cold.sh << " perms " << cold.read_ok << cold.write_ok << cold.exec_ok << " event 0x" << (int)cold.event;
-            ADD_FAILURE() << std::hex << "sid " << t.sid << " config " << (t.sid < kStreams ? st[t.sid].config : 99)
+            ADD_FAILURE() << std::hex << "sid " << t.sid << " config " << (stream_of(t.sid) >= 0 ? st[stream_of(t.sid)].config : 99)
                           << " addr 0x" << t.addr << " ssv " << t.ssv << " ssid " << t.ssid << " w" << t.write << " x" << t.instr
                           << " p" << t.priv << ":" << why.str();
         }
