@@ -140,6 +140,9 @@ constexpr uint64_t kPageS2 = 0x403 | 3u << 8 | 3u << 6 | 0xFu << 2;
 
 // Config 5 (S1), 6 (S2) or 7 (nested) for `sid`, CD at kCdBase + sid * 64 (identity through stage 2),
 // 16 pages from VA 0x40000000 mapped to 0x50000000 (stage 1) and 0x50000000 -> 0x60000000 (stage 2).
+// STEs live at kStrtab (linear) or in the L2 array of L1STD 0 (2-level, SPLIT 6, Span 7: SIDs 0-63).
+uint64_t g_ste_base = kStrtab;
+
 void install(Builder &b, uint32_t sid, unsigned config, bool ha, bool hd) {
     Host &h = b.h;
     uint64_t s1ttb = b.alloc(), s2ttb = b.alloc(), cd = kCdBase + (sid & 15) * 64ull;
@@ -155,7 +158,7 @@ void install(Builder &b, uint32_t sid, unsigned config, bool ha, bool hd) {
     q[2] = 1ull << 0 | 16ull << 32 | 2ull << 38 | 1ull << 40 | 1ull << 42 | 3ull << 44 | 5ull << 48 |
            1ull << 51 | 1ull << 58;                                  // VMID 1, S2T0SZ 16, SL0 2, 4K, PS 48, AA64, S2R
     q[3] = s2ttb;
-    for (int i = 0; i < 8; i++) h.w64(kStrtab + (uint64_t)sid * 64 + 8 * i, q[i]);
+    for (int i = 0; i < 8; i++) h.w64(g_ste_base + (uint64_t)sid * 64 + 8 * i, q[i]);
     uint64_t c[8] = {};
     c[0] = 0x0000E204C0003510ull | 1ull << 48 | (uint64_t)ha << 43 | (uint64_t)hd << 42;
     c[1] = s1ttb;
@@ -206,7 +209,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     c.w32(CR1, 0xD75);
     c.w32(CR2, 0x6);
     c.w64(STRTAB_BASE, kStrtab);
-    c.w32(STRTAB_BASE_CFG, c.cfg.st_2lvl && fdp.ConsumeBool() ? (1u << 16 | 6u << 6 | 10u) : 6u);
+    g_ste_base = kStrtab;
+    if (c.cfg.st_2lvl && fdp.ConsumeBool()) {
+        c.w32(STRTAB_BASE_CFG, 1u << 16 | 6u << 6 | 10u);
+        g_ste_base = kStrtab + 0x10000;
+        c.h.w64(kStrtab, g_ste_base | 7);
+    } else {
+        c.w32(STRTAB_BASE_CFG, 6u);
+    }
     c.w64(CMDQ_BASE, kCmdq | c.cmdq_log2);
     c.w64(EVENTQ_BASE, kEvtq | c.evtq_log2);
     c.w64(EVENTQ_IRQ_CFG0, kMsi);
@@ -244,7 +254,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             q[0] = (q[0] & ~0x000FFFFFFFFFFFC0ull) | (table_ptr(fdp) & 0x000FFFFFFFFFFFC0ull);
             if (fdp.ConsumeBool()) q[0] |= 1;
             q[3] = (q[3] & ~0x000FFFFFFFFFFFF0ull) | (table_ptr(fdp) & 0x000FFFFFFFFFFFF0ull);
-            for (int i = 0; i < 8; i++) c.h.w64(kStrtab + sid * 64ull + 8 * i, q[i]);
+            for (int i = 0; i < 8; i++) c.h.w64(g_ste_base + sid * 64ull + 8 * i, q[i]);
             break;
         }
         case 4: {   // a CD
