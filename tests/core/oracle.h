@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include "harness.h"
 
@@ -40,6 +41,8 @@ struct Walk {
     unsigned size_log2 = 12;
     Perm perm{};
     uint8_t attr = 0;      // S1: AttrIndx; S2: MemAttr[3:0]
+    bool af_update = false;   // the leaf had AF 0 and HA set: the SMMU must have set AF (3.13)
+    uint64_t leaf_ipa = 0;    // the leaf descriptor's address (an IPA when nested)
     unsigned sh = 0;
 };
 
@@ -54,7 +57,12 @@ public:
     Ref(const th::Memory &m, uint64_t st, unsigned lg, bool two = false, unsigned sp = 0)
         : mem(m), strtab(st), strtab_log2(lg), two_level(two), split(sp) {}
 
+    // Leaf descriptors (PAs) the last translate() found with AF 0 under HA/S2HA: after a successful
+    // translation by the model they must read AF 1.
+    const std::vector<uint64_t> &af_leaves() const { return af_leaves_; }
+
     Out translate(const smmu_txn_t &t) const {
+        af_leaves_.clear();
         Out o;
         uint64_t q0 = 0;
         auto rec0 = [&](unsigned id, bool with_ssid) {
@@ -141,6 +149,11 @@ public:
         uint8_t mair = have_s1 ? mair_of(w1.attr) : in_attr_;
         unsigned sh = have_s1 ? w1.sh : in_sh_;
         if (have_s1 && !perm_ok(w1.perm, t)) { Fault f; f.id = 0x13; return fault(o, t, q0_of(t), f); }
+        if (have_s1 && w1.af_update && s2) {   // the AF update is a stage-2 write to the descriptor (TTRnW 0)
+            Walk wu;
+            Fault f;
+            if (!walk_s2(w1.leaf_ipa, true, false, &wu, &f, 1, nullptr, true)) return fault(o, t, q0_of(t), f);
+        }
         uint64_t pa = ipa;
         if (s2) {
             Walk w2;
@@ -162,6 +175,7 @@ public:
 
 private:
     mutable const uint64_t *ste_ = nullptr, *cd_ = nullptr;
+    mutable std::vector<uint64_t> af_leaves_;
     mutable uint8_t in_attr_ = 0xFF;
     mutable unsigned in_sh_ = 0;
 
@@ -228,7 +242,10 @@ private:
             unsigned size_log2 = shift;
             oa &= ~((1ull << size_log2) - 1);
             if (oa >> ips) { f->id = 0x11; return false; }
-            if (!(d & 0x400)) { f->id = 0x12; return false; }                     // AF, no HTTU
+            w->af_update = !(d & 0x400) && bits(cd[0], 43, 43);                   // CD.HA: HTTU sets AF
+            if (!(d & 0x400) && !w->af_update) { f->id = 0x12; return false; }     // AF fault without HA
+            if (w->af_update) af_leaves_.push_back(dpa);
+            w->leaf_ipa = daddr;
             bool ap1 = (d >> 6) & 1, ap2 = (d >> 7) & 1;
             bool ro = ap2 || apt1, el0 = ap1 && !apt0;
             bool wu = el0 && !ro;
@@ -245,7 +262,8 @@ private:
     }
 
     // Stage 2 (D8.2): 4KB granule, S2T0SZ/S2SL0, output limited by S2PS. cls: 0 CD, 1 TT, 2 IN.
-    bool walk_s2(uint64_t ipa, bool write, bool instr, Walk *w, Fault *f, unsigned cls, const smmu_txn_t *t = nullptr) const {
+    bool walk_s2(uint64_t ipa, bool write, bool instr, Walk *w, Fault *f, unsigned cls, const smmu_txn_t *t = nullptr,
+                 bool desc_write = false) const {
         const uint64_t *ste = ste_;
         unsigned t0sz = bits(ste[2], 37, 32), sl0 = bits(ste[2], 39, 38), ps_f = bits(ste[2], 50, 48);
         static const unsigned ps[] = {32, 36, 40, 42, 44, 48, 52, 52};
@@ -266,13 +284,16 @@ private:
             }
             oa &= ~((1ull << shift) - 1);
             if (oa >> pas) { f->id = 0x11; return false; }
-            if (!(d & 0x400)) { f->id = 0x12; return false; }
+            bool s2ha = bits(ste[2], 56, 56);
+            if (!(d & 0x400) && !s2ha) { f->id = 0x12; return false; }
+            if (!(d & 0x400)) af_leaves_.push_back(table + ((ipa >> shift) & 0x1FF) * 8);
             bool rd = (d >> 6) & 1, wr = (d >> 7) & 1;
             unsigned xn = bits(d, 54, 53);   // XNX: 0 both, 1 EL1 no, 2 none, 3 EL0 no
             bool xp = xn == 0 || xn == 3, xu = xn == 0 || xn == 1;
             w->perm = {rd, wr, xp, rd, wr, xu};
             bool ok;
-            if (cls != 2) ok = rd;                                   // table walks and CD fetches: reads
+            if (desc_write) { ok = wr; f->ttrnw = false; }           // an HTTU update of a stage-1 descriptor
+            else if (cls != 2) ok = rd;                              // table walks and CD fetches: reads
             else if (instr && !write) ok = t->priv ? xp : xu;
             else ok = write ? wr : rd;
             if (!ok) { f->id = 0x13; return false; }

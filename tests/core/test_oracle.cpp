@@ -32,7 +32,7 @@ struct Oracle : th::Smmu {
     Stream st[kStreams];
     std::vector<Slot> slots;
     unsigned mismatches = 0;
-    uint64_t compared = 0, faults = 0, oks = 0, invalidations = 0;
+    uint64_t compared = 0, faults = 0, oks = 0, invalidations = 0, af_checked = 0;
     // Odd seeds: a 2-level stream table (SPLIT 6, LOG2SIZE 8; streams 0-3 are SIDs 0-3 under L1STD 0 and
     // streams 4-7 SIDs 64-67 under L1STD 1, Span 3) and 2-level CD tables (S1Fmt 1, S1CDMax 7: SSIDs 0-3 in
     // leaf 0, 64-67 in leaf 1).
@@ -76,7 +76,7 @@ struct Oracle : th::Smmu {
     }
     uint64_t leaf_desc(unsigned stage, unsigned level, uint64_t oa) {
         uint64_t d = (oa & 0x0000FFFFFFFFF000ull & ~((1ull << (39 - 9 * level)) - 1)) | (level == 3 ? 3 : 1);
-        if (!chance(10)) d |= 0x400;                                               // AF
+        if (!chance(20)) d |= 0x400;                                               // AF
         d |= rnd(4) << 6 | (uint64_t[]){0, 2, 3}[rnd(3)] << 8;                     // AP / S2AP, SH
         if (stage == 1) d |= rnd(8) << 2 | 1ull << 11 | (chance(20) ? 1ull << 53 : 0) | (chance(20) ? 1ull << 54 : 0);
         else d |= (uint64_t)kS2MemAttr[rnd(sizeof kS2MemAttr)] << 2 | (chance(30) ? rnd(4) << 53 : 0);
@@ -89,7 +89,8 @@ struct Oracle : th::Smmu {
         if (level < start) return;
         uint64_t at = slot(stage, i, root, start, ia, level);
         uint64_t d = leaf_desc(stage, level, oa);
-        if (identity_ok) d = (oa & 0x0000FFFFFFFFF000ull) | 3 | 0x400 | 1ull << 6 | 0xFull << 2 | 3ull << 8;   // readable, WB
+        if (identity_ok)   // readable (writable half the time: a stage-1 AF update is a stage-2 write), WB
+            d = (oa & 0x0000FFFFFFFFF000ull) | 3 | 0x400 | (chance(50) ? 3ull : 1ull) << 6 | 0xFull << 2 | 3ull << 8;
         mem.w64(at, d);
         slots.push_back({stage, i, level, at, ia & ~((1ull << (39 - 9 * level)) - 1), false, d});
     }
@@ -97,7 +98,7 @@ struct Oracle : th::Smmu {
     void build(uint64_t seed) {
         rng.seed(seed);
         strtab_log2 = 5;
-        cfg.httu = 0;
+        cfg.httu = 1;   // Access flag updates (CD.HA, STE.S2HA); no dirty state (no DBM in the generator)
         two_level = seed & 1;
         create();
         bringup(!two_level);
@@ -141,7 +142,7 @@ struct Oracle : th::Smmu {
     static uint16_t asid_of(unsigned i, unsigned c) { return (uint16_t)((i + 1) * 16 + c); }
     th::Qwords8 make_cd(unsigned i, unsigned cdi) {
         stu::Cd c = stu::linux_cd(st[i].s1root, asid_of(i, cdi));
-        c.t0sz(st[i].t0sz).r(!chance(10));
+        c.t0sz(st[i].t0sz).r(!chance(10)).ha(chance(30));
         uint64_t mair = 0;
         for (int b = 0; b < 8; b++) mair |= (uint64_t)kMair[rnd(sizeof kMair)] << (8 * b);
         c.mair(mair);
@@ -152,7 +153,7 @@ struct Oracle : th::Smmu {
         const Stream &s = st[i];
         stu::Ste e = stu::linux_s2(s.s2root, i + 1);
         e.config(s.config).ctxptr(two_level && s.cdmax == 0 ? cd_addr(i, 0) : s.cdtab).s1fmt(two_level ? 1 : 0).cdmax(s.cdmax).s1dss(s.s1dss).s1cir(1).s1cor(1).s1csh(3);
-        e.s2t0sz(s.s2t0sz).s2sl0(s.s2t0sz == 16 ? 2 : 1).s2r(!chance(10));
+        e.s2t0sz(s.s2t0sz).s2sl0(s.s2t0sz == 16 ? 2 : 1).s2r(!chance(10)).s2ha(chance(30));
         if (chance(3)) e.config(0);
         if (chance(3)) e.v(false);
         return e.q;
@@ -265,6 +266,11 @@ struct Oracle : th::Smmu {
         smmu_result_t got = xlate(t.sid, t.addr, t.write, t.ssid, t.ssv, t.priv, t.instr);
         auto ev = pop_events();
         compared++;
+        if (got.status == SMMU_OK && want.status == SMMU_OK)
+            for (uint64_t leaf : ref.af_leaves())
+                if (++af_checked && !(mem.r64(leaf) & 0x400) && ++mismatches <= 10 && !quiet)
+                    ADD_FAILURE() << std::hex << "sid " << t.sid << " addr 0x" << t.addr << ": leaf at 0x" << leaf
+                                  << " still has AF 0 after a successful translation with HA";
         (want.status == SMMU_OK ? oks : faults)++;
         std::ostringstream why;
         if (got.status != want.status) why << " status " << got.status << " want " << want.status;
@@ -324,6 +330,7 @@ TEST_P(OracleSeeds, CachedModelMatchesTheReferenceAfterEveryInvalidation) {
     RecordProperty("translations", (int)o.compared);
     RecordProperty("ok", (int)o.oks);
     RecordProperty("invalidations", (int)o.invalidations);
+    RecordProperty("af_updates", (int)o.af_checked);
 }
 
 // The control: the same generator with the invalidations left out must be caught (the cached model then
