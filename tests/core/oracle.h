@@ -1,9 +1,10 @@
 // A slow, obviously-correct reference translator for the differential test (test_oracle.cpp), written from
 // the SMMUv3 translation flow (IHI 0070 3.3, 5.2, 5.4, 7.3, 13) and the VMSAv8-64 walk (Arm ARM D8): no
 // caches, no timing, every structure read from memory on every call. Scope (what test_oracle generates):
-// linear stream table; STE V/Config abort, bypass, S1, S2, nested; linear CD table (S1Fmt 0) with S1CDMax
-// and S1DSS; AArch64 4KB granule tables, hierarchical table permissions, blocks at levels 1 and 2; no HTTU,
-// no stall, no PRIVCFG/INSTCFG/ MTCFG overrides, EPD1 = 1, TBI off, S2FWB off.
+// linear or 2-level stream table; STE V/Config abort, bypass, S1, S2, nested; linear or 2-level (S1Fmt 1)
+// CD tables with S1CDMax and S1DSS; AArch64 4KB granule tables, hierarchical table permissions, blocks at
+// levels 1 and 2; Access-flag HTTU (no dirty state); no stall, no PRIVCFG/INSTCFG/MTCFG overrides,
+// EPD1 = 1, TBI off, S2FWB off.
 #pragma once
 
 #include <array>
