@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // A slow, obviously-correct reference translator for the differential test (test_oracle.cpp), written from
 // the SMMUv3 translation flow (IHI 0070 3.3, 5.2, 5.4, 7.3, 13) and the VMSAv8-64 walk (Arm ARM D8): no
 // caches, no timing, every structure read from memory on every call. Scope (what test_oracle generates):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Fault injection in the host memory callbacks: every single table, STE, CD, queue and MSI access of a
 // nested (stage 1 + stage 2) translation through a 2-level stream table and a 2-level CD table is made to
 // fail in turn, and the architected outcome is checked (IHI 0070 7.3.4 F_STE_FETCH, 7.3.10 F_CD_FETCH,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Regression tests from the libFuzzer targets' reproducers (tests/fuzz, docs/robustness.md).
 #include "harness.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Load tests with exact counts: an event-queue overflow under a fault storm (7.4), a command queue filled to
 // the brim and wrapped many times (3.5), and a long run of translations with invalidations interleaved.
 // SMMU_LOAD_TRANSLATIONS (environment) scales the last one (docs/robustness.md: 10^7).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Differential check: smmu_translate (TLBs, walk caches, configuration cache) against the reference
 // translator in oracle.h on random configurations and random tables, with random descriptor, STE and CD
 // changes each followed by a random choice among the invalidations the architecture requires (4.3, 4.4,

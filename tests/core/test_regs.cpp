@@ -55,8 +55,6 @@ TEST_F(Regs, Res0BitsReadAsZero) {
     EXPECT_EQ(r32(0x020), 0x000001CDu);      // CR0: SMMUEN, EVENTQEN, CMDQEN, VMW (no PRI, no ATS)
     EXPECT_EQ(r32(0x024), 0x000001CDu);
     w32(0x020, 0);
-    w64(0x090, 0x11000000 | 19);   // queue sizes 2^19: RD/WR span [19:0] (6.3.28: bits above QS+1 are RAZ)
-    w64(0x0A0, 0x12000000 | 19);
     const RegValue table[] = {
         {0x028, 0x00000FFFu},   // CR1
         {0x02C, 0x00000003u},   // CR2: E2H (HYP), RECINVSID; PTM needs BTM

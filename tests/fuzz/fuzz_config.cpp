@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Fuzz target 3a: the scenario loader (YAML parse, --set overrides, schema validation). Input: the YAML text,
 // then after a NUL byte one --set argument per line. Invariants: no crash or hang; false comes with at least
 // one error, each naming the file (or --set), a line inside it (or the --set position) and a message;

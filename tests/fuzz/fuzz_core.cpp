@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Fuzz target 1: random configuration, register writes and memory contents (stream tables, CDs, page
 // tables, commands), then translations and command processing. Invariants: no crash or sanitizer report,
 // bounded memory accesses per translation and per register write, well-formed event records written only

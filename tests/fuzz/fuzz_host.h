@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
 // Host for the core fuzz targets: sparse memory (unwritten bytes read as a seed-derived pattern or zero),
 // per-call access counters, and the invariants every target checks after each operation.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Fuzz target 2: the command and event queue machinery under random BASE/PROD/CONS/CR0/GERRORN sequences,
 // with real commands in the queue and a fault storm feeding the event queue. Invariants: commands are read
 // and records written only inside the queue as BASE defines it, PROD/CONS stay inside their fields, a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Fuzz target 3b: the trace reader and the DRAMSys/gem5 converters. Invariants: no crash; a reader stops at
 // the first error with "name:line: field '...': ..." naming a line it read; every record read back through
 // write_trace_record reads the same; a converter that succeeds produces a trace the reader accepts whole.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # Builds and runs the libFuzzer targets with clang, in their own build tree.
 #   run_fuzz.sh build <fuzz-build-dir>                       configure and build every target
 #   run_fuzz.sh run <fuzz-build-dir> <target> <seconds>     fuzz from the checked-in seeds for a bounded time

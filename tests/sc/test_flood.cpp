@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // The SystemC module under a hostile guest while traffic runs: the guest floods the command queue with
 // illegal commands (CERROR_ILL each time, recovered the Linux way: the slot is replaced by CMD_SYNC and
 // CMDQ_ERR acknowledged, 7.1) and a second device floods the event queue with faults it never consumes
