@@ -87,8 +87,8 @@ if [ ! -x "$bin" ]; then
     mkdir -p "$src/smmu-model/include/smmu"
     cmp -s "$repo/models/smmu/include/smmu/smmu.h" "$src/smmu-model/include/smmu/smmu.h" ||
         cp "$repo/models/smmu/include/smmu/smmu.h" "$src/smmu-model/include/smmu/smmu.h"
-    # meson links the staged archive; the final link below swaps in the requested one.
-    [ -f "$src/smmu-model/libsmmu_core.a" ] || cp "$core_lib" "$src/smmu-model/libsmmu_core.a"
+    # What QEMU links for the core: the only place it is decided (gcc reads the @file at link time).
+    printf '%s\n' "${core_link[@]}" > "$src/smmu-model/link.rsp"
     if [ ! -f "$build/build.ninja" ]; then
         log "configuring QEMU $ver (aarch64-softmmu only)"
         mkdir -p "$build"
@@ -97,16 +97,11 @@ if [ ! -x "$bin" ]; then
             { log "configure failed: $build/configure.log"; tail -20 "$build/configure.log" >&2; exit 1; }
     fi
     log "building QEMU $ver (log: $build/ninja.log)"
+    rm -f "$build/qemu-system-aarch64"   # relink: ninja does not track link.rsp's contents
     nice ninja -C "$build" qemu-system-aarch64 >"$build/ninja.log" 2>&1 ||
         { log "QEMU build failed: $build/ninja.log"; tail -30 "$build/ninja.log" >&2; exit 1; }
-    # Relink with the requested core library (and sanitizer runtime): the only place the core is linked.
-    link=$(ninja -C "$build" -t commands qemu-system-aarch64 | tail -1)
-    case $link in *"-o qemu-system-aarch64 "*) ;; *) log "cannot find QEMU's link command"; exit 1 ;; esac
     mkdir -p "$qdir/bin-$key"
-    link=${link//"$src/smmu-model/libsmmu_core.a"/"${core_link[*]}"}
-    link=${link/"-o qemu-system-aarch64 "/"-o $bin.tmp "}
-    (cd "$build" && eval "$link") || { log "link failed"; exit 1; }
-    mv "$bin.tmp" "$bin"
+    cp "$build/qemu-system-aarch64" "$bin.tmp" && mv "$bin.tmp" "$bin"
 fi
 mkdir -p "$(dirname "$out")"
 cp "$bin" "$out.tmp" && mv "$out.tmp" "$out"

@@ -107,7 +107,7 @@ vd_md5=$(md5sum < "$work/vd.img" | cut -c1-32)
 nv_md5=$(md5sum < "$work/nvme.img" | cut -c1-32)
 
 args=(-M virt,gic-version=3,iommu=smmuv3 -cpu cortex-a57 -smp 2 -m 1024
-      -nographic -no-reboot -kernel "$root.vmlinuz" -initrd "$root.cpio.gz"
+      -nographic -no-reboot -nic none -kernel "$root.vmlinuz" -initrd "$root.cpio.gz"
       -append "console=ttyAMA0 panic=-1 $bootarg smmutest.vd=$vd_md5 smmutest.nvme=$nv_md5 smmutest.mib=$disk_mib"
       -drive if=none,id=vd0,file="$work/vd.img",format=raw,cache=unsafe
       -device virtio-blk-pci,drive=vd0,iommu_platform=on,disable-legacy=on
@@ -132,6 +132,15 @@ rm -f "$work/vd.img" "$work/nvme.img"
 if [ $rc -ne 0 ]; then
     echo "run-linux.sh: $qemu exited with $rc (124: timeout) after ${secs}s; see $out/console.log" >&2
     exit 1
+fi
+if [ -n "$trace" ] && [ -f "$trace" ]; then
+    # One trace per StreamID, times from the first DMA: what a scenario device replays (docs/linux.md).
+    awk -v base="${trace%.trace}" '
+        /^#/ { next }
+        { if (t0 == "") t0 = $1; f = base "-sid" $2 ".trace"
+          if (!(f in seen)) { seen[f] = 1; print "# smmu-trace 1: time_ps sid ssid op addr size (from " FILENAME ")" > f }
+          $1 = $1 - t0; print > f }
+        END { for (f in seen) { close(f); print "wrote " f > "/dev/stderr" } }' "$trace"
 fi
 grep '^SMMUTEST' "$out/console.log" || true
 echo "run-linux.sh: $mode boot + workload: ${secs}s wall" >&2
