@@ -11,7 +11,7 @@ repo=$(cd "$here/../.." && pwd)
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/smmuv3-model
 kver_pin=${SMMU_LINUX_KVER:-6.1.0-50}
 
-mode=strict out=$repo/build/linux qemu=$repo/build/qemu/qemu-system-aarch64 stock=0 trace= disk_mib=32
+mode=strict out=$repo/build/linux qemu=$repo/build/qemu/qemu-system-aarch64 stock=0 trace= disk_mib=8
 smmu_props=()
 usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
@@ -134,13 +134,13 @@ if [ $rc -ne 0 ]; then
     exit 1
 fi
 if [ -n "$trace" ] && [ -f "$trace" ]; then
-    # One trace per StreamID, times from the first DMA: what a scenario device replays (docs/linux.md).
+    # One trace per StreamID, times from that stream's first DMA: what a scenario device replays (docs/linux.md).
     awk -v base="${trace%.trace}" '
         /^#/ { next }
-        { if (t0 == "") t0 = $1; f = base "-sid" $2 ".trace"
-          if (!(f in seen)) { seen[f] = 1; print "# smmu-trace 1: time_ps sid ssid op addr size (from " FILENAME ")" > f }
-          $1 = $1 - t0; print > f }
-        END { for (f in seen) { close(f); print "wrote " f > "/dev/stderr" } }' "$trace"
+        { f = base "-sid" $2 ".trace"
+          if (!(f in t0)) { t0[f] = $1; print "# smmu-trace 1: time_ps sid ssid op addr size (from " FILENAME ")" > f }
+          printf "%.0f %s %s %s %s %s\n", $1 - t0[f], $2, $3, $4, $5, $6 > f }
+        END { for (f in t0) { close(f); print "wrote " f > "/dev/stderr" } }' "$trace"
 fi
 grep '^SMMUTEST' "$out/console.log" || true
 echo "run-linux.sh: $mode boot + workload: ${secs}s wall" >&2
