@@ -6,6 +6,7 @@
 # --sanitize: the library is an ASan/UBSan build (adds the sanitizer runtime to the link).
 # Source and build are cached under ${XDG_CACHE_HOME:-~/.cache}/smmuv3-model/qemu-<version>/, the finished
 # binary under bin-<hash of adapter, patch, core library, flags>: a second run takes seconds.
+# Exit status 3: a Debian package could not be had (no network, no deb-src); 1: the build failed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -28,7 +29,8 @@ need_pkgs() {
     for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
     [ ${#missing[@]} -eq 0 ] && return 0
     log "installing ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null ||
+        { log "cannot install ${missing[*]} (apt-get failed)"; exit 3; }
 }
 
 # ---- The core library: the one place that decides what QEMU links ----
@@ -55,7 +57,7 @@ if [ -z "$qdir" ] || [ ! -f "$qdir/src/.ready" ] || [ -n "${SMMU_QEMU_REFRESH:-}
         . /etc/os-release
         printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s %s-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\nTypes: deb-src\nURIs: http://deb.debian.org/debian-security\nSuites: %s-security\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
             "$VERSION_CODENAME" "$VERSION_CODENAME" "$VERSION_CODENAME" > /etc/apt/sources.list.d/smmuv3-deb-src.sources
-        apt-get update -qq
+        apt-get update -qq || { log "apt-get update failed"; exit 3; }
     fi
     ver=$(apt-cache showsrc qemu 2>/dev/null | awk '/^Version:/ {print $2}' | sort -V | tail -1)
     [ -n "$ver" ] || { log "no qemu source package in the apt sources (deb-src)"; exit 3; }
@@ -63,7 +65,8 @@ if [ -z "$qdir" ] || [ ! -f "$qdir/src/.ready" ] || [ -n "${SMMU_QEMU_REFRESH:-}
     if [ ! -f "$qdir/src/.ready" ]; then
         log "fetching QEMU $ver source"
         rm -rf "$qdir/src" && mkdir -p "$qdir/src"
-        (cd "$qdir/src" && apt-get source -qq "qemu=$ver" >/dev/null)
+        (cd "$qdir/src" && apt-get source -qq "qemu=$ver" >/dev/null) ||
+            { log "cannot download QEMU's source package $ver (apt-get source failed)"; exit 3; }
         touch "$qdir/src/.ready"
     fi
 fi

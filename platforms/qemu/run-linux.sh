@@ -4,7 +4,8 @@
 #   platforms/qemu/run-linux.sh [--mode strict|lazy|passthrough] [--out DIR] [--trace FILE]
 #                               [--qemu PATH | --stock] [--smmu PROP=VALUE]... [--disk-mib N]
 # --stock boots Debian's own qemu-system-aarch64 (QEMU's SMMUv3) as the anchor. Writes DIR/console.log and,
-# with the model, DIR/stats.json; the exit status is 0 when the guest's workload reported no failure.
+# with the model, DIR/stats.json; the exit status is 0 when the guest's workload reported no failure,
+# 3 when a Debian package could not be had, 2 for a bad option.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -38,25 +39,34 @@ case $disk_mib in ''|*[!0-9]*) echo "run-linux.sh: --disk-mib '$disk_mib': a num
 if [ $stock = 1 ]; then
     qemu=$(command -v qemu-system-aarch64 || true)
     if [ -z "$qemu" ]; then
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-arm >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-system-arm >/dev/null ||
+            { echo "run-linux.sh: cannot install qemu-system-arm" >&2; exit 3; }
         qemu=$(command -v qemu-system-aarch64)
     fi
 fi
 [ -x "$qemu" ] || { echo "run-linux.sh: $qemu: not built (run platforms/qemu/build.sh)" >&2; exit 2; }
+
+if ! command -v cpio >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq cpio >/dev/null ||
+        { echo "run-linux.sh: cannot install cpio" >&2; exit 3; }
+fi
 
 # ---- Guest packages: Debian's arm64 kernel (pinned, else the newest 6.1) and busybox-static ----
 guest=$cache/guest
 mkdir -p "$guest" "$out"
 fetch_debs() {
     if ! dpkg --print-foreign-architectures | grep -qx arm64; then dpkg --add-architecture arm64; fi
-    if ! apt-cache show busybox-static:arm64 >/dev/null 2>&1; then apt-get update -qq; fi
+    if ! apt-cache show busybox-static:arm64 >/dev/null 2>&1; then
+        apt-get update -qq || { echo "run-linux.sh: apt-get update failed" >&2; exit 3; }
+    fi
     local k=linux-image-$kver_pin-arm64
     if ! apt-cache show "$k:arm64" >/dev/null 2>&1; then
         k=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-arm64$' | awk '{print $1}' | sort -V | tail -1)
         [ -n "$k" ] || { echo "run-linux.sh: no linux-image-6.1.0-*-arm64 package in the apt sources" >&2; exit 3; }
         echo "run-linux.sh: $kver_pin not available, using $k" >&2
     fi
-    (cd "$guest" && apt-get download -qq "$k:arm64" busybox-static:arm64)
+    (cd "$guest" && apt-get download -qq "$k:arm64" busybox-static:arm64) ||
+        { echo "run-linux.sh: cannot download $k:arm64 and busybox-static:arm64" >&2; exit 3; }
 }
 kdeb=$(ls "$guest"/linux-image-"$kver_pin"-arm64_*_arm64.deb 2>/dev/null | tail -1 || true)
 [ -n "$kdeb" ] || kdeb=$(ls "$guest"/linux-image-6.1.0-*-arm64_*_arm64.deb 2>/dev/null | sort -V | tail -1 || true)
