@@ -371,6 +371,13 @@ static GString *model_stats_json(SMMUv3ModelState *s, GString *summary)
     g_string_append_printf(j, "\"scenario\":\"qemu-virt\",\"source\":\"qemu %s smmuv3-model\",\"preset\":\"%s\","
                            "\"simulated_ns\":%" PRId64 ",", QEMU_VERSION, s->preset ? s->preset : "mmu-700",
                            qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL));
+    g_string_append(j, "\"id_registers\":{");
+    for (unsigned i = 0; i < 8; i++) {
+        static const char *const idr[] = {"IDR0", "IDR1", "IDR2", "IDR3", "IDR4", "IDR5", "IIDR", "AIDR"};
+        g_string_append_printf(j, "%s\"%s\":\"0x%08" PRIx64 "\"", i ? "," : "", idr[i],
+                               smmu_reg_read(s->core, 4 * i, 4));
+    }
+    g_string_append(j, "},");
     g_string_append_printf(j, "\"driver\":{\"commands\":%" PRIu64 ",\"syncs\":%" PRIu64 ",\"tlbi\":%" PRIu64
                            ",\"cfgi\":%" PRIu64 "},", g.commands, g.cmd_syncs, tlbi, cfgi);
     g_string_append(j, "\"smmu\":{\"streams\":{");

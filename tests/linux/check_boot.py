@@ -18,7 +18,11 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     mode, console = sys.argv[1], sys.argv[2]
-    log = open(console, errors="replace").read()
+    try:
+        log = open(console, errors="replace").read()
+    except OSError as e:
+        print(f"FAIL  console log: {e}\n{mode}: FAIL (no console log)")
+        return 1
     fails = []
 
     def check(name, ok, detail=""):

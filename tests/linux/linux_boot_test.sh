@@ -4,6 +4,7 @@
 #   linux_boot_test.sh build --core-lib LIB [--sanitize] --qemu OUT
 #   linux_boot_test.sh boot MODE --qemu BIN --work DIR [--trace FILE]
 #   linux_boot_test.sh replay --sim SMMU_SIM --work DIR   (the strict boot's trace through smmu-sim)
+#   linux_boot_test.sh config --qemu BIN --work DIR       (the core's configuration from QEMU's command line)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -60,5 +61,34 @@ print("replay:", "PASS" if ok else "FAIL (events %s)" % r["events"])
 sys.exit(0 if ok else 1)
 PY
     ;;
-*) echo "linux_boot_test.sh: build, boot or replay" >&2; exit 2 ;;
+config)
+    [ "${1:-}" = --qemu ] && [ "${3:-}" = --work ] || { echo "linux_boot_test.sh config --qemu BIN --work DIR" >&2; exit 2; }
+    qemu=$2 work=$4/config fails=0
+    [ -x "$qemu" ] || { echo "SKIP: $qemu was not built (see the linux_qemu_build test)"; exit 77; }
+    mkdir -p "$work"
+    base=(-M virt,iommu=smmuv3 -display none -nic none -serial none -monitor none)
+    # A configuration the core refuses stops QEMU before the guest runs, naming the reason.
+    while IFS='|' read -r prop msg; do
+        err=$(timeout 30 "$qemu" "${base[@]}" -global "smmuv3-model.$prop" 2>&1 >/dev/null); rc=$?
+        if [ $rc = 1 ] && [[ $err == *"$msg"* ]]; then echo "ok    $prop: $err"
+        else echo "FAIL  $prop: exit $rc, '$err' (want exit 1 and '$msg')"; fails=$((fails + 1)); fi
+    done <<'END'
+preset=mmu-900|smmuv3-model: preset 'mmu-900': unknown (mmu-700 or mmu-600)
+sidsize=40|smmuv3-model: bad configuration: sidsize 40: at most 32
+oas=47|smmuv3-model: bad configuration: oas_bits 47: must be 32, 36, 40, 42, 44, 48 or 52
+END
+    # The ID registers the guest reads follow the preset and the knobs (IHI 0070 6.3: AIDR, IIDR, IDR3.RIL bit 10).
+    while IFS='|' read -r props want; do
+        args=(); for p in $props; do args+=(-global "smmuv3-model.$p"); done
+        rm -f "$work/stats.json"
+        timeout -s TERM 5 "$qemu" "${base[@]}" -S "${args[@]}" -global "smmuv3-model.stats=$work/stats.json" 2>/dev/null
+        got=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["id_registers"]; print(r["AIDR"], r["IIDR"], "RIL=%d" % (int(r["IDR3"], 16) >> 10 & 1))' "$work/stats.json" 2>&1)
+        if [ "$got" = "$want" ]; then echo "ok    $props: $got"; else echo "FAIL  $props: '$got', want '$want'"; fails=$((fails + 1)); fi
+    done <<'END'
+preset=mmu-700|0x00000002 0x4870043b RIL=1
+preset=mmu-600|0x00000001 0x4830043b RIL=0
+preset=mmu-700 ril=0|0x00000002 0x4870043b RIL=0
+END
+    [ $fails = 0 ] ;;
+*) echo "linux_boot_test.sh: build, boot, replay or config" >&2; exit 2 ;;
 esac
