@@ -41,7 +41,7 @@ disk_test() { # name device expected-md5
     # Random reads: blocks at random offsets, compared with the verified reference copy.
     for bs in 4096 16384 131072; do
         blocks=$(( (mib << 20) / bs )) bad_n=0
-        for i in $(seq 1 16); do
+        for i in $(seq 1 8); do
             k=$(rnd $blocks)
             a=$(dd if="$dev" bs=$bs skip=$k count=1 $direct 2>/dev/null | md5sum)
             b=$(dd if="$ref" bs=$bs skip=$k count=1 2>/dev/null | md5sum)
@@ -58,7 +58,7 @@ disk_test() { # name device expected-md5
         check "$n-seq-write-$bs" "$(dd if="$dev" bs=1M count=2 $direct 2>/dev/null | md5sum)" \
               "$(dd if="$ref" bs=1M count=2 2>/dev/null | md5sum)"
         blocks=$(( (mib << 20) / bs ))
-        for i in $(seq 1 8); do
+        for i in $(seq 1 4); do
             k=$(rnd $blocks) s=$(rnd $(( (2 << 20) / bs )))
             dd if=/tmp/w.bin of="$dev" bs=$bs skip=$s seek=$k count=1 $odirect conv=notrunc 2>/dev/null
             dd if=/tmp/w.bin of="$ref" bs=$bs skip=$s seek=$k count=1 conv=notrunc 2>/dev/null

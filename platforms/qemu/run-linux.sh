@@ -76,7 +76,7 @@ if [ -z "$kdeb" ] || [ -z "$bdeb" ]; then
     kdeb=$(ls "$guest"/linux-image-6.1.0-*-arm64_*_arm64.deb | sort -V | tail -1)
     bdeb=$(ls "$guest"/busybox-static_*_arm64.deb | tail -1)
 fi
-key=$(sha256sum "$kdeb" "$bdeb" "$0" | sha256sum | cut -c1-12)
+key=$(sha256sum "$kdeb" "$bdeb" "$0" "$here/guest-init.sh" | sha256sum | cut -c1-12)
 root=$guest/initramfs-$key
 if [ ! -f "$root.cpio.gz" ]; then
     rm -rf "$root.x" "$root" && mkdir -p "$root.x" "$root"/{bin,dev,proc,sys,lib/modules,data}
