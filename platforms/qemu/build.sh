@@ -48,6 +48,9 @@ core_link=("$core_lib")
 [ $sanitize = 0 ] || core_link+=(-fsanitize=address,undefined)
 
 # ---- QEMU's Debian source package ----
+mkdir -p "$cache"
+exec 9>"$cache/.build.lock"
+flock 9   # one build at a time per cache (the CI's two suites, or two users of one home)
 qdir=$(ls -d "$cache"/qemu-*/ 2>/dev/null | sort -V | tail -1 || true)
 qdir=${qdir%/}
 if [ -z "$qdir" ] || [ ! -f "$qdir/src/.ready" ] || [ -n "${SMMU_QEMU_REFRESH:-}" ]; then
