@@ -596,11 +596,27 @@ TEST(Scenarios, TerminalShowsProgressAndCtrlCGivesAPartialReport)
 }
 
 // Every shipped scenario has an outcome check above.
+TEST(Scenarios, LinuxBlockTraceReplaysWithoutFaults)
+{
+    NEED_SIM();
+    // The DMA a Debian guest made through the core on QEMU (configs/traces): every record translated.
+    SimRun r = sim("linux-block.yaml", {}, "200ms");
+    ASSERT_EQ(r.rc, 0) << r.out;
+    ASSERT_EQ(r.report["devices"].size(), 2u) << r.out;
+    for (auto &d : r.report["devices"]) {
+        EXPECT_EQ(d["transactions"].get<uint64_t>(), 3000u) << d["name"];
+        EXPECT_EQ(d["errors"].get<uint64_t>(), 0u) << d["name"];
+        EXPECT_EQ(d["failed"].get<uint64_t>(), 0u) << d["name"];
+        EXPECT_GE(d["translations"].get<uint64_t>(), 3000u) << d["name"];
+    }
+    EXPECT_TRUE(r.report["events"].empty()) << r.report["events"];
+}
+
 TEST(Scenarios, EveryShippedScenarioIsChecked)
 {
     const std::set<std::string> checked = {"default.yaml", "nic-rx-4k.yaml", "nic-rx-2m.yaml", "gpu-copy.yaml",
                                            "nvme-random-4k.yaml", "tenants-thrash.yaml", "invalidation-storm.yaml",
-                                           "nested-vm.yaml", "stall-fault.yaml"};
+                                           "nested-vm.yaml", "stall-fault.yaml", "linux-block.yaml"};
     DIR *d = opendir(kScen.c_str());
     ASSERT_NE(d, nullptr);
     while (dirent *e = readdir(d)) {
