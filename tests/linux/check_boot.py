@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
 """Checks one Linux boot on QEMU virt with the smmuv3-model core (issue 12).
 
 check_boot.py MODE CONSOLE [STATS.json]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
 # ctest driver (label linux): builds or reuses QEMU with the core, boots Debian's arm64 kernel in one mode
 # and checks the boot (check_boot.py). Exit 77 (ctest SKIP) only when Debian's packages cannot be had.
 #   linux_boot_test.sh build --core-lib LIB [--sanitize] --qemu OUT
