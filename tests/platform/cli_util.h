@@ -63,4 +63,18 @@ inline std::string temp_dir()
     return dirs.v.back();
 }
 
+// The test program's scratch directory (one temp_dir) and a file written into it; returns the file's path.
+inline std::string tmpdir()
+{
+    static const std::string d = temp_dir();
+    return d;
+}
+
+inline std::string write(const std::string &name, const std::string &text)
+{
+    std::string p = tmpdir() + "/" + name;
+    std::ofstream(p) << text;
+    return p;
+}
+
 } // namespace clitest

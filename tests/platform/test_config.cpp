@@ -2,12 +2,14 @@
 // Scenario loading: every bad-input case gets `file:line: key 'x.y': message` and the check tool exits non-zero.
 #include <gtest/gtest.h>
 
+
 #include <cstdio>
 #include <dirent.h>
 #include <fstream>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_util.h"
 #include "config/scenario.h"
 #include "config/schema.h"
 #include "config/values.h"
@@ -16,22 +18,8 @@ using namespace simcfg;
 
 namespace {
 
-std::string tmpdir()
-{
-    static std::string d;
-    if (d.empty()) {
-        char t[] = "/tmp/smmu-cfg-XXXXXX";
-        d = mkdtemp(t);
-    }
-    return d;
-}
-
-std::string write(const std::string &name, const std::string &text)
-{
-    std::string p = tmpdir() + "/" + name;
-    std::ofstream(p) << text;
-    return p;
-}
+using clitest::tmpdir;
+using clitest::write;
 
 const char *kGood = R"(name: t
 devices:

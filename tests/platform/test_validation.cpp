@@ -4,6 +4,7 @@
 // a scenario's smmu: block; report.json's config reproduces the run's resolved configuration.
 #include <gtest/gtest.h>
 
+
 #include <dirent.h>
 #include <fstream>
 #include <set>
@@ -14,6 +15,7 @@
 
 #include "config/core_config.h"
 #include "config/preset.h"
+#include "cli_util.h"
 #include "config/scenario.h"
 
 using namespace simcfg;
@@ -23,22 +25,8 @@ namespace {
 const std::string kSrc = SMMU_SOURCE_DIR;
 const std::string kCheck = SMMU_SIM_CHECK, kSim = SMMU_SIM, kSweep = SMMU_SWEEP;
 
-std::string tmpdir()
-{
-    static std::string d;
-    if (d.empty()) {
-        char t[] = "/tmp/smmu-val-XXXXXX";
-        d = mkdtemp(t);
-    }
-    return d;
-}
-
-std::string write(const std::string &name, const std::string &text)
-{
-    std::string p = tmpdir() + "/" + name;
-    std::ofstream(p) << text;
-    return p;
-}
+using clitest::tmpdir;
+using clitest::write;
 
 std::string slurp(const std::string &p)
 {

@@ -150,5 +150,13 @@ inline void setup_s1(Driver &d, PageTables &pt, unsigned pages)
     d.write_ste(0, ste_s1(kCd));
 }
 
+// setup_s1 with CD.S set: faults of stream 0 stall (5.4).
+inline void setup_s1_stalling(Driver &d, PageTables &pt, unsigned pages)
+{
+    setup_s1(d, pt, pages);
+    Q8 cd = cd_s1(kTables, 1);
+    cd[0] |= 1ull << 44;
+    d.write_cd(kCd, cd);
+}
 
 } // namespace smt

@@ -638,12 +638,7 @@ TEST(SmmuScStall, StalledTransactionWaitsForResumeThenRetries)
         Platform pl(timing_params());
         sc_time done_at;
         Initiator::Result res{};
-        pl.drv.setup = [&](Driver &d) {
-            setup_s1(d, pl.pt, 4);
-            Q8 cd = cd_s1(kTables, 1);
-            cd[0] |= 1ull << 44;                                  // CD.S: stall on faults (5.4)
-            d.write_cd(kCd, cd);
-        };
+        pl.drv.setup = [&](Driver &d) { setup_s1_stalling(d, pl.pt, 4); };
         pl.drv.program = [&](Driver &d) {
             sc_core::wait(sc_time(1, sc_core::SC_US));
             sc_core::sc_spawn([&] {
@@ -678,12 +673,7 @@ TEST(SmmuScModule, StallWaitsForTheEventQueueAndEndsWhenSmmuenClears)
         Platform pl(timing_params());
         Initiator::Result res{};
         bool done = false;
-        pl.drv.setup = [&](Driver &d) {
-            setup_s1(d, pl.pt, 4);
-            Q8 cd = cd_s1(kTables, 1);
-            cd[0] |= 1ull << 44;                                  // CD.S: stall on faults (5.4)
-            d.write_cd(kCd, cd);
-        };
+        pl.drv.setup = [&](Driver &d) { setup_s1_stalling(d, pl.pt, 4); };
         pl.drv.program = [&](Driver &d) {
             sc_core::wait(sc_time(1, sc_core::SC_US));
             d.cr0(0x9);                                           // EVENTQEN off
