@@ -80,7 +80,7 @@ ver=${qdir##*/qemu-}
 
 # ---- The finished binary, keyed by what went into it ----
 key=$(cat "$here/smmuv3-model.c" "$here/qemu-7.2-smmuv3-model.patch" "$core_lib" "$repo/models/smmu/include/smmu/smmu.h" \
-      <(echo "$ver ${core_link[*]:1}") | sha256sum | cut -c1-16)
+      "$repo/models/smmu/include/smmu/export.h" <(echo "$ver ${core_link[*]:1}") | sha256sum | cut -c1-16)
 bin=$qdir/bin-$key/qemu-system-aarch64
 if [ ! -x "$bin" ]; then
     # The project's patch: build rules and the device type virt instantiates for iommu=smmuv3.
@@ -91,8 +91,10 @@ if [ ! -x "$bin" ]; then
     fi
     cmp -s "$here/smmuv3-model.c" "$src/hw/arm/smmuv3-model.c" || cp "$here/smmuv3-model.c" "$src/hw/arm/smmuv3-model.c"
     mkdir -p "$src/smmu-model/include/smmu"
-    cmp -s "$repo/models/smmu/include/smmu/smmu.h" "$src/smmu-model/include/smmu/smmu.h" ||
-        cp "$repo/models/smmu/include/smmu/smmu.h" "$src/smmu-model/include/smmu/smmu.h"
+    for h in smmu.h export.h; do   # the C API and the export macros it includes
+        cmp -s "$repo/models/smmu/include/smmu/$h" "$src/smmu-model/include/smmu/$h" ||
+            cp "$repo/models/smmu/include/smmu/$h" "$src/smmu-model/include/smmu/$h"
+    done
     # What QEMU links for the core: the only place it is decided (gcc reads the @file at link time).
     printf '%s\n' "${core_link[@]}" > "$src/smmu-model/link.rsp"
     if [ ! -f "$build/build.ninja" ]; then
