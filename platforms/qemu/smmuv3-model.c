@@ -548,6 +548,7 @@ static bool model_preset(smmu_config_t *c, const char *name)
     if (!strcmp(name, "mmu-600") || !strcmp(name, "mmu600")) {
         c->arch_minor = 1;
         c->iidr = 0x4830043Bu;
+        c->fwb = false;                 /* IDR3.FWB is SMMUv3.2 */
         c->ril = false;
         c->bbml = 0;
         cache_set(&c->cfg_cache, 64, 4, SMMU_REPL_PLRU, 3);
@@ -582,6 +583,10 @@ static void model_realize(DeviceState *dev, Error **errp)
     if (s->msi != UINT32_MAX) s->cfg.msi = s->msi;
     if (s->btm != UINT32_MAX) s->cfg.btm = s->btm;
     if (s->s2p != UINT32_MAX) s->cfg.s2p = s->s2p;
+    /* A preset value that exists only with a feature the knobs turned off follows them (as in smmu-sim). */
+    if (s->arch_minor != UINT8_MAX) s->cfg.fwb = s->cfg.arch_minor >= 2;
+    if (s->cfg.stall_model == 1) s->cfg.stall_max = 0;
+    if (!s->cfg.s2p) s->cfg.hyp = s->cfg.vmw = false;
     if (s->utlb_entries != UINT32_MAX) {
         cache_set(&s->cfg.utlb, s->utlb_entries, s->utlb_entries, s->cfg.utlb.policy, s->cfg.utlb.latency);
     }

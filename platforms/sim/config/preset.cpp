@@ -56,7 +56,8 @@ std::string find_preset(const std::string &name, const std::string &referring_fi
             return builtin_preset_dir() + "/" + n + ".yaml";
     std::string all;
     for (const std::string &n : builtin_presets()) all += (all.empty() ? "" : ", ") + n;
-    *err = "'" + name + "' is not a built-in preset (" + all + ") or a preset file (a path ending in .yaml)";
+    *err = "'" + name + "' is not a built-in preset (" + (all.empty() ? "none in " + builtin_preset_dir() : all) +
+           ") or a preset file (a path ending in .yaml)";
     return "";
 }
 
