@@ -130,6 +130,7 @@ public:
         uint64_t ia = t.addr, ipa = t.addr;
         Walk w1;
         bool have_s1 = false;
+        uint64_t cd[8];   // cd_ points here until the translation ends (fault records and MAIR read it)
         if (s1_active) {
             uint64_t cdpa = cdaddr;
             if (s2) {   // the CD address is an IPA (CLASS CD)
@@ -138,7 +139,6 @@ public:
                 if (!walk_s2(cdaddr, false, false, &wc, &f, 0)) return fault(o, t, q0_of(t), f);
                 cdpa = wc.oa;
             }
-            uint64_t cd[8];
             for (int i = 0; i < 8; i++) cd[i] = mem.r64(cdpa + 8 * i);
             if (!bits(cd[0], 31, 31)) return rec0(0x0A, true);                    // C_BAD_CD
             cd_ = cd;
