@@ -2,7 +2,7 @@
 # Builds build/qemu/qemu-system-aarch64: QEMU from Debian's source package with the smmuv3-model adapter
 # (smmuv3-model.c) standing in for QEMU's SMMUv3 on the virt machine, linked with this repository's core.
 #   platforms/qemu/build.sh [--core-lib LIB.a] [--sanitize] [--out FILE]
-# --core-lib links that libsmmu_core.a (default: the repo's smmu_core target, built into build/qemu/core);
+# --core-lib links that libsmmuv3-core.a (default: the repo's smmu_core target, built into build/qemu/core);
 # --sanitize: the library is an ASan/UBSan build (adds the sanitizer runtime to the link).
 # Source and build are cached under ${XDG_CACHE_HOME:-~/.cache}/smmuv3-model/qemu-<version>/, the finished
 # binary under bin-<hash of adapter, patch, core library, flags>: a second run takes seconds.
@@ -34,13 +34,13 @@ need_pkgs() {
 }
 
 # ---- The core library: the one place that decides what QEMU links ----
-# Today: the repo's static smmu_core (position-independent). When the installed smmuv3::core package is
-# available, point --core-lib at its libsmmu_core.a (or its lib directory's archive).
+# By default the repo's static smmu_core target (libsmmuv3-core.a, position-independent); with an installed
+# package, point --core-lib at P/lib/libsmmuv3-core.a.
 if [ -z "$core_lib" ]; then
     need_pkgs cmake
     cmake -S "$repo" -B "$repo/build/qemu/core" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMMU_BUILD_TESTS=OFF >/dev/null
     cmake --build "$repo/build/qemu/core" --target smmu_core -j2 >/dev/null
-    core_lib=$repo/build/qemu/core/models/libsmmu_core.a
+    core_lib=$repo/build/qemu/core/models/libsmmuv3-core.a
 fi
 [ -f "$core_lib" ] || { log "core library $core_lib: no such file"; exit 2; }
 core_lib=$(cd "$(dirname "$core_lib")" && pwd)/$(basename "$core_lib")
