@@ -29,11 +29,11 @@ static int mem_write_cb(void *ctx, uint64_t pa, const void *src, size_t len) {
 static void irq_cb(void *ctx, smmu_irq_t line, bool level) {
     auto *m = static_cast<Memory *>(ctx);
     m->irqs.push_back({line, level});
-    if (level && (unsigned)line < 4) m->irq_edges[line]++;
+    if (level && (unsigned)line < SMMU_IRQ_COUNT) m->irq_edges[line]++;
 }
 
 smmu_host_t Memory::host() {
-    smmu_host_t h;
+    smmu_host_t h{};
     h.ctx = this;
     h.mem_read = mem_read_cb;
     h.mem_write = mem_write_cb;

@@ -26,7 +26,7 @@ struct Memory {
     uint64_t reads = 0, writes = 0;
     struct Irq { smmu_irq_t line; bool level; };
     std::vector<Irq> irqs;
-    unsigned irq_edges[4] = {0, 0, 0, 0};     // rising edges per smmu_irq_t
+    unsigned irq_edges[SMMU_IRQ_COUNT] = {};     // rising edges per smmu_irq_t
     struct Write { uint64_t pa; std::vector<uint8_t> data; };
     std::vector<Write> write_log;             // every write the SMMU made
     bool log_writes = true;

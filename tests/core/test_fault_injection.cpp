@@ -65,7 +65,7 @@ struct FaultRig : th::Smmu {
     bool httu_af = false;   // stage-1 leaf with AF 0 and CD.HA 1: the SMMU updates the descriptor
 
     void make() {
-        smmu_host_t h{this, rd, wr, irq};
+        smmu_host_t h{this, rd, wr, irq, nullptr, nullptr};
         char err[256] = "";
         smmu = smmu_create(&cfg, &h, err, sizeof err);
         ASSERT_NE(smmu, nullptr) << err;

@@ -26,7 +26,7 @@ smmu_t *make(uint32_t ways)
     cfg.utlb.entries = cfg.utlb.ways = 0;
     cfg.tcu_tlb.entries = cfg.tcu_tlb.ways = 0;
     cfg.main_tlb = {4096, ways, SMMU_REPL_LRU, 3};
-    smmu_host_t host{nullptr, no_read, no_write, nullptr};
+    smmu_host_t host{nullptr, no_read, no_write, nullptr, nullptr, nullptr};
     char err[256];
     smmu_t *s = smmu_create(&cfg, &host, err, sizeof err);
     EXPECT_NE(s, nullptr) << err;

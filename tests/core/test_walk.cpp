@@ -734,7 +734,7 @@ TEST(WalkFuzz, RandomRegimesAndDescriptorsNeverCrash) {
     smmu_config_default(&cfg);
     cfg.oas_bits = 52;
     cfg.vax = 1;
-    smmu_host_t host{nullptr, fuzz::rd, fuzz::wr, nullptr};
+    smmu_host_t host{nullptr, fuzz::rd, fuzz::wr, nullptr, nullptr, nullptr};
     char err[128];
     smmu_t *s = smmu_create(&cfg, &host, err, sizeof err);
     ASSERT_NE(s, nullptr) << err;

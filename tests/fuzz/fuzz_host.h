@@ -145,10 +145,10 @@ inline int write_cb(void *ctx, uint64_t pa, const void *src, size_t len) {
     return 0;
 }
 
-inline void irq_cb(void *, smmu_irq_t line, bool) { FUZZ_CHECK((unsigned)line <= SMMU_IRQ_GERROR, "irq line %u", (unsigned)line); }
+inline void irq_cb(void *, smmu_irq_t line, bool) { FUZZ_CHECK((unsigned)line < SMMU_IRQ_COUNT, "irq line %u", (unsigned)line); }
 
 inline smmu_host_t Host::host() {
-    smmu_host_t h;
+    smmu_host_t h{};
     h.ctx = this; h.mem_read = read_cb; h.mem_write = write_cb; h.irq = irq_cb;
     return h;
 }

@@ -756,7 +756,7 @@ TEST(SmmuScParams, PresetsMatchTheirYamlAndBuildValidCores)
         if (kv.count("arch.fwb")) { EXPECT_EQ(kv["arch.fwb"], p.core.fwb ? "true" : "false") << pr.file; }
         if (kv.count("arch.stall_max")) { EXPECT_EQ(kv["arch.stall_max"], std::to_string(p.core.stall_max)) << pr.file; }
         smmu_host_t host{nullptr, [](void *, uint64_t, void *, size_t) { return -1; },
-                         [](void *, uint64_t, const void *, size_t) { return -1; }, nullptr};
+                         [](void *, uint64_t, const void *, size_t) { return -1; }, nullptr, nullptr, nullptr};
         smmu_config_t c = p.core;
         c.num_ports = p.num_ports;
         char err[256] = "";

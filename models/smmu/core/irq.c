@@ -29,6 +29,7 @@ void smmu_irq_signal(struct smmu_core *s, smmu_irq_t line)
     case SMMU_IRQ_PRIQ:   c = &s->priq_irq;   abt = GERROR_MSI_PRIQ_ABT_ERR;   break;
     case SMMU_IRQ_GERROR: c = &s->gerror_irq; abt = GERROR_MSI_GERROR_ABT_ERR; break;
     case SMMU_IRQ_CMD_SYNC: break;             /* the CMD_SYNC MSI is described by the command itself */
+    case SMMU_IRQ_PMCG: break;                 /* the PMCG sends its own MSI (10.5) */
     }
     wired_pulse(s, line);
     if (c && s->cfg.msi && c->addr && smmu_msi_write(s, c->addr, c->data))

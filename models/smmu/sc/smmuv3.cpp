@@ -37,7 +37,7 @@ Smmuv3::Smmuv3(sc_core::sc_module_name name, const Params &params)
     period_ = params_.clock_period.value();
     tbu_lookup_ = (uint64_t)(params_.core.utlb.entries ? params_.core.utlb.latency : 0) +
                   (params_.core.main_tlb.entries ? params_.core.main_tlb.latency : 0);
-    smmu_host_t host{this, &Smmuv3::host_mem_read, &Smmuv3::host_mem_write, &Smmuv3::host_irq};
+    smmu_host_t host{this, &Smmuv3::host_mem_read, &Smmuv3::host_mem_write, &Smmuv3::host_irq, nullptr, nullptr};
     char err[256];
     core_ = smmu_create(&params_.core, &host, err, sizeof err);
     if (!core_) {

@@ -56,7 +56,7 @@ class Host(ctypes.Structure):
 
 class Txn(ctypes.Structure):
     _fields_ = [("sid", c_u32), ("ssid", c_u32), ("ssv", c_bool), ("addr", c_u64), ("write", c_bool),
-                ("instr", c_bool), ("priv", c_bool), ("port", c_u32)]
+                ("instr", c_bool), ("priv", c_bool), ("port", c_u32), ("at", c_int)]
 
 
 class Result(ctypes.Structure):

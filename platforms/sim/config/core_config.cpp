@@ -119,7 +119,7 @@ int no_mem_w(void *, uint64_t, const void *, size_t) { return -1; }
 
 std::string core_check(const smmu_config_t &cfg)
 {
-    smmu_host_t host{nullptr, no_mem, no_mem_w, nullptr};
+    smmu_host_t host{nullptr, no_mem, no_mem_w, nullptr, nullptr, nullptr};
     char err[256] = "";
     smmu_t *s = smmu_create(&cfg, &host, err, sizeof err);
     if (s) { smmu_destroy(s); return ""; }

@@ -25,8 +25,8 @@ public:
 // An smmu_host_t whose memory is `mem`; irq edges are counted.
 struct CoreHost {
     PhysMemory *mem;
-    unsigned irq_edges[4] = {0, 0, 0, 0};
-    bool level[4] = {false, false, false, false};
+    unsigned irq_edges[SMMU_IRQ_COUNT] = {};
+    bool level[SMMU_IRQ_COUNT] = {};
     smmu_host_t host() {
         smmu_host_t h{};
         h.ctx = this;

@@ -17,13 +17,35 @@ SMMU_API_BEGIN
 typedef struct smmu_core smmu_t;             /* the tag is not `smmu`: C++ code uses namespace smmu */
 typedef struct smmu_config smmu_config_t;
 
-typedef enum smmu_irq { SMMU_IRQ_EVTQ, SMMU_IRQ_PRIQ, SMMU_IRQ_CMD_SYNC, SMMU_IRQ_GERROR } smmu_irq_t;
+/* SMMU_IRQ_PMCG: the PMCG's overflow interrupt (10.5), wired when its MSI is not used. */
+typedef enum smmu_irq { SMMU_IRQ_EVTQ, SMMU_IRQ_PRIQ, SMMU_IRQ_CMD_SYNC, SMMU_IRQ_GERROR, SMMU_IRQ_PMCG } smmu_irq_t;
+#define SMMU_IRQ_COUNT 5
+
+/* CMD_ATC_INV as delivered to the PCIe endpoint (4.5.1): invalidate the ATC entries of (sid, ssid when ssv) that
+ * overlap [addr, addr + 2^size_log2); global also hits entries with the Global bit of any PASID. The host acks
+ * each one, later or inside the callback, with smmu_atc_inv_complete(tag). */
+typedef struct smmu_atc_inv {
+    uint32_t sid, ssid; bool ssv, global;
+    uint64_t addr;                    /* aligned to 2^size_log2 */
+    uint8_t  size_log2;               /* 12 + CMD_ATC_INV.Size */
+    uint32_t tag;                     /* names this invalidation to smmu_atc_inv_complete() */
+} smmu_atc_inv_t;
+
+/* CMD_PRI_RESP as delivered to the endpoint (4.7.1): the response to page request group `prgi` of (sid, ssid). */
+typedef enum smmu_pri_resp_code { SMMU_PRI_SUCCESS = 0, SMMU_PRI_INVALID = 1, SMMU_PRI_FAILURE = 2 } smmu_pri_resp_code_t;
+typedef struct smmu_pri_resp {
+    uint32_t sid, ssid; bool ssv;
+    uint16_t prgi;                    /* Page Request Group Index, 9 bits */
+    smmu_pri_resp_code_t resp;
+} smmu_pri_resp_t;
 
 typedef struct smmu_host {
     void *ctx;
     int  (*mem_read)(void *ctx, uint64_t pa, void *dst, size_t len);        /* 0 = ok, else external abort */
     int  (*mem_write)(void *ctx, uint64_t pa, const void *src, size_t len);
     void (*irq)(void *ctx, smmu_irq_t line, bool level);                    /* wired interrupts; may be NULL */
+    void (*atc_inv)(void *ctx, const smmu_atc_inv_t *inv);                  /* may be NULL: no endpoint ATC, acked at once */
+    void (*pri_resp)(void *ctx, const smmu_pri_resp_t *resp);               /* may be NULL: the response is dropped */
 } smmu_host_t;
 
 /* Replacement policies for every cache-like structure. */
@@ -60,7 +82,7 @@ struct smmu_config {
     bool     vmid16;          /* IDR0.VMID16: 16-bit VMIDs, else 8 */
     bool     msi;             /* IDR0.MSI: MSI interrupts */
     bool     sev;             /* IDR0.SEV: CMD_SYNC can send a WFE wake-up event */
-    bool     atos;            /* IDR0.ATOS (reported only; ATOS registers are not modelled) */
+    bool     atos;            /* IDR0.ATOS: the GATOS registers (9.1) */
     bool     vmw;             /* IDR0.VMW: VMID wildcard matching for TLBI */
     bool     cd2l;            /* IDR0.CD2L: 2-level CD tables */
     bool     st_2lvl;         /* IDR0.ST_LEVEL: 2-level stream table */
@@ -125,6 +147,10 @@ void     smmu_destroy(smmu_t *smmu);
 uint64_t smmu_reg_read(smmu_t *smmu, uint64_t offset, unsigned size);      /* offset in the 128 KiB frame (page 0 + page 1); size 4 or 8 */
 void     smmu_reg_write(smmu_t *smmu, uint64_t offset, uint64_t value, unsigned size);
 
+/* PCIe Address Type of a transaction (PCIe AT field): untranslated, or translated by the endpoint's ATC
+ * (checked per STE.EATS and SMMU_CR0.ATSCHK, 3.9.1). Translation requests go through smmu_ats_translate(). */
+typedef enum smmu_at { SMMU_AT_UNTRANSLATED = 0, SMMU_AT_TRANSLATED = 2 } smmu_at_t;
+
 /* The interconnect supplies no memory attributes: "use incoming" takes the IHI 0070 13.1.3 defaults,
  * Normal iWB-oWB RA-WA-nTR, Non-shareable. */
 typedef struct smmu_txn {
@@ -132,6 +158,7 @@ typedef struct smmu_txn {
     uint64_t addr;
     bool write, instr, priv;          /* RnW = !write, InD (a write is Data, 13.1.2), PnU; STE.PRIVCFG/INSTCFG override */
     uint32_t port;                    /* upstream port / TBU index */
+    smmu_at_t at;                     /* zero-initialised: untranslated */
 } smmu_txn_t;
 
 /* SMMU_STALL: the transaction is held under `stag` until smmu_stall_query() settles it; never an abort because
@@ -167,6 +194,49 @@ smmu_status_t smmu_translate(smmu_t *smmu, const smmu_txn_t *txn, smmu_result_t 
 
 /* Translate with no side effects: no cache fill, no event, no statistics, no HTTU write. */
 smmu_status_t smmu_translate_debug(smmu_t *smmu, const smmu_txn_t *txn, smmu_result_t *res);
+
+/* ATS Translation Request (3.9): `req` names the StreamID, SubstreamID, address and R/W/X/priv asked for (its `at`
+ * is ignored). SUCCESS carries the ATS Completion: the translated address of the region's base, the region size,
+ * and the permissions granted (R = W = 0 is a translation fault the endpoint may resolve through PRI). UR and CA
+ * are the refusals of 3.9.1.2 / 3.9.1.3; `event` is what was recorded, per SMMU_CR2.REC_CFG_ATS. */
+typedef enum smmu_ats_status { SMMU_ATS_SUCCESS, SMMU_ATS_UR, SMMU_ATS_CA } smmu_ats_status_t;
+typedef struct smmu_ats_result {
+    smmu_ats_status_t status;
+    uint64_t addr;                    /* translated address of the region base (SUCCESS) */
+    uint8_t  size_log2;               /* log2 of the region the completion covers */
+    bool     read, write, exec, priv, global;  /* ATS completion R, W, Exe, Priv, Global */
+    bool     untranslated;            /* U: the endpoint must use untranslated requests for this region */
+    uint32_t cycles;                  /* modelled latency, as a miss of smmu_translate() */
+    uint8_t  event;                   /* EventID recorded or suppressed, 0 if none */
+    bool     recorded;
+    uint32_t mem_reads, mem_writes;
+} smmu_ats_result_t;
+smmu_ats_status_t smmu_ats_translate(smmu_t *smmu, const smmu_txn_t *req, smmu_ats_result_t *res);
+
+/* The endpoint completed (ok) or failed to complete (!ok, e.g. the host's completion timeout) the ATC
+ * invalidation `tag`. A CMD_SYNC waits for every CMD_ATC_INV before it; a failed one ends it with
+ * CERROR_ATC_INV_SYNC (4.7.3). Consumption resumes from inside this call. */
+void smmu_atc_inv_complete(smmu_t *smmu, uint32_t tag, bool ok);
+bool smmu_cmdq_waiting(const smmu_t *smmu);   /* the queue is held at a CMD_SYNC waiting for ATC completions */
+
+/* PCIe Page Request (chapter 8): written to the PRI queue when IDR0.PRI and SMMU_CR0.PRIQEN allow. */
+typedef struct smmu_pri_req {
+    uint32_t sid, ssid; bool ssv;
+    uint64_t addr;                    /* page address, bits [63:12] */
+    uint16_t prgi;                    /* Page Request Group Index, 9 bits */
+    bool     last, read, write, exec, priv;
+} smmu_pri_req_t;
+typedef enum smmu_pri_status {
+    SMMU_PRI_QUEUED,                  /* recorded in the PRI queue */
+    SMMU_PRI_OVERFLOW,                /* discarded, PRIQ_PROD.OVFLG toggled (8.3); the SMMU answers a last request itself */
+    SMMU_PRI_DISABLED                 /* no PRI, PRIQEN = 0 or PRIQ_ABT_ERR: the SMMU answers per 8.x */
+} smmu_pri_status_t;
+smmu_pri_status_t smmu_pri_page_request(smmu_t *smmu, const smmu_pri_req_t *req);
+
+/* Performance Monitor Counter Group 0 (chapter 10): its register frame, page 0 + page 1 (offset 0x10000 and
+ * up, used when SMMU_PMCG_CFGR.RELOC_CTRS). Overflow signals SMMU_IRQ_PMCG or its MSI. */
+uint64_t smmu_pmcg_reg_read(smmu_t *smmu, uint64_t offset, unsigned size);
+void     smmu_pmcg_reg_write(smmu_t *smmu, uint64_t offset, uint64_t value, unsigned size);
 
 /* Stepped command queue: consumes one command; returns true and its cost in *cycles if one was
  * consumed, false if the queue is empty, disabled or halted on an error. */
