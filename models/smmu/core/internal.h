@@ -106,6 +106,11 @@ void smmu_tbuctx_destroy(struct smmu_core *s);
 /* Configuration seen by the TBUs changed (CFGI_*, CR0, CR2, STRTAB_BASE*, GBPA). */
 static inline void smmu_config_changed(struct smmu_core *s) { s->cfg_gen++; }
 
+/* ---- xlate.c: one translation. TRAFFIC is smmu_translate(), DEBUG smmu_translate_debug(); ATS serves a
+ * Translation Request (3.9), ATOS a GATOS/VATOS request (9.1): they fill the caches but record no event. */
+typedef enum smmu_xlate_mode { SMMU_XLATE_TRAFFIC, SMMU_XLATE_DEBUG, SMMU_XLATE_ATS, SMMU_XLATE_ATOS } smmu_xlate_mode_t;
+smmu_status_t smmu_xlate(struct smmu_core *s, const smmu_txn_t *txn, smmu_result_t *r, smmu_xlate_mode_t mode);
+
 /* ---- xlate.c: stage-2 translation of a configuration-structure fetch address (nested CD fetch). */
 int  smmu_s2_fetch_addr(struct smmu_core *s, const smmu_ste_t *ste, uint64_t ipa, uint64_t *pa,
                         smmu_event_t *ev, smmu_cost_t *cost);

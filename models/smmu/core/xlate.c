@@ -63,6 +63,7 @@ typedef struct xlate {
     const smmu_txn_t *t;        /* the transaction with InD/PnU as the permission checks see them */
     smmu_result_t *r;
     bool debug;                 /* smmu_translate_debug: no fill, no event, no statistics */
+    smmu_xlate_mode_t mode;
     smmu_attr_t in_attr;        /* input attributes after the STE overrides (13.4) */
     bool fwb;                   /* STE.S2FWB */
     smmu_cost_t cost;
@@ -479,13 +480,14 @@ static void ctx_fill(tbu_ctx_t *c, const smmu_t *s, const smmu_txn_t *t, const s
                       .s2fwb = ste->s2fwb, .privcfg = ste->privcfg, .instcfg = ste->instcfg, .attr = attr };
 }
 
-static smmu_status_t translate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *r, bool debug)
+smmu_status_t smmu_xlate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *r, smmu_xlate_mode_t mode)
 {
+    const bool debug = mode == SMMU_XLATE_DEBUG;
     /* Incoming writes are Data whatever the client says, before any permission check (13.1.2). */
     smmu_txn_t in = *txn;
     in.instr = in.instr && !in.write;
     smmu_txn_t *t = &in;
-    xlate_t x = { .s = s, .t = t, .r = r, .debug = debug, .in_attr = SMMU_ATTR_DEFAULT };
+    xlate_t x = { .s = s, .t = t, .r = r, .debug = debug, .mode = mode, .in_attr = SMMU_ATTR_DEFAULT };
     memset(r, 0, sizeof *r);
     if (!smmu_enabled(s)) {
         /* SMMUEN == 0: GBPA decides; an input beyond the OAS aborts without an event (3.4). */
@@ -608,8 +610,8 @@ static smmu_status_t translate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *
     return walk_and_fill(&x, ste, cd, &key);
 }
 
-smmu_status_t smmu_translate(smmu_t *s, const smmu_txn_t *t, smmu_result_t *r) { return translate(s, t, r, false); }
-smmu_status_t smmu_translate_debug(smmu_t *s, const smmu_txn_t *t, smmu_result_t *r) { return translate(s, t, r, true); }
+smmu_status_t smmu_translate(smmu_t *s, const smmu_txn_t *t, smmu_result_t *r) { return smmu_xlate(s, t, r, SMMU_XLATE_TRAFFIC); }
+smmu_status_t smmu_translate_debug(smmu_t *s, const smmu_txn_t *t, smmu_result_t *r) { return smmu_xlate(s, t, r, SMMU_XLATE_DEBUG); }
 
 int smmu_s2_fetch_addr(struct smmu_core *s, const smmu_ste_t *ste, uint64_t ipa, uint64_t *pa, smmu_event_t *ev,
                        smmu_cost_t *cost)
