@@ -129,7 +129,7 @@ const CmdCase kIllegal[] = {
     {"TLBI_EL2_VAA without HYP", [](smmu_config_t &c) { c.hyp = false; }, tlbi_va(0x23, 0, 0, 0, 0)},
     {"TLBI_S12_VMALL without S2P", [](smmu_config_t &c) { c.s2p = false; c.hyp = c.vmw = false; }, {0x28, 0}},
     {"TLBI_S2_IPA without S2P", [](smmu_config_t &c) { c.s2p = false; c.hyp = c.vmw = false; }, tlbi_va(0x2A, 0, 0, 0, 0)},
-    {"ATC_INV without ATS", nullptr, {0x40 | SID, 52}},
+    {"ATC_INV without ATS", [](smmu_config_t &c) { c.ats = c.pri = false; }, {0x40 | SID, 52}},
     {"ATC_INV Size 53", [](smmu_config_t &c) { c.ats = true; }, {0x40 | SID, 53}},
     {"PRI_RESP without PRI", nullptr, {0x41 | SID, 2ull << 12}},
     {"PRI_RESP Resp 3", [](smmu_config_t &c) { c.pri = c.ats = true; }, {0x41 | SID, 3ull << 12}},

@@ -15,7 +15,7 @@ struct RegValue { uint32_t off; uint32_t value; };
 TEST_F(Regs, ResetValues) {
     create();
     const RegValue table[] = {
-        {0x000, 0x084E729Bu},   // IDR0 of the default configuration
+        {0x000, 0x08CE769Bu},   // IDR0 of the default configuration (ATS, ATSRECERR; NS1ATS = 0)
         {0x004, 0x0E730510u},   // IDR1: SIDSIZE 16, SSIDSIZE 20, EVENTQS/CMDQS 19, ATTR_*_OVR
         {0x008, 0}, {0x010, 0},
         {0x00C, 0x00001514u},   // IDR3: HAD, XNX, FWB, RIL, BBML 2
@@ -52,12 +52,12 @@ TEST_F(Regs, ReadOnlyRegistersIgnoreWrites) {
 TEST_F(Regs, Res0BitsReadAsZero) {
     create();
     w32(0x020, ~0u);
-    EXPECT_EQ(r32(0x020), 0x000001CDu);      // CR0: SMMUEN, EVENTQEN, CMDQEN, VMW (no PRI, no ATS)
-    EXPECT_EQ(r32(0x024), 0x000001CDu);
+    EXPECT_EQ(r32(0x020), 0x000001DDu);      // CR0: SMMUEN, EVENTQEN, CMDQEN, ATSCHK, VMW (no PRI)
+    EXPECT_EQ(r32(0x024), 0x000001DDu);
     w32(0x020, 0);
     const RegValue table[] = {
         {0x028, 0x00000FFFu},   // CR1
-        {0x02C, 0x00000003u},   // CR2: E2H (HYP), RECINVSID; PTM needs BTM
+        {0x02C, 0x0000000Bu},   // CR2: E2H (HYP), RECINVSID, REC_CFG_ATS (ATSRECERR); PTM needs BTM
         {0x044, 0x001F3F1Fu},   // GBPA with Update: ABORT, INSTCFG, PRIVCFG, SHCFG, ALLOCCFG, MTCFG, MemAttr
         {0x070, 0xFFFFFFFFu},   // GERROR_IRQ_CFG1
         {0x074, 0x0000003Fu},   // GERROR_IRQ_CFG2: SH, MemAttr

@@ -77,7 +77,8 @@ class StreamStats(ctypes.Structure):
 
 class GlobalStats(ctypes.Structure):
     _fields_ = [(n, c_u64) for n in ("translations", "events_recorded", "events_lost", "commands", "cmd_syncs",
-                                     "walks", "walk_reads")] + [("commands_by_opcode", c_u64 * 256)]
+                                     "walks", "walk_reads")] + [("commands_by_opcode", c_u64 * 256)] + \
+        [(n, c_u64) for n in ("ats_translations", "atc_invalidations", "atc_inv_failures")]
 
 
 def _proto(name, restype, *argtypes):

@@ -278,6 +278,9 @@ bool smmu_stream_stats(const smmu_t *smmu, uint32_t sid, smmu_stream_stats_t *ou
 typedef struct smmu_global_stats {
     uint64_t translations, events_recorded, events_lost, commands, cmd_syncs, walks, walk_reads;
     uint64_t commands_by_opcode[256];
+    uint64_t ats_translations;        /* ATS Translation Requests answered (any status) */
+    uint64_t atc_invalidations;       /* ATS Invalidate Requests sent (CMD_ATC_INV consumed with SMMUEN == 1) */
+    uint64_t atc_inv_failures;        /* of those, completions reported with ok == false */
 } smmu_global_stats_t;
 void smmu_global_stats(const smmu_t *smmu, smmu_global_stats_t *out);
 
