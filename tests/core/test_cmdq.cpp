@@ -131,7 +131,7 @@ const CmdCase kIllegal[] = {
     {"TLBI_S2_IPA without S2P", [](smmu_config_t &c) { c.s2p = false; c.hyp = c.vmw = false; }, tlbi_va(0x2A, 0, 0, 0, 0)},
     {"ATC_INV without ATS", [](smmu_config_t &c) { c.ats = c.pri = false; }, {0x40 | SID, 52}},
     {"ATC_INV Size 53", [](smmu_config_t &c) { c.ats = true; }, {0x40 | SID, 53}},
-    {"PRI_RESP without PRI", nullptr, {0x41 | SID, 2ull << 12}},
+    {"PRI_RESP without PRI", [](smmu_config_t &c) { c.pri = false; }, {0x41 | SID, 2ull << 12}},
     {"PRI_RESP Resp 3", [](smmu_config_t &c) { c.pri = c.ats = true; }, {0x41 | SID, 3ull << 12}},
     {"RESUME without stall model", [](smmu_config_t &c) { c.stall_model = 1; c.stall_max = 0; }, {0x44 | SID | 1ull << 12, 1}},
     {"STALL_TERM without stall model", [](smmu_config_t &c) { c.stall_model = 1; c.stall_max = 0; }, {0x45 | SID, 0}},

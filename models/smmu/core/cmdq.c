@@ -182,8 +182,9 @@ static void execute(struct smmu_core *s, uint64_t q0, uint64_t q1, cmd_outcome_t
         if (!c->ats || (q1 & 0x3F) > ATC_INV_SIZE_ALL) { o->error = CERROR_ILL; return; }   /* Size > 52 may be ILLEGAL */
         if (smmu_enabled(s)) smmu_atc_inv_send(s, q0, q1);      /* IGNORED while SMMUEN == 0 (4.5.1) */
         return;
-    case CMD_PRI_RESP:               /* no PRI endpoints are modelled: validated, then IGNORED */
-        if (!c->pri || smmu_bits(q1, 13, 12) == 3) o->error = CERROR_ILL;
+    case CMD_PRI_RESP:
+        if (!c->pri || smmu_bits(q1, 13, 12) == 3) { o->error = CERROR_ILL; return; }   /* Resp 0b11 is ILLEGAL */
+        smmu_pri_resp_cmd(s, q0, q1);
         return;
     case CMD_RESUME:
         if (c->stall_model == 1) { o->error = CERROR_ILL; return; }

@@ -94,7 +94,12 @@ void smmu_evtq_encode(const smmu_event_t *ev, uint64_t rec[4]);
 /* Write an event record. Returns true if it was written to the queue (false: disabled, overflow, abort). */
 bool smmu_evtq_record(struct smmu_core *s, const smmu_event_t *ev);
 bool smmu_evtq_full(const struct smmu_core *s);      /* 7.4: PROD.WR == CONS.RD with different wraps */
-bool smmu_priq_record(struct smmu_core *s, const uint64_t rec[2]);
+/* One 16-byte PRI queue record (8): what became of it. */
+typedef enum smmu_priq_outcome { PRIQ_REC_WRITTEN, PRIQ_REC_OVERFLOW, PRIQ_REC_OFF, PRIQ_REC_ABORT } smmu_priq_outcome_t;
+smmu_priq_outcome_t smmu_priq_record(struct smmu_core *s, const uint64_t rec[2]);
+
+/* ---- pri.c: CMD_PRI_RESP (4.5.2), already validated, delivered to the endpoint through host->pri_resp. */
+void smmu_pri_resp_cmd(struct smmu_core *s, uint64_t q0, uint64_t q1);
 
 /* ---- cfgcache.c: configuration cache over strtab.c / cd.c */
 int  smmu_cfgcache_create(struct smmu_core *s, char *err, size_t errlen);

@@ -26,7 +26,8 @@ void smmu_config_default(smmu_config_t *cfg)
     cfg->btm = false;
     cfg->httu = 2;
     cfg->hyp = true;
-    cfg->ats = true;              /* IDR0.ATS, with Split-stage ATS (IDR0.NS1ATS = 0) */
+    cfg->ats = true;              /* IDR0.ATS, with Split-stage ATS (IDR0.NS1ATS = 0); IDR0.PRI needs it */
+    cfg->pri = true;              /* IDR0.PRI: the PRI queue (chapter 8) */
     cfg->asid16 = cfg->vmid16 = true;
     cfg->msi = cfg->sev = true;
     cfg->vmw = true;

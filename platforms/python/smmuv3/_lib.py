@@ -49,9 +49,23 @@ MEM_WRITE = ctypes.CFUNCTYPE(c_int, ctypes.c_void_p, c_u64, ctypes.c_void_p, cty
 IRQ = ctypes.CFUNCTYPE(None, ctypes.c_void_p, c_int, c_bool)
 
 
+class PriResp(ctypes.Structure):
+    _fields_ = [("sid", c_u32), ("ssid", c_u32), ("ssv", c_bool), ("prgi", c_u16), ("resp", c_int)]
+
+
+class PriReq(ctypes.Structure):
+    _fields_ = [("sid", c_u32), ("ssid", c_u32), ("ssv", c_bool), ("addr", c_u64), ("prgi", c_u16), ("last", c_bool),
+                ("read", c_bool), ("write", c_bool), ("exec", c_bool), ("priv", c_bool)]
+
+
+PRI_RESP = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(PriResp))
+
+
 # The API structs of <smmu/smmu.h> other than smmu_config_t (which is reached through the accessor functions).
 class Host(ctypes.Structure):
-    _fields_ = [("ctx", ctypes.c_void_p), ("mem_read", MEM_READ), ("mem_write", MEM_WRITE), ("irq", IRQ)]
+    # atc_inv stays NULL from Python (no endpoint ATC: acknowledged at once).
+    _fields_ = [("ctx", ctypes.c_void_p), ("mem_read", MEM_READ), ("mem_write", MEM_WRITE), ("irq", IRQ),
+                ("atc_inv", ctypes.c_void_p), ("pri_resp", PRI_RESP)]
 
 
 class Txn(ctypes.Structure):
@@ -100,6 +114,7 @@ _proto("smmu_reg_read", c_u64, _vp, c_u64, ctypes.c_uint)
 _proto("smmu_reg_write", None, _vp, c_u64, c_u64, ctypes.c_uint)
 _proto("smmu_translate", c_int, _vp, ctypes.POINTER(Txn), ctypes.POINTER(Result))
 _proto("smmu_translate_debug", c_int, _vp, ctypes.POINTER(Txn), ctypes.POINTER(Result))
+_proto("smmu_pri_page_request", c_int, _vp, ctypes.POINTER(PriReq))
 _proto("smmu_cmdq_step", c_bool, _vp, ctypes.POINTER(c_u32))
 _proto("smmu_cmdq_pending", c_bool, _vp)
 _proto("smmu_stall_query", c_int, _vp, c_u32, c_u16)
