@@ -399,6 +399,16 @@ TEST(AtsTreq, HttuDirtyOnlyWithWriteIntent) {
         EXPECT_TRUE(d & 1u << 10) << nw << ": AF set";
         EXPECT_EQ((d >> 7) & 1, nw ? 1u : 0u) << nw << ": AP[2] cleared (dirty) only with NW = 0";
     }
+    // A Completion granting nothing (an EL1-only page, unprivileged request) leaves AF alone.
+    Ats t;
+    t.bringup();
+    t.ttb = t.s1.alloc();
+    stu::Cd cd = stu::linux_cd(t.ttb, 1).ha(true).hd(true);
+    t.install(kSid, t.stage1(s1page(0, true, true) & ~(1ull << 10), false, &cd).eats(1).q);
+    auto r = t.ats(kSid, kVa, true);
+    EXPECT_EQ(r.status, SMMU_ATS_SUCCESS);
+    EXPECT_FALSE(r.read || r.write);
+    EXPECT_FALSE(t.mem.r64(t.s1.slot(t.ttb, kVa)) & 1u << 10) << "AF still 0";
 }
 
 // A Translation Request costs what a TBU miss costs beyond the TBU's own lookups (DTI round trip, configuration
