@@ -527,6 +527,36 @@ TEST(AtsTranslated, ConfigurationErrorsPerRecCfgAts) {
     }
 }
 
+// 13.7: under Split-stage ATS, STE.INSTCFG/PRIVCFG apply to a Translated transaction before its stage-2 checks
+// (a Data, Unprivileged transaction without them).
+TEST(AtsTranslated, SplitStageOverridesReachStage2) {
+    struct Case {
+        const char *name;
+        unsigned instcfg;
+        smmu_status_t status;
+        unsigned event;
+    };
+    const Case cases[] = {
+        {"Data: stage-2 XN does not matter", 0, SMMU_OK, 0},
+        {"INSTCFG = Instruction: stage-2 XN faults", 3, SMMU_ABORT, 0x13},
+    };
+    for (const auto &c : cases) {
+        Ats t;
+        t.bringup();
+        t.install(kSid, t.nested(e2e::kPageS1, e2e::kPageS2 | 2ull << 53).instcfg(c.instcfg).eats(2).q);  // XN = 0b10
+        t.ctrl(true);
+        auto r = t.translated(kSid, kIpa + 0x10);
+        EXPECT_EQ(r.status, c.status) << c.name;
+        EXPECT_EQ(r.event, c.event) << c.name;
+        if (c.event) {
+            auto ev = t.pop_events();
+            ASSERT_EQ(ev.size(), 1u) << c.name;
+            e2e::Rec e{ev[0]};
+            EXPECT_TRUE(e.s2() && e.ind() && e.rnw()) << c.name;
+        }
+    }
+}
+
 // A Full-ATS stream's context in the TBU passes later Translated transactions without a TCU round trip.
 TEST(AtsTranslated, FullAtsPassesFromTheTbuContext) {
     Ats t;
