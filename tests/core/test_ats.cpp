@@ -287,7 +287,8 @@ TEST(AtsTreq, CompletionPermissions) {
 TEST(AtsTreq, TranslationFaultsAreSuccessWithNoAccess) {
     struct Case {
         const char *name;
-        int kind;            // 0 unmapped S1 (CD.S), 1 CD.A=0 unmapped, 2 S2 unmapped output, 3 S1 no access
+        int kind;            // 0 unmapped S1 (CD.S), 1 CD.A=0 unmapped, 2 S2 unmapped output, 3 S1 no access,
+                             // 4 AF = 0 without HA, 5 S1DSS bypass beyond the IAS
         unsigned event;      // the fault found (not recorded)
     };
     const Case cases[] = {
@@ -295,6 +296,8 @@ TEST(AtsTreq, TranslationFaultsAreSuccessWithNoAccess) {
         {"stage 1 unmapped, CD.A=0", 1, kEvtTranslation},
         {"stage 2 unmapped output IPA", 2, kEvtTranslation},
         {"stage 1 no access: stage 2 not walked", 3, 0x13},
+        {"Access flag fault", 4, 0x12},
+        {"stage 1 skipped, address beyond the IAS", 5, kEvtAddrSize},
     };
     for (const auto &c : cases) {
         Ats t;
@@ -305,6 +308,10 @@ TEST(AtsTreq, TranslationFaultsAreSuccessWithNoAccess) {
             stu::Cd cd = stu::linux_cd(t.ttb, 1);
             if (c.kind == 0) cd.s(true); else cd.a(false);
             t.write_cd(th::kCdBase, cd.q);
+        } else if (c.kind == 4) {
+            s = t.stage1(e2e::kPageS1 & ~(1ull << 10));
+        } else if (c.kind == 5) {
+            s = t.stage1(e2e::kPageS1, true).s1dss(1);
         } else if (c.kind == 2) {
             s = t.nested(e2e::kPageS1, 0);                                    // stage-2 leaf invalid
         } else {
@@ -312,7 +319,7 @@ TEST(AtsTreq, TranslationFaultsAreSuccessWithNoAccess) {
             t.mem.abort_range(t.s2.slot(t.s2ttb, kIpa) & ~0xFFFull, 0x1000);  // walking stage 2 for kIpa aborts
         }
         t.install(kSid, s.eats(1).q);
-        auto r = t.ats(kSid, c.kind == 0 || c.kind == 1 ? 0x9000 : kVa, true);
+        auto r = t.ats(kSid, c.kind == 0 || c.kind == 1 ? 0x9000 : c.kind == 5 ? 1ull << 50 : kVa, true);
         EXPECT_EQ(r.status, SMMU_ATS_SUCCESS) << c.name;
         EXPECT_FALSE(r.read || r.write || r.exec) << c.name;
         EXPECT_EQ(r.size_log2, 12u) << c.name << ": STU";
@@ -327,7 +334,8 @@ TEST(AtsTreq, TranslationFaultsAreSuccessWithNoAccess) {
 TEST(AtsTreq, ConfigurationErrorsAreCompleterAbort) {
     struct Case {
         const char *name;
-        int kind;            // 0 invalid STE, 1 SID beyond the table, 2 PASID on stage 2, 3 S1DSS terminate
+        int kind;            // 0 invalid STE, 1 SID beyond the table, 2 PASID on stage 2, 3 S1DSS terminate,
+                             // 4 table walk external abort, 5 CD fetch external abort
         unsigned event;
         uint32_t cr2;
         bool recorded;
@@ -342,6 +350,9 @@ TEST(AtsTreq, ConfigurationErrorsAreCompleterAbort) {
         {"C_BAD_SUBSTREAMID, REC_CFG_ATS", 2, kEvtBadSubstreamid, ext, true},
         {"F_STREAM_DISABLED, base set", 3, kEvtStreamDisabled, 0, false},
         {"F_STREAM_DISABLED, REC_CFG_ATS", 3, kEvtStreamDisabled, ext, true},
+        {"F_WALK_EABT, base set", 4, 0x0B, SMMU_CR2_RECINVSID, false},
+        {"F_WALK_EABT, REC_CFG_ATS", 4, 0x0B, ext, true},
+        {"F_CD_FETCH, REC_CFG_ATS", 5, 0x09, ext, true},
     };
     for (const auto &c : cases) {
         Ats t;
@@ -352,6 +363,10 @@ TEST(AtsTreq, ConfigurationErrorsAreCompleterAbort) {
         if (c.kind == 1) sid = 1u << t.strtab_log2;
         if (c.kind == 2) { t.install(kSid, t.stage2only().eats(1).q); ssv = true; }
         if (c.kind == 3) t.install(kSid, t.stage1(e2e::kPageS1, true).s1dss(0).eats(1).q);
+        if (c.kind >= 4) {
+            t.install(kSid, t.stage1().eats(1).q);
+            t.mem.abort_range(c.kind == 4 ? t.s1.slot(t.ttb, kVa) & ~0xFFFull : th::kCdBase, 0x1000);
+        }
         t.ctrl(false, c.cr2);
         auto r = t.ats(sid, kVa, false, 1, ssv);
         EXPECT_EQ(r.status, SMMU_ATS_CA) << c.name << ": " << name(r.status);
@@ -384,6 +399,16 @@ TEST(AtsTreq, HttuDirtyOnlyWithWriteIntent) {
         EXPECT_TRUE(d & 1u << 10) << nw << ": AF set";
         EXPECT_EQ((d >> 7) & 1, nw ? 1u : 0u) << nw << ": AP[2] cleared (dirty) only with NW = 0";
     }
+    // A Completion granting nothing (an EL1-only page, unprivileged request) leaves AF alone.
+    Ats t;
+    t.bringup();
+    t.ttb = t.s1.alloc();
+    stu::Cd cd = stu::linux_cd(t.ttb, 1).ha(true).hd(true);
+    t.install(kSid, t.stage1(s1page(0, true, true) & ~(1ull << 10), false, &cd).eats(1).q);
+    auto r = t.ats(kSid, kVa, true);
+    EXPECT_EQ(r.status, SMMU_ATS_SUCCESS);
+    EXPECT_FALSE(r.read || r.write);
+    EXPECT_FALSE(t.mem.r64(t.s1.slot(t.ttb, kVa)) & 1u << 10) << "AF still 0";
 }
 
 // A Translation Request costs what a TBU miss costs beyond the TBU's own lookups (DTI round trip, configuration
@@ -499,6 +524,36 @@ TEST(AtsTranslated, ConfigurationErrorsPerRecCfgAts) {
         EXPECT_EQ(r.event, c.event) << c.name;
         EXPECT_EQ(r.recorded, c.recorded) << c.name;
         EXPECT_EQ(t.pop_events().size(), c.recorded ? 1u : 0u) << c.name;
+    }
+}
+
+// 13.7: under Split-stage ATS, STE.INSTCFG/PRIVCFG apply to a Translated transaction before its stage-2 checks
+// (a Data, Unprivileged transaction without them).
+TEST(AtsTranslated, SplitStageOverridesReachStage2) {
+    struct Case {
+        const char *name;
+        unsigned instcfg;
+        smmu_status_t status;
+        unsigned event;
+    };
+    const Case cases[] = {
+        {"Data: stage-2 XN does not matter", 0, SMMU_OK, 0},
+        {"INSTCFG = Instruction: stage-2 XN faults", 3, SMMU_ABORT, 0x13},
+    };
+    for (const auto &c : cases) {
+        Ats t;
+        t.bringup();
+        t.install(kSid, t.nested(e2e::kPageS1, e2e::kPageS2 | 2ull << 53).instcfg(c.instcfg).eats(2).q);  // XN = 0b10
+        t.ctrl(true);
+        auto r = t.translated(kSid, kIpa + 0x10);
+        EXPECT_EQ(r.status, c.status) << c.name;
+        EXPECT_EQ(r.event, c.event) << c.name;
+        if (c.event) {
+            auto ev = t.pop_events();
+            ASSERT_EQ(ev.size(), 1u) << c.name;
+            e2e::Rec e{ev[0]};
+            EXPECT_TRUE(e.s2() && e.ind() && e.rnw()) << c.name;
+        }
     }
 }
 

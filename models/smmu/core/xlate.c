@@ -549,9 +549,10 @@ smmu_status_t smmu_xlate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *r, smm
     tbu_ctx_t *c = tbuctx_slot(s, t);
     smmu_tlb_key_t key;
     bool probed = false;
-    if (!ats && tbuctx_match(s, c, t) && translated) {
+    const bool known = !ats && tbuctx_match(s, c, t);
+    if (known && translated) {
         if (c->eats == SMMU_STE_EATS_TRANS) return translated_pass(&x, s->cfg.utlb.latency);   /* Full ATS */
-    } else if (!ats && tbuctx_match(s, c, t)) {
+    } else if (known) {
         perm_overrides(t, c->privcfg, c->instcfg);
         if (c->bypass) {
             x.cost.cycles += s->cfg.utlb.latency;
