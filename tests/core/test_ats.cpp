@@ -134,6 +134,7 @@ TEST(AtsSte, EatsValidity) {
     for (const auto &c : cases) {
         Ats t;
         t.cfg.ats = c.ats;
+        if (!c.ats) t.cfg.pri = false;   // IDR0.PRI needs IDR0.ATS
         t.bringup();
         stu::Ste s = c.shape == 1 ? t.stage1() : c.shape == 2 ? t.stage2only() : c.shape == 3 ? t.nested()
                                                                 : stu::Ste().v().config(4);
