@@ -67,6 +67,9 @@ typedef struct xlate {
     smmu_attr_t in_attr;        /* input attributes after the STE overrides (13.4) */
     bool fwb;                   /* STE.S2FWB */
     smmu_cost_t cost;
+    bool tlb_miss;              /* a table walk was needed (PMCG event 2) */
+    uint64_t cfg_fetches;       /* s->cfg_fetches on entry: an STE/CD fetch since is a configuration-cache miss */
+    uint32_t walk_reads, walk_writes, walk_writes_from;   /* the walker's descriptor reads and HTTU writes */
 } xlate_t;
 
 /* PnU and InD after STE.PRIVCFG/INSTCFG (0 use incoming, 0b10/0b11 replace); writes stay Data (13.1.2, 5.2). */
@@ -112,6 +115,26 @@ static void record(xlate_t *x, const smmu_event_t *ev)
     if (x->r->recorded) x->cost.writes++;
 }
 
+/* PMCG events of one translation (10.3). Terminated transactions count; ATOS requests count only their walk and
+ * configuration accesses (events 1-3 leave them out, IMPLEMENTATION DEFINED); an ATS Translation Request counts
+ * events 1 and 6 in smmu_pmcg_ats_request() when it arrives. Configuration accesses are the translation's reads
+ * other than the walker's, so the stage-2 walk locating a nested CD counts with its CD fetch. */
+static void pmcg_events(const xlate_t *x)
+{
+    smmu_t *s = x->s;
+    const uint32_t sid = x->t->sid;
+    if (x->mode == SMMU_XLATE_TRAFFIC) {
+        smmu_pmcg_event(s, PMCG_EV_TXN, sid, 1);
+        if (x->t->at == SMMU_AT_TRANSLATED) smmu_pmcg_event(s, PMCG_EV_ATS_TRANSLATED, sid, 1);
+    }
+    if (x->mode != SMMU_XLATE_ATOS) {
+        smmu_pmcg_event(s, PMCG_EV_TLB_MISS, sid, x->tlb_miss);
+        smmu_pmcg_event(s, PMCG_EV_CFG_MISS, sid, s->cfg_fetches != x->cfg_fetches);
+    }
+    smmu_pmcg_event(s, PMCG_EV_WALK_ACCESS, sid, (uint64_t)x->walk_reads + x->walk_writes);
+    smmu_pmcg_event(s, PMCG_EV_CFG_ACCESS, sid, x->cost.reads - x->walk_reads);
+}
+
 static smmu_status_t done(xlate_t *x, smmu_status_t st)
 {
     x->r->status = st;
@@ -128,6 +151,7 @@ static smmu_status_t done(xlate_t *x, smmu_status_t st)
             if (x->r->event) ss->faults++;
             if (st == SMMU_STALL) ss->stalls++;
         }
+        if (s->pmcg.live) pmcg_events(x);
     }
     return st;
 }
@@ -371,6 +395,8 @@ static void count_walks(xlate_t *x, uint32_t walks, uint32_t reads_before)
     }
     x->s->gstats.walks += walks;
     x->s->gstats.walk_reads += x->cost.reads - reads_before;
+    x->walk_reads += x->cost.reads - reads_before;
+    x->walk_writes = x->cost.writes - x->walk_writes_from;   /* before any event record: HTTU updates only */
 }
 
 /* Walk stage 1 and/or stage 2 for a TLB miss, check the access, fill the TLBs. */
@@ -387,6 +413,8 @@ static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu
     memset(&f, 0, sizeof f);
     uint64_t va = t->addr, ipa = t->addr;
     unsigned acc = access_flags(t);
+    x->tlb_miss = true;
+    x->walk_writes_from = x->cost.writes;
     if (ste->s2_enabled) smmu_s2_cfg(s, ste, &c2);
     if (cd && smmu_s1_cfg(s, ste, cd, va, &c1, &f)) {
         event_from_fault(t, &f, &ev);
@@ -487,7 +515,8 @@ smmu_status_t smmu_xlate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *r, smm
     smmu_txn_t in = *txn;
     in.instr = in.instr && !in.write;
     smmu_txn_t *t = &in;
-    xlate_t x = { .s = s, .t = t, .r = r, .debug = debug, .mode = mode, .in_attr = SMMU_ATTR_DEFAULT };
+    xlate_t x = { .s = s, .t = t, .r = r, .debug = debug, .mode = mode, .in_attr = SMMU_ATTR_DEFAULT,
+                  .cfg_fetches = s->cfg_fetches };
     memset(r, 0, sizeof *r);
     if (!smmu_enabled(s)) {
         /* SMMUEN == 0: GBPA decides; an input beyond the OAS aborts without an event (3.4). */
