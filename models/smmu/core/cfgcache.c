@@ -94,7 +94,6 @@ static void count_fetch(struct smmu_core *s, uint32_t sid, smmu_cost_t *cost, bo
 {
     cost->cycles += s->cfg.cfg_fetch_cycles;
     if (!fill) return;
-    s->cfg_fetches++;
     smmu_stream_stats_t *ss = smmu_sstats_get(s, sid);
     if (ss) ss->cfg_fetches++;
 }

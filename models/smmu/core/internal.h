@@ -48,7 +48,6 @@ struct smmu_core {
 
     uint64_t cfg_gen;                     /* bumped by every CFGI_* and configuration register change:
                                              invalidates the TBUs' StreamID context caches (xlate.c) */
-    uint64_t cfg_fetches;                 /* STE/CD fetches so far (configuration-cache misses, PMCG event 3) */
     smmu_pmcg_t pmcg;
     struct smmu_tbuctx   *tbuctx;
     struct smmu_cfgcache *cfgc;

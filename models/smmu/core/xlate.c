@@ -68,7 +68,6 @@ typedef struct xlate {
     bool fwb;                   /* STE.S2FWB */
     smmu_cost_t cost;
     bool tlb_miss;              /* a table walk was needed (PMCG event 2) */
-    uint64_t cfg_fetches;       /* s->cfg_fetches on entry: an STE/CD fetch since is a configuration-cache miss */
     uint32_t walk_reads, walk_writes, walk_writes_from;   /* the walker's descriptor reads and HTTU writes */
 } xlate_t;
 
@@ -118,21 +117,22 @@ static void record(xlate_t *x, const smmu_event_t *ev)
 /* PMCG events of one translation (10.3). Terminated transactions count; ATOS requests count only their walk and
  * configuration accesses (events 1-3 leave them out, IMPLEMENTATION DEFINED); an ATS Translation Request counts
  * events 1 and 6 in smmu_pmcg_ats_request() when it arrives. Configuration accesses are the translation's reads
- * other than the walker's, so the stage-2 walk locating a nested CD counts with its CD fetch. */
+ * other than the walker's (the stage-2 walk locating a nested CD counts with its CD fetch); a configuration-cache
+ * miss is a translation that made any (an out-of-range StreamID reads no table: no miss). */
 static void pmcg_events(const xlate_t *x)
 {
     smmu_t *s = x->s;
-    const uint32_t sid = x->t->sid;
+    const uint32_t sid = x->t->sid, cfg_reads = x->cost.reads - x->walk_reads;
     if (x->mode == SMMU_XLATE_TRAFFIC) {
         smmu_pmcg_event(s, PMCG_EV_TXN, sid, 1);
         if (x->t->at == SMMU_AT_TRANSLATED) smmu_pmcg_event(s, PMCG_EV_ATS_TRANSLATED, sid, 1);
     }
     if (x->mode != SMMU_XLATE_ATOS) {
         smmu_pmcg_event(s, PMCG_EV_TLB_MISS, sid, x->tlb_miss);
-        smmu_pmcg_event(s, PMCG_EV_CFG_MISS, sid, s->cfg_fetches != x->cfg_fetches);
+        smmu_pmcg_event(s, PMCG_EV_CFG_MISS, sid, cfg_reads != 0);
     }
     smmu_pmcg_event(s, PMCG_EV_WALK_ACCESS, sid, (uint64_t)x->walk_reads + x->walk_writes);
-    smmu_pmcg_event(s, PMCG_EV_CFG_ACCESS, sid, x->cost.reads - x->walk_reads);
+    smmu_pmcg_event(s, PMCG_EV_CFG_ACCESS, sid, cfg_reads);
 }
 
 static smmu_status_t done(xlate_t *x, smmu_status_t st)
@@ -515,8 +515,7 @@ smmu_status_t smmu_xlate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *r, smm
     smmu_txn_t in = *txn;
     in.instr = in.instr && !in.write;
     smmu_txn_t *t = &in;
-    xlate_t x = { .s = s, .t = t, .r = r, .debug = debug, .mode = mode, .in_attr = SMMU_ATTR_DEFAULT,
-                  .cfg_fetches = s->cfg_fetches };
+    xlate_t x = { .s = s, .t = t, .r = r, .debug = debug, .mode = mode, .in_attr = SMMU_ATTR_DEFAULT };
     memset(r, 0, sizeof *r);
     if (!smmu_enabled(s)) {
         /* SMMUEN == 0: GBPA decides; an input beyond the OAS aborts without an event (3.4). */
