@@ -41,7 +41,7 @@ public:
     sc_core::sc_out<bool> irq_evtq, irq_priq, irq_cmd_sync, irq_gerror;   // may be left unbound
     // PMCG 0 (IHI 0070 chapter 10): its frame, page 0 + page 1 at +64 KiB (128 KiB), and its overflow interrupt.
     // Its clock-cycle counter follows simulated time, brought up to date at each pmcg_socket access.
-    tlm_utils::simple_target_socket<Smmuv3> pmcg_socket;
+    tlm_utils::simple_target_socket_optional<Smmuv3> pmcg_socket;                  // may be left unbound
     sc_core::sc_out<bool> irq_pmcg;                                       // may be left unbound
 
     Smmuv3(sc_core::sc_module_name name, const Params &params);
