@@ -147,6 +147,30 @@ class Translate(unittest.TestCase):
         self.assertEqual((r.status, r.pa), (Status.OK, BUF + 0x40))
         self.assertEqual(self.smmu.stats(), before)
 
+    def test_pmcg_counts_transactions_and_tlb_misses_and_overflows_with_its_irq(self):
+        s = self.smmu
+        self.assertEqual(s.pmcg_read(0xE00), 0x00D01F03)                 # SMMU_PMCG_CFGR: 4 x 32-bit, page 1
+        s.pmcg_write(0x400, 1 | 1 << 29)                                   # EVTYPER0: transactions, SID span
+        s.pmcg_write(0xA00, 0xFFFF)                                        # SMR0: all StreamIDs
+        s.pmcg_write(0x404, 2)                                             # EVTYPER1: TLB misses (global filter)
+        s.pmcg_write(0x408, 0)                                             # EVTYPER2: cycles
+        s.pmcg_write(0xC00, 0x7, 8)                                        # CNTENSET0
+        s.pmcg_write(0xC40, 0x1, 8)                                        # INTENSET0
+        s.pmcg_write(0xE50, 1)                                             # IRQ_CTRL.IRQEN
+        s.pmcg_write(0x10000, 0xFFFFFFFE)                                  # EVCNTR0 on page 1
+        s.pmcg_write(0xE04, 1)                                             # CR.E
+        for i in range(3):
+            self.assertTrue(s.translate(SID, IOVA + 0x1000 * i).ok)
+        s.pmcg_advance(250)
+        self.assertEqual(s.pmcg_read(0x10000), 1)                          # wrapped after two
+        self.assertEqual(s.pmcg_read(0x10004), 3)                          # three cold pages
+        self.assertEqual(s.pmcg_read(0x10008), 250)
+        self.assertEqual(s.pmcg_read(0x10CC0, 8), 1)                       # OVSSET0
+        self.assertIn((Irq.PMCG, True), self.irqs)
+        self.assertEqual(self.smmu.callback_errors, [])
+        with self.assertRaises(SmmuError):
+            s.pmcg_write(0xE04, 1 << 32)
+
     def test_stats_count_translations_and_cache_lookups(self):
         for _ in range(3):
             self.smmu.translate(SID, IOVA)

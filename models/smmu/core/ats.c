@@ -52,6 +52,7 @@ smmu_ats_status_t smmu_ats_translate(smmu_t *s, const smmu_txn_t *req, smmu_ats_
     memset(res, 0, sizeof *res);
     if (!s->cfg.ats) return res->status = SMMU_ATS_UR;            /* no ATS interface: the Root Complex refuses it */
     s->gstats.ats_translations++;
+    smmu_pmcg_ats_request(s, req->sid);                         /* PMCG events 1 and 6, whatever the outcome */
     smmu_txn_t t = *req;
     t.at = SMMU_AT_UNTRANSLATED;
     if (!t.ssv) { t.ssid = 0; t.priv = false; t.instr = false; } /* no PASID: Priv and Exe are 0 (13.7.1) */

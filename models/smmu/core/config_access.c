@@ -31,6 +31,8 @@ static const field_t fields[] = {
     F(attr_perms_ovr, K_BOOL), F(xnx, K_BOOL), F(ril, K_BOOL), F(bbml, K_U8), F(fwb, K_BOOL),
     F(oas_bits, K_U8), F(gran4k, K_BOOL), F(gran16k, K_BOOL), F(gran64k, K_BOOL), F(vax, K_U8),
     F(stall_max, K_U16), F(iidr, K_U32),
+    F(pmcg_counters, K_U8), F(pmcg_counter_bits, K_U8), F(pmcg_sid_filter_global, K_BOOL), F(pmcg_capture, K_BOOL),
+    F(pmcg_msi, K_BOOL), F(pmcg_reloc_ctrs, K_BOOL),
     F(cmdq_stepped, K_BOOL), F(seed, K_U64),
     F(num_ports, K_U32),
     CACHE("utlb", utlb), CACHE("main_tlb", main_tlb), CACHE("tcu_tlb", tcu_tlb), CACHE("cfg_cache", cfg_cache),

@@ -7,6 +7,7 @@
 #include "types.h"
 #include "regs.h"
 #include "ste.h"
+#include "pmcg.h"
 
 struct smmu_cfgcache;   /* cfgcache.c */
 struct smmu_tlbs;       /* tlb.c: micro/main TLBs per TBU, TCU TLB, walk caches */
@@ -57,6 +58,7 @@ struct smmu_core {
 
     uint64_t cfg_gen;                     /* bumped by every CFGI_* and configuration register change:
                                              invalidates the TBUs' StreamID context caches (xlate.c) */
+    smmu_pmcg_t pmcg;
     struct smmu_tbuctx   *tbuctx;
     struct smmu_cfgcache *cfgc;
     struct smmu_tlbs     *tlbs;
@@ -142,6 +144,19 @@ void    smmu_ats_perms(uint8_t instcfg, bool *read_ok, bool *exec_ok);
 void smmu_atc_inv_send(struct smmu_core *s, uint64_t q0, uint64_t q1);
 int  smmu_atc_sync_gate(struct smmu_core *s);
 void smmu_atc_destroy(struct smmu_core *s);
+
+/* ---- pmcg.c: PMCG event counting (10.3). smmu_pmcg_event costs one test while no counter counts `event`. */
+void smmu_pmcg_count(struct smmu_core *s, unsigned event, uint32_t sid, uint64_t n);
+static inline void smmu_pmcg_event(struct smmu_core *s, unsigned event, uint32_t sid, uint64_t n)
+{
+    if (((s->pmcg.live >> event) & 1) && n) smmu_pmcg_count(s, event, sid, n);
+}
+/* An ATS Translation Request arrived (3.9): events 1 and 6, whatever its outcome. Called once per request. */
+static inline void smmu_pmcg_ats_request(struct smmu_core *s, uint32_t sid)
+{
+    smmu_pmcg_event(s, PMCG_EV_TXN, sid, 1);
+    smmu_pmcg_event(s, PMCG_EV_ATS_TREQ, sid, 1);
+}
 
 /* ---- xlate.c: stage-2 translation of a configuration-structure fetch address (nested CD fetch). */
 int  smmu_s2_fetch_addr(struct smmu_core *s, const smmu_ste_t *ste, uint64_t ipa, uint64_t *pa,

@@ -50,6 +50,13 @@ void smmu_config_default(smmu_config_t *cfg)
     cfg->vax = 0;
     cfg->stall_max = 64;
     cfg->iidr = 0x4870043Bu;   /* ProductID 0x487 (MMU-700), r0p0, implementer Arm 0x43B */
+    /* The MMU-700 TCU PMCG: four 32-bit counters, one global StreamID filter, capture, page 1, wired interrupt only. */
+    cfg->pmcg_counters = 4;
+    cfg->pmcg_counter_bits = 32;
+    cfg->pmcg_sid_filter_global = true;
+    cfg->pmcg_capture = true;
+    cfg->pmcg_msi = false;
+    cfg->pmcg_reloc_ctrs = true;
     cfg->seed = 1;
     /* MMU-700-like microarchitecture; see configs/ for the sourced presets. */
     cfg->num_ports = 1;
@@ -136,6 +143,11 @@ static bool check_config(const smmu_config_t *c, char *err, size_t errlen)
         return fail(err, errlen, "stall_max %u: must be 0 with the terminate-only stall_model 1 (IDR5.STALL_MAX is RES0)", c->stall_max);
     if (c->stall_model != 1 && !c->stall_max)
         return fail(err, errlen, "stall_max 0: stall_model %u supports stalls, so at least one must be possible", c->stall_model);
+    if (c->pmcg_counters > 64) return fail(err, errlen, "pmcg_counters %u: at most 64 (SMMU_PMCG_CFGR.NCTR)", c->pmcg_counters);
+    switch (c->pmcg_counter_bits) {
+    case 32: case 36: case 40: case 44: case 48: case 64: break;
+    default: return fail(err, errlen, "pmcg_counter_bits %u: must be 32, 36, 40, 44, 48 or 64 (SMMU_PMCG_CFGR.SIZE)", c->pmcg_counter_bits);
+    }
     if (c->num_ports < 1 || c->num_ports > SMMU_MAX_PORTS)
         return fail(err, errlen, "num_ports %u: must be 1..%u", c->num_ports, SMMU_MAX_PORTS);
     if (!check_cache(&c->utlb, "utlb", err, errlen) || !check_cache(&c->main_tlb, "main_tlb", err, errlen) ||

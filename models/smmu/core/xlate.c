@@ -70,6 +70,8 @@ typedef struct xlate {
     smmu_attr_t in_attr;        /* input attributes after the STE overrides (13.4) */
     bool fwb;                   /* STE.S2FWB */
     smmu_cost_t cost;
+    bool tlb_miss;              /* a table walk was needed (PMCG event 2) */
+    uint32_t walk_reads, walk_writes, walk_writes_from;   /* the walker's descriptor reads and HTTU writes */
 } xlate_t;
 
 /* PnU and InD after STE.PRIVCFG/INSTCFG (0 use incoming, 0b10/0b11 replace); writes stay Data (13.1.2, 5.2). */
@@ -115,14 +117,36 @@ static void record(xlate_t *x, const smmu_event_t *ev)
     if (x->r->recorded) x->cost.writes++;
 }
 
+/* PMCG events of one translation (10.3). Terminated transactions count; ATOS requests count only their walk and
+ * configuration accesses (events 1-3 leave them out, IMPLEMENTATION DEFINED); an ATS Translation Request counts
+ * events 1 and 6 in smmu_pmcg_ats_request() when it arrives. Configuration accesses are the translation's reads
+ * other than the walker's (the stage-2 walk locating a nested CD counts with its CD fetch); a configuration-cache
+ * miss is a translation that made any (an out-of-range StreamID reads no table: no miss). */
+static void pmcg_events(const xlate_t *x)
+{
+    smmu_t *s = x->s;
+    const uint32_t sid = x->t->sid, cfg_reads = x->cost.reads - x->walk_reads;
+    if (x->mode == SMMU_XLATE_TRAFFIC) {
+        smmu_pmcg_event(s, PMCG_EV_TXN, sid, 1);
+        if (x->t->at == SMMU_AT_TRANSLATED) smmu_pmcg_event(s, PMCG_EV_ATS_TRANSLATED, sid, 1);
+    }
+    if (x->mode != SMMU_XLATE_ATOS) {
+        smmu_pmcg_event(s, PMCG_EV_TLB_MISS, sid, x->tlb_miss);
+        smmu_pmcg_event(s, PMCG_EV_CFG_MISS, sid, cfg_reads != 0);
+    }
+    smmu_pmcg_event(s, PMCG_EV_WALK_ACCESS, sid, (uint64_t)x->walk_reads + x->walk_writes);
+    smmu_pmcg_event(s, PMCG_EV_CFG_ACCESS, sid, cfg_reads);
+}
+
 static smmu_status_t done(xlate_t *x, smmu_status_t st)
 {
     x->r->status = st;
     x->r->cycles = x->cost.cycles;
     x->r->mem_reads = x->cost.reads;
     x->r->mem_writes = x->cost.writes;
-    if (!x->debug && x->mode != SMMU_XLATE_ATS) {              /* ATS requests: ats_translations (ats.c) */
-        smmu_t *s = x->s;
+    if (x->debug) return st;
+    smmu_t *s = x->s;
+    if (x->mode == SMMU_XLATE_TRAFFIC) {                      /* ATS requests: ats_translations (ats.c); ATOS: none */
         s->gstats.translations++;
         smmu_stream_stats_t *ss = smmu_sstats_get(s, x->t->sid);
         if (ss) {
@@ -132,6 +156,7 @@ static smmu_status_t done(xlate_t *x, smmu_status_t st)
             if (st == SMMU_STALL) ss->stalls++;
         }
     }
+    if (s->pmcg.live) pmcg_events(x);
     return st;
 }
 
@@ -382,6 +407,8 @@ static void count_walks(xlate_t *x, uint32_t walks, uint32_t reads_before)
     }
     x->s->gstats.walks += walks;
     x->s->gstats.walk_reads += x->cost.reads - reads_before;
+    x->walk_reads += x->cost.reads - reads_before;
+    x->walk_writes = x->cost.writes - x->walk_writes_from;   /* before any event record: HTTU updates only */
 }
 
 /* Walk stage 1 and/or stage 2 for a TLB miss, check the access, fill the TLBs. */
@@ -398,6 +425,8 @@ static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu
     memset(&f, 0, sizeof f);
     uint64_t va = t->addr, ipa = t->addr;
     unsigned acc = access_flags(t);
+    x->tlb_miss = true;
+    x->walk_writes_from = x->cost.writes;
     if (ste->s2_enabled) smmu_s2_cfg(s, ste, &c2);
     if (cd && smmu_s1_cfg(s, ste, cd, va, &c1, &f)) {
         event_from_fault(t, &f, &ev);

@@ -19,7 +19,7 @@ constexpr unsigned kOpSync = 0x46;
 } // namespace
 
 // 32-bit and 64-bit aligned accesses only (IHI 0070 6.2: other sizes are CONSTRAINED UNPREDICTABLE; refused here).
-bool Smmuv3::reg_access(tlm::tlm_generic_payload &gp, const sc_time *mem_at)
+bool Smmuv3::reg_access(tlm::tlm_generic_payload &gp, const sc_time *mem_at, bool pmcg)
 {
     const uint64_t off = gp.get_address();
     const unsigned len = gp.get_data_length();
@@ -39,7 +39,23 @@ bool Smmuv3::reg_access(tlm::tlm_generic_payload &gp, const sc_time *mem_at)
     {
         CoreLock lock(*this);
         if (mem_at) mem_cursor_ = *mem_at;               // set under the lock: another core call may have moved it
-        if (gp.is_read()) {
+        if (pmcg) {
+            // The cycle event counts up to the access (a debug read, mem_at == nullptr, changes nothing).
+            const tick at = mem_at ? mem_at->value() : 0;
+            if (mem_at && period_ && at > pmcg_clock_) {
+                const uint64_t n = (at - pmcg_clock_) / period_;
+                pmcg_clock_ += n * period_;
+                smmu_pmcg_advance(core_, n);
+            }
+            uint64_t v = 0;
+            if (gp.is_read()) {
+                v = smmu_pmcg_reg_read(core_, off, len);
+                std::memcpy(gp.get_data_ptr(), &v, len);
+            } else if (gp.is_write()) {
+                std::memcpy(&v, gp.get_data_ptr(), len);
+                smmu_pmcg_reg_write(core_, off, v, len);
+            }
+        } else if (gp.is_read()) {
             uint64_t v = smmu_reg_read(core_, off, len);
             std::memcpy(gp.get_data_ptr(), &v, len);   // little-endian host: the frame is little-endian
             stats_.reg_reads++;
@@ -79,6 +95,24 @@ void Smmuv3::reg_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
             stall_settled_.notify(delay);                 // EVENTQ_CONS / CR0 / GERRORN may settle stalls (7.2.1, 6.3.9.6)
         }
     }
+}
+
+// PMCG 0's frame: the same access rules and cost as the SMMU's; an overflow MSI is timed like the SMMU's MSIs.
+void Smmuv3::pmcg_b_transport(tlm::tlm_generic_payload &gp, sc_time &delay)
+{
+    const sc_time now = sc_core::sc_time_stamp();
+    delay += cyc(params_.reg_access_cycles);
+    const sc_time at = now + delay;
+    if (!reg_access(gp, &at, true)) return;
+    const sc_time stamp = sc_core::sc_time_stamp();
+    if (stamp > now) delay = at > stamp ? at - stamp : SC_ZERO_TIME;   // the core lock waited
+    if (mem_cursor_ > stamp + delay) delay = mem_cursor_ - stamp;
+}
+
+unsigned Smmuv3::pmcg_transport_dbg(tlm::tlm_generic_payload &gp)
+{
+    if (!gp.is_read() || core_busy_) return 0;
+    return reg_access(gp, nullptr, true) ? gp.get_data_length() : 0;
 }
 
 unsigned Smmuv3::reg_transport_dbg(tlm::tlm_generic_payload &gp)

@@ -29,7 +29,7 @@ struct Smmuv3::AtWorker {
 Smmuv3::Smmuv3(sc_core::sc_module_name name, const Params &params)
     : sc_module(name), reg_socket("reg_socket"), dma_in("dma_in"), dma_out("dma_out"),
       irq_evtq("irq_evtq"), irq_priq("irq_priq"), irq_cmd_sync("irq_cmd_sync"), irq_gerror("irq_gerror"),
-      params_(params)
+      pmcg_socket("pmcg_socket"), irq_pmcg("irq_pmcg"), params_(params)
 {
     params_.core.num_ports = params_.num_ports;
     params_.core.cmdq_stepped = true;
@@ -56,6 +56,8 @@ Smmuv3::Smmuv3(sc_core::sc_module_name name, const Params &params)
 
     reg_socket.register_b_transport(this, &Smmuv3::reg_b_transport);
     reg_socket.register_transport_dbg(this, &Smmuv3::reg_transport_dbg);
+    pmcg_socket.register_b_transport(this, &Smmuv3::pmcg_b_transport);
+    pmcg_socket.register_transport_dbg(this, &Smmuv3::pmcg_transport_dbg);
     dma_in.register_b_transport(this, &Smmuv3::b_transport);
     dma_in.register_nb_transport_fw(this, &Smmuv3::nb_transport_fw);
     dma_in.register_transport_dbg(this, &Smmuv3::transport_dbg);
@@ -72,8 +74,8 @@ Smmuv3::~Smmuv3() { smmu_destroy(core_); }
 
 void Smmuv3::before_end_of_elaboration()
 {
-    sc_core::sc_out<bool> *outs[4] = {&irq_evtq, &irq_priq, &irq_cmd_sync, &irq_gerror};
-    for (int i = 0; i < 4; i++)
+    sc_core::sc_out<bool> *outs[SMMU_IRQ_COUNT] = {&irq_evtq, &irq_priq, &irq_cmd_sync, &irq_gerror, &irq_pmcg};
+    for (int i = 0; i < SMMU_IRQ_COUNT; i++)
         if (outs[i]->bind_count() == 0) outs[i]->bind(irq_dummy_[i]);
 }
 
@@ -561,9 +563,9 @@ int Smmuv3::mem_access(bool write, uint64_t pa, void *data, size_t len)
 void Smmuv3::host_irq(void *ctx, smmu_irq_t line, bool level)
 {
     Smmuv3 *m = static_cast<Smmuv3 *>(ctx);
-    if ((unsigned)line >= 4) return;
+    if ((unsigned)line >= SMMU_IRQ_COUNT) return;
     if (level && !m->irq_level_[line]) {
-        m->stats_.irq_edges[line]++;
+        if (line < 4) m->stats_.irq_edges[line]++;     // the statistics count the SMMU's own four lines
         m->irq_pulse_[line] = true;
     }
     m->irq_level_[line] = level;
@@ -572,9 +574,9 @@ void Smmuv3::host_irq(void *ctx, smmu_irq_t line, bool level)
 
 void Smmuv3::irq_method()
 {
-    sc_core::sc_out<bool> *outs[4] = {&irq_evtq, &irq_priq, &irq_cmd_sync, &irq_gerror};
+    sc_core::sc_out<bool> *outs[SMMU_IRQ_COUNT] = {&irq_evtq, &irq_priq, &irq_cmd_sync, &irq_gerror, &irq_pmcg};
     bool again = false;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < SMMU_IRQ_COUNT; i++) {
         // A level raised and dropped within one evaluation still shows as a one-cycle pulse.
         const bool v = irq_level_[i] || irq_pulse_[i];
         if (irq_pulse_[i] && !irq_level_[i]) again = true;

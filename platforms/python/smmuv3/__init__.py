@@ -50,6 +50,7 @@ class Irq(enum.IntEnum):
     PRIQ = 1
     CMD_SYNC = 2
     GERROR = 3
+    PMCG = 4
 
 
 class AtsStatus(enum.IntEnum):
@@ -371,6 +372,24 @@ class Smmu:
         if not 0 <= value < 1 << (8 * size):
             raise SmmuError("register 0x%x: value 0x%x does not fit %d bytes" % (offset, value, size))
         lib.smmu_reg_write(self._handle(), offset, value, size)
+
+    def pmcg_read(self, offset, size=4):
+        """PMCG 0 register read (IHI 0070 10.5): page 0 at 0, page 1 at 0x10000; size 4 or 8."""
+        self._reg_args(offset, size)
+        return lib.smmu_pmcg_reg_read(self._handle(), offset, size)
+
+    def pmcg_write(self, offset, value, size=4):
+        """PMCG 0 register write; a value wider than the access is refused, never truncated."""
+        self._reg_args(offset, size)
+        if not 0 <= value < 1 << (8 * size):
+            raise SmmuError("PMCG register 0x%x: value 0x%x does not fit %d bytes" % (offset, value, size))
+        lib.smmu_pmcg_reg_write(self._handle(), offset, value, size)
+
+    def pmcg_advance(self, cycles):
+        """Advance the PMCG's clock-cycle event (event 0) by `cycles` SMMU cycles."""
+        if not 0 <= cycles < 1 << 64:
+            raise SmmuError("cycles %r out of range" % (cycles,))
+        lib.smmu_pmcg_advance(self._handle(), cycles)
 
     # ---- Translation
     def translate(self, sid, addr, write=False, ssid=None, priv=False, instr=False, port=0, debug=False,

@@ -107,6 +107,14 @@ struct smmu_config {
     uint16_t stall_max;       /* IDR5.STALL_MAX: most stalled transactions held at once */
     uint32_t iidr;            /* SMMU_IIDR: default Arm (0x43B) MMU-700 (ProductID 0x487) r0p0 */
 
+    /* --- PMCG 0 (chapter 10), shaped like the MMU-700 TCU PMCG: what SMMU_PMCG_CFGR advertises. --- */
+    uint8_t  pmcg_counters;       /* CFGR.NCTR + 1: 1..64; 0 = no PMCG (its frame is RAZ/WI) */
+    uint8_t  pmcg_counter_bits;   /* CFGR.SIZE + 1: 32, 36, 40, 44, 48 or 64 */
+    bool     pmcg_sid_filter_global;  /* CFGR.SID_FILTER_TYPE: SMR0 and EVTYPER0's filter apply to every counter */
+    bool     pmcg_capture;        /* CFGR.CAPTURE: SMMU_PMCG_CAPR and the SVRn shadow registers */
+    bool     pmcg_msi;            /* CFGR.MSI: SMMU_PMCG_IRQ_CFG0..2 and IRQ_STATUS */
+    bool     pmcg_reloc_ctrs;     /* CFGR.RELOC_CTRS: counters, OVS and CAPR on page 1 */
+
     /* --- Model behaviour. --- */
     bool     cmdq_stepped;    /* false: a CMDQ_PROD write consumes every command at once;
                                  true: the host calls smmu_cmdq_step() to consume one at a time */
@@ -244,6 +252,9 @@ smmu_pri_status_t smmu_pri_page_request(smmu_t *smmu, const smmu_pri_req_t *req)
  * up, used when SMMU_PMCG_CFGR.RELOC_CTRS). Overflow signals SMMU_IRQ_PMCG or its MSI. */
 uint64_t smmu_pmcg_reg_read(smmu_t *smmu, uint64_t offset, unsigned size);
 void     smmu_pmcg_reg_write(smmu_t *smmu, uint64_t offset, uint64_t value, unsigned size);
+/* The core has no clock: the host advances the PMCG's clock-cycle event (event 0) by `cycles` SMMU cycles,
+ * before each PMCG register access at the latest; an overflow it causes signals at once. */
+void     smmu_pmcg_advance(smmu_t *smmu, uint64_t cycles);
 
 /* Stepped command queue: consumes one command; returns true and its cost in *cycles if one was
  * consumed, false if the queue is empty, disabled or halted on an error. */

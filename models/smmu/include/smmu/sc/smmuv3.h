@@ -39,6 +39,10 @@ public:
     tlm_utils::multi_passthrough_target_socket<Smmuv3> dma_in;            // binding index = port = TBU
     tlm_utils::simple_initiator_socket<Smmuv3> dma_out;                   // everything sent downstream
     sc_core::sc_out<bool> irq_evtq, irq_priq, irq_cmd_sync, irq_gerror;   // may be left unbound
+    // PMCG 0 (IHI 0070 chapter 10): its frame, page 0 + page 1 at +64 KiB (128 KiB), and its overflow interrupt.
+    // Its clock-cycle counter follows simulated time, brought up to date at each pmcg_socket access.
+    tlm_utils::simple_target_socket_optional<Smmuv3> pmcg_socket;                  // may be left unbound
+    sc_core::sc_out<bool> irq_pmcg;                                       // may be left unbound
 
     Smmuv3(sc_core::sc_module_name name, const Params &params);
     ~Smmuv3() override;
@@ -91,7 +95,10 @@ private:
     // Register frame.
     void reg_b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
     unsigned reg_transport_dbg(tlm::tlm_generic_payload &gp);
-    bool reg_access(tlm::tlm_generic_payload &gp, const sc_core::sc_time *mem_at = nullptr);
+    bool reg_access(tlm::tlm_generic_payload &gp, const sc_core::sc_time *mem_at = nullptr, bool pmcg = false);
+    void pmcg_b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
+    unsigned pmcg_transport_dbg(tlm::tlm_generic_payload &gp);
+    tick pmcg_clock_ = 0;                     // the time up to which the PMCG's cycle event has been counted
 
     // DMI handed out upstream: per port the IOVA range spanning its grants, and the PA range spanning all of them.
     struct DmiSpan {
@@ -144,9 +151,9 @@ private:
     sc_core::sc_event core_free_;
     sc_core::sc_event cmdq_kick_, stall_settled_, irq_update_;
     std::deque<std::pair<uint32_t, sc_core::sc_time>> prod_writes_;   // CMDQ_PROD values and when written
-    bool irq_level_[4] = {false, false, false, false};
-    bool irq_pulse_[4] = {false, false, false, false};
-    sc_core::sc_signal<bool> irq_dummy_[4];
+    bool irq_level_[SMMU_IRQ_COUNT] = {};
+    bool irq_pulse_[SMMU_IRQ_COUNT] = {};
+    sc_core::sc_signal<bool> irq_dummy_[SMMU_IRQ_COUNT];
 
     std::vector<bool> resp_busy_;             // AT: a BEGIN_RESP is outstanding on this port
     std::vector<std::unique_ptr<sc_core::sc_event>> resp_free_;
