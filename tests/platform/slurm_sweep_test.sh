@@ -16,7 +16,7 @@ skip() { echo "SKIP: $*"; exit 77; }
 tools=(sbatch squeue scancel sinfo slurmctld slurmd munged mungekey)
 have_tools() { for t in "${tools[@]}"; do command -v "$t" >/dev/null || return 1; done; }
 if ! have_tools; then
-  # scripts/deps.sh installs these too; a bare `ctest` gets them here.
+  # scripts/deps.sh --test (./test.sh) installs these too; a bare `ctest` gets them here.
   [ "$(id -u)" -eq 0 ] || skip "Slurm (slurm-wlm, munge) is not installed and installing it needs root"
   echo "installing slurm-wlm and munge from Debian"
   export DEBIAN_FRONTEND=noninteractive
