@@ -158,6 +158,11 @@ for p in $(seq 0 11); do   # task i ran shard i/4: points i-1, i+3, i+7
   grep -qx "job ${id}_$((p % 4 + 1))" "$T/a/point-$(printf %04d "$p")/done" || fail "point $p was not run by task ${id}_$((p % 4 + 1))"
 done
 echo "array $id: 12 points, merged CSV equals the local --jobs 2 run (wall_s excluded)"
+# A claim left by a node that died (another host, its array task gone from the queue) is not a running point.
+rm "$T/a/point-0000/done"
+printf 'host node-that-died\npid 1\njob %s_1\n' "$id" >"$T/a/point-0000/running"
+st=$("$sweep" "$spec" --out "$T/a" --status)
+[[ $st == *": 11 done, 0 running, 1 failed, 0 missing" ]] || fail "--status with a dead node's claim: $st"
 
 # 2. Task 1 (points 0, 4, 8) cancelled while it runs point 4; the array finishes the other tasks.
 id=$(submit "$T/b")

@@ -212,6 +212,38 @@ TEST(Sweep, RerunSkipsDonePointsAndRedoesTheOthers)
     EXPECT_TRUE(contains(r.out, "0 done, 0 running, 0 failed, 4 missing")) << r.out;
 }
 
+// A point claimed by a live process is left to it; a claim whose process is gone is an interrupted point, run again.
+TEST(Sweep, ClaimedPointRunsOnceAndADeadClaimIsRedone)
+{
+    NEED_TOOLS();
+    std::string out = tmpdir() + "/claims", p0 = out + "/point-0000";
+    ASSERT_EQ(run(tiny_sweep() + " --jobs 1 --shard 1/4 --out " + out).rc, 0);
+    char host[256] = {};
+    ASSERT_EQ(gethostname(host, sizeof host - 1), 0);
+    ASSERT_EQ(std::remove((p0 + "/done").c_str()), 0);
+    std::ofstream(p0 + "/running") << "host " << host << "\npid " << getpid() << "\njob local\n";
+    Result r = run(tiny_sweep() + " --out " + out + " --status");
+    EXPECT_TRUE(contains(r.out, ": 4 points in " + out + ": 0 done, 1 running, 0 failed, 3 missing")) << r.out;
+    r = run(tiny_sweep() + " --jobs 1 --shard 1/4 --out " + out);
+    EXPECT_EQ(r.rc, 1) << r.out;   // the point is not done yet
+    EXPECT_TRUE(contains(r.out, "): running, skipped (host " + std::string(host) + " pid " + std::to_string(getpid()) + " job local)")) << r.out;
+    EXPECT_TRUE(contains(r.out, "point 0: running (host ")) << r.out;
+    // Another host without a Slurm job cannot be probed: its claim stands.
+    std::ofstream(p0 + "/running") << "host elsewhere.example\npid 1\njob local\n";
+    EXPECT_TRUE(contains(run(tiny_sweep() + " --out " + out + " --status").out, "0 done, 1 running, 0 failed, 3 missing"));
+    pid_t gone = fork();
+    if (gone == 0) _exit(0);
+    ASSERT_GT(gone, 0);
+    waitpid(gone, nullptr, 0);
+    std::ofstream(p0 + "/running") << "host " << host << "\npid " << gone << "\njob 12_1\n";
+    EXPECT_TRUE(contains(run(tiny_sweep() + " --out " + out + " --status").out, "0 done, 0 running, 1 failed, 3 missing"));
+    r = run(tiny_sweep() + " --jobs 1 --shard 1/4 --out " + out);
+    EXPECT_EQ(r.rc, 0) << r.out;
+    EXPECT_TRUE(contains(r.out, "[1/1] point 0 (")) << r.out;
+    EXPECT_FALSE(exists(p0 + "/running"));
+    EXPECT_TRUE(contains(slurp(p0 + "/done"), "\njob local\n"));
+}
+
 // A marker that cannot be replaced is a named write failure and a non-zero exit, not a silently stale point.
 TEST(Sweep, UnwritablePointIsReported)
 {

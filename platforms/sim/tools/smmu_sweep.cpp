@@ -235,7 +235,7 @@ int main(int argc, char **argv)
 
     std::map<pid_t, size_t> running;
     std::map<size_t, std::chrono::steady_clock::time_point> started;
-    size_t next = 0, done = 0, skipped = 0, setup_failed = 0;
+    size_t next = 0, done = 0, finished = 0, skipped = 0, setup_failed = 0;
     while ((next < todo.size() && !g_interrupted) || !running.empty()) {
         while (next < todo.size() && running.size() < jobs && !g_interrupted) {
             size_t p = todo[next++];
@@ -301,14 +301,15 @@ int main(int argc, char **argv)
             if (!sweep::mark_done(dir, code, secs, &werr)) {
                 std::fprintf(stderr, "cannot write %s\n", werr.c_str());
                 setup_failed++;
-            }
+            } else finished++;
             what = code == 0 ? "ok" : "exit " + std::to_string(code) + ", see " + dir + "/log.txt";
         }
         std::printf("[%zu/%zu] point %zu (%s): %s in %.1f s\n", done + skipped, todo.size(), p, label(s, p).c_str(), what.c_str(), secs);
         std::fflush(stdout);
     }
     if (g_interrupted) {
-        std::fprintf(stderr, "interrupted: %zu of %zu points run; rerun the same command to finish the others\n", done, todo.size() - skipped);
+        std::fprintf(stderr, "interrupted: %zu of the %zu points to run finished; rerun the same command to run the others\n", finished,
+                     todo.size() - skipped);
         return 130;
     }
     std::string stem = sn > 1 ? "sweep-shard-" + std::to_string(si) + "-of-" + std::to_string(sn) : "sweep";

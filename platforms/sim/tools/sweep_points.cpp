@@ -7,7 +7,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "report/out_file.h"
@@ -46,6 +48,33 @@ std::string field(const std::string &text, const std::string &key)
 std::string who(const std::string &text)
 {
     return "host " + field(text, "host") + " pid " + field(text, "pid") + " job " + field(text, "job");
+}
+
+// Whether Slurm job J (or array task J_T) still runs, by squeue; true when squeue cannot tell (not installed, no
+// controller), so a claim is never dropped on a guess. Answers are kept: a status or rerun asks once per job.
+bool slurm_job_alive(const std::string &job)
+{
+    static std::map<std::string, bool> known;
+    auto it = known.find(job);
+    if (it != known.end()) return it->second;
+    bool ok = !job.empty();
+    for (char c : job) ok = ok && ((c >= '0' && c <= '9') || c == '_');
+    bool alive = true;
+    if (ok) {
+        std::string cmd = "squeue -h -j " + job + " -o %T 2>&1", text;
+        if (FILE *p = popen(cmd.c_str(), "r")) {
+            char buf[256];
+            while (size_t k = std::fread(buf, 1, sizeof buf, p)) text.append(buf, k);
+            int st = pclose(p);
+            // Gone from the queue: nothing listed, or "Invalid job id specified"; any other failure cannot tell.
+            if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+                alive = text.find("RUNNING") != std::string::npos || text.find("COMPLETING") != std::string::npos ||
+                        text.find("SUSPENDED") != std::string::npos;
+            else if (text.find("Invalid job id") != std::string::npos) alive = false;
+        }
+    }
+    known[job] = alive;
+    return alive;
 }
 
 bool remove_if_there(const std::string &path, std::string *err)
@@ -97,9 +126,12 @@ PointState point_state(const std::string &dir, const std::string &config)
     if (read_all(dir + "/running", &claim_text)) {
         ps.by = who(claim_text);
         long pid = std::strtol(field(claim_text, "pid").c_str(), nullptr, 10);
-        // Another host's process cannot be probed from here; trust its claim.
-        if (field(claim_text, "host") != host_name() || (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM)))
-            ps.state = State::Running;
+        std::string job = field(claim_text, "job");
+        // Another host's process cannot be probed from here: its Slurm job can; a claim without one is trusted.
+        bool alive = field(claim_text, "host") == host_name() ? pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM)
+                     : job == "local"                       ? true
+                                                            : slurm_job_alive(job);
+        if (alive) ps.state = State::Running;
     }
     return ps;
 }
