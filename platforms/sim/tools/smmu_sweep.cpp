@@ -307,12 +307,12 @@ int main(int argc, char **argv)
         std::printf("[%zu/%zu] point %zu (%s): %s in %.1f s\n", done + skipped, todo.size(), p, label(s, p).c_str(), what.c_str(), secs);
         std::fflush(stdout);
     }
+    std::string stem = sn > 1 ? "sweep-shard-" + std::to_string(si) + "-of-" + std::to_string(sn) : "sweep";
+    int rc = sweep::collect(out, stem, s, todo, configs);
     if (g_interrupted) {
         std::fprintf(stderr, "interrupted: %zu of the %zu points to run finished; rerun the same command to run the others\n", finished,
                      todo.size() - skipped);
         return 130;
     }
-    std::string stem = sn > 1 ? "sweep-shard-" + std::to_string(si) + "-of-" + std::to_string(sn) : "sweep";
-    int rc = sweep::collect(out, stem, s, todo, configs);
     return rc || setup_failed ? 1 : 0;
 }
