@@ -44,6 +44,7 @@ cleanup() {
     kill -9 "$p" 2>/dev/null
     wait "$p" 2>/dev/null
   done
+  [ -n "${watchdog:-}" ] && kill "$watchdog" 2>/dev/null && wait "$watchdog" 2>/dev/null
   if [ $rc -ne 0 ] && [ $rc -ne 77 ]; then
     for f in "$T"/*.log; do [ -f "$f" ] && { echo "--- $f"; tail -n 20 "$f"; }; done
   fi
@@ -109,6 +110,9 @@ slurmd -D -f "$SLURM_CONF" >"$T/slurmd.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 150); do [ "$(sinfo -h -o %T 2>/dev/null)" = idle ] && break; sleep 0.2; done
 [ "$(sinfo -h -o %T 2>/dev/null)" = idle ] || fail "the Slurm node did not come up idle: $(sinfo 2>&1)"
+# Should this script be killed outright (SIGKILL: no trap runs, e.g. a ctest timeout), the daemons go with it.
+( while kill -0 $$ 2>/dev/null; do sleep 1; done; kill "${pids[@]}" 2>/dev/null ) >/dev/null 2>&1 &
+watchdog=$!
 echo "Slurm up on 127.0.0.1:$port ($T)"
 
 # 2 page sizes x 3 queue depths x 2 invalidation modes of the NIC ring, 10 ms each (about 0.3 s of wall time).
@@ -154,6 +158,7 @@ st=$("$sweep" "$spec" --out "$T/a" --status)
 [[ $st == *"12 points in $T/a: 12 done, 0 running, 0 failed, 0 missing" ]] || fail "--status after the array: $st"
 "$sweep" "$spec" --out "$T/a" --collect >"$T/collect-a.log" 2>&1 || fail "--collect: $(cat "$T/collect-a.log")"
 same_csv "$T/a/sweep.csv"
+ls "$T"/a/sweep-shard-* >/dev/null 2>&1 && fail "an array task wrote a shard CSV (tasks run with --no-collect)"
 for p in $(seq 0 11); do   # task i ran shard i/4: points i-1, i+3, i+7
   grep -qx "job ${id}_$((p % 4 + 1))" "$T/a/point-$(printf %04d "$p")/done" || fail "point $p was not run by task ${id}_$((p % 4 + 1))"
 done

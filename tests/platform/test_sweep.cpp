@@ -244,6 +244,24 @@ TEST(Sweep, ClaimedPointRunsOnceAndADeadClaimIsRedone)
     EXPECT_TRUE(contains(slurp(p0 + "/done"), "\njob local\n"));
 }
 
+// What each Slurm array task runs: points only, no CSV or plot; exit 1 when one of them failed.
+TEST(Sweep, NoCollectRunsPointsOnly)
+{
+    NEED_TOOLS();
+    std::string out = tmpdir() + "/nocollect", bad = tmpdir() + "/nocollect-bad";
+    Result r = run(tiny_sweep() + " --jobs 2 --shard 2/2 --no-collect --out " + out);
+    EXPECT_EQ(r.rc, 0) << r.out;
+    EXPECT_TRUE(exists(out + "/point-0001/done") && exists(out + "/point-0003/done"));
+    EXPECT_FALSE(exists(out + "/sweep-shard-2-of-2.csv") || exists(out + "/sweep.csv") || contains(r.out, "wrote ")) << r.out;
+    r = run(tiny_sweep() + " --jobs 2 --shard 2/2 --no-collect --sim /bin/false --out " + bad);
+    EXPECT_EQ(r.rc, 1) << r.out;
+    EXPECT_TRUE(contains(r.out, "point 1 (devices[nic0].mappings[1].page_size=4K, devices[nic0].traffic.outstanding=16): exit 1, see " + bad +
+                                    "/point-0001/log.txt")) << r.out;
+    EXPECT_EQ(slurp(bad + "/point-0001/done").rfind("status 1\n", 0), 0u);
+    r = run(tiny_sweep() + " --out " + bad + " --status");
+    EXPECT_TRUE(contains(r.out, "0 done, 0 running, 2 failed, 2 missing")) << r.out;
+}
+
 // A marker that cannot be replaced is a named write failure and a non-zero exit, not a silently stale point.
 TEST(Sweep, UnwritablePointIsReported)
 {
@@ -270,7 +288,7 @@ TEST(Sweep, SlurmDryRunPrintsTheJobArrayScript)
                                     std::string("\n#SBATCH --time=1-2:30\n"), std::string("\n#SBATCH --partition=debug,long\n"),
                                     "\n#SBATCH --output=" + out + "/slurm/task-%A_%a.log\n",
                                     "\nexec '" + kSweep + "' '" + tiny_sweep() + "' --out '" + out + "' --sim '" + kSim +
-                                        "' --jobs 2 --shard \"$SLURM_ARRAY_TASK_ID/2\"\n"})
+                                        "' --jobs 2 --no-collect --shard \"$SLURM_ARRAY_TASK_ID/2\"\n"})
         EXPECT_TRUE(contains(r.out, line)) << line << "\n---\n" << r.out;
     EXPECT_FALSE(exists(out)) << "--dry-run wrote " << out;
     // Defaults: one task per point, no throttle, one smmu-sim per task, no partition or time limit.
@@ -302,7 +320,8 @@ TEST(Sweep, BadSlurmAndModeOptionsAreRefusedBeforeAnythingRuns)
         {"--dry-run", "--dry-run goes with --slurm", 2},
         {"--slurm --shard 1/2", "--shard runs part of the sweep here; --slurm makes one shard per array task itself", 2},
         {"--collect --shard 1/2", "--shard runs part of the sweep here; --collect and --status cover every point", 2},
-        {"--status --collect", "--slurm, --collect and --status exclude each other", 2},
+        {"--status --collect", "--slurm, --collect, --no-collect and --status exclude each other", 2},
+        {"--slurm --no-collect", "--slurm, --collect, --no-collect and --status exclude each other", 2},
         {"--set smmu.tbu.utlb.entries=3", "--set:1: key 'smmu.tbu.utlb.entries': point 0: 3 entries in", 1},
         {"--set seed=1 --set bogus.key=1 --status", "--set:2: key 'bogus.key': point 0: unknown key", 1},
     };

@@ -27,13 +27,14 @@ namespace {
 volatile std::sig_atomic_t g_interrupted = 0;
 
 const char kUsage[] =
-    "usage: %s sweep.yaml --out DIR [--jobs N] [--shard i/N] [--sim PATH] [--set key=value]...\n"
+    "usage: %s sweep.yaml --out DIR [--jobs N] [--shard i/N] [--sim PATH] [--set key=value]... [--no-collect]\n"
     "         [--slurm [--shards N] [--partition P] [--time T] [--max-parallel K] [--dry-run]] [--status | --collect]\n"
     "  --out DIR    where the points' runs, the CSV and the plot go (a point already done there is not run again)\n"
     "  --jobs N     at most N smmu-sim processes at once (1 .. 1024; default: the number of CPUs; with --slurm: per\n"
     "               array task, and its --cpus-per-task, default 1)\n"
     "  --shard i/N  run only points i-1, i-1+N, i-1+2N, ... (1 <= i <= N <= 1000000), e.g. one shard per machine\n"
     "  --sim PATH   the smmu-sim binary (default: next to this program)\n"
+    "  --no-collect run the points only, no CSV or plot (what each Slurm array task does; exit 1 if a point failed)\n"
     "  --set k=v    an extra override applied to every point\n"
     "  --slurm      submit the sweep with sbatch as a job array, task i running --shard i/N into DIR; prints the job id\n"
     "  --shards N   array tasks (1 .. the number of points; default: one per point, at most 1000)\n"
@@ -77,7 +78,7 @@ int main(int argc, char **argv)
     simcli::Usage u{argv[0], kUsage};
     std::string file, out, sim, partition, time_limit;
     bool have_out = false, slurm = false, dry_run = false, collect = false, status = false, jobs_given = false, shard_given = false;
-    bool have_partition = false, have_time = false;
+    bool have_partition = false, have_time = false, no_collect = false;
     std::vector<std::string> extra;
     unsigned jobs = (unsigned)std::clamp(sysconf(_SC_NPROCESSORS_ONLN), 1L, (long)kMaxJobs), si = 1, sn = 1, max_parallel = 0, tasks = 0;
     for (int i = 1; i < argc; i++) {
@@ -96,6 +97,7 @@ int main(int argc, char **argv)
         else if (a == "--slurm") slurm = true;
         else if (a == "--dry-run") dry_run = true;
         else if (a == "--collect") collect = true;
+        else if (a == "--no-collect") no_collect = true;
         else if (a == "--status") status = true;
         else if (a == "--partition") {
             std::string why = sweep::check_partition(v);
@@ -130,7 +132,7 @@ int main(int argc, char **argv)
     if (file.empty()) return u.bad("no sweep file given");
     if (!have_out) return u.bad("--out DIR is required");
     if (out.empty()) return u.bad("--out: empty directory name");
-    if ((int)slurm + (int)collect + (int)status > 1) return u.bad("--slurm, --collect and --status exclude each other");
+    if ((int)slurm + (int)collect + (int)status + (int)no_collect > 1) return u.bad("--slurm, --collect, --no-collect and --status exclude each other");
     if (!slurm) {
         const char *only = have_partition ? "--partition" : have_time ? "--time" : max_parallel ? "--max-parallel" : tasks ? "--shards" : dry_run ? "--dry-run" : nullptr;
         if (only) return u.bad(std::string(only) + " goes with --slurm");
@@ -235,7 +237,7 @@ int main(int argc, char **argv)
 
     std::map<pid_t, size_t> running;
     std::map<size_t, std::chrono::steady_clock::time_point> started;
-    size_t next = 0, done = 0, finished = 0, skipped = 0, setup_failed = 0;
+    size_t next = 0, done = 0, finished = 0, skipped = 0, setup_failed = 0, failed = 0;
     while ((next < todo.size() && !g_interrupted) || !running.empty()) {
         while (next < todo.size() && running.size() < jobs && !g_interrupted) {
             size_t p = todo[next++];
@@ -302,13 +304,14 @@ int main(int argc, char **argv)
                 std::fprintf(stderr, "cannot write %s\n", werr.c_str());
                 setup_failed++;
             } else finished++;
+            failed += code != 0 && code != 3;
             what = code == 0 ? "ok" : "exit " + std::to_string(code) + ", see " + dir + "/log.txt";
         }
         std::printf("[%zu/%zu] point %zu (%s): %s in %.1f s\n", done + skipped, todo.size(), p, label(s, p).c_str(), what.c_str(), secs);
         std::fflush(stdout);
     }
     std::string stem = sn > 1 ? "sweep-shard-" + std::to_string(si) + "-of-" + std::to_string(sn) : "sweep";
-    int rc = sweep::collect(out, stem, s, todo, configs);
+    int rc = no_collect ? failed != 0 : sweep::collect(out, stem, s, todo, configs);
     if (g_interrupted) {
         std::fprintf(stderr, "interrupted: %zu of the %zu points to run finished; rerun the same command to run the others\n", finished,
                      todo.size() - skipped);

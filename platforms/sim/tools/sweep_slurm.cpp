@@ -86,7 +86,7 @@ std::string batch_script(const SlurmJob &j)
     if (!j.partition.empty()) s += "#SBATCH --partition=" + j.partition + "\n";
     if (!j.time.empty()) s += "#SBATCH --time=" + j.time + "\n";
     s += "exec " + shell_quote(j.self) + " " + shell_quote(j.spec) + " --out " + shell_quote(j.out) + " --sim " + shell_quote(j.sim) +
-         " --jobs " + std::to_string(j.jobs);
+         " --jobs " + std::to_string(j.jobs) + " --no-collect";
     for (const std::string &x : j.sets) s += " --set " + shell_quote(x);
     s += " --shard \"$SLURM_ARRAY_TASK_ID/" + std::to_string(j.tasks) + "\"\n";
     return s;
