@@ -115,7 +115,7 @@ for _ in $(seq 150); do [ "$(sinfo -h -o %T 2>/dev/null)" = idle ] && break; sle
 watchdog=$!
 echo "Slurm up on 127.0.0.1:$port ($T)"
 
-# 2 page sizes x 3 queue depths x 2 invalidation modes of the NIC ring, 10 ms each (about 0.3 s of wall time).
+# 2 page sizes x 3 queue depths x 2 invalidation modes of the NIC ring, 5 ms each (0.1 to 0.5 s of wall time).
 spec=$T/nic.yaml
 cat >"$spec" <<EOF
 scenario: $src/configs/scenarios/nic-rx-4k.yaml
@@ -124,7 +124,7 @@ grid:
   devices[nic0].traffic.outstanding: [4, 8, 16]
   driver.invalidation: [strict, lazy]
 set:
-  run.duration: 10ms
+  run.duration: 5ms
   report.plots: false
 metrics: [tlb_hit_rate, walks, mean_latency_ns, p99_latency_ns, nic0.transactions, driver.syncs, simulated_ns, wall_s]
 EOF
