@@ -18,7 +18,8 @@ struct SlurmJob {
     size_t points = 0;
 };
 
-// "" when `t` is a Slurm time limit (M, M:S, H:M:S, D-H, D-H:M, D-H:M:S, or UNLIMITED / INFINITE), else why not.
+// "" when `t` is a Slurm time limit (M, M:S, H:M:S, D-H, D-H:M, D-H:M:S, or UNLIMITED / INFINITE; 0 is no limit,
+// as sbatch takes it), else why not.
 std::string check_time(const std::string &t);
 // "" when `p` is a partition name or a comma-separated list of them, else why not.
 std::string check_partition(const std::string &p);
