@@ -171,8 +171,10 @@ st=$("$sweep" "$spec" --out "$T/a" --status)
 
 # 2. Task 1 (points 0, 4, 8) cancelled while it runs point 4; the array finishes the other tasks.
 id=$(submit "$T/b")
-for _ in $(seq 1500); do [ -f "$T/b/point-0004/running" ] && break; sleep 0.02; done
-[ -f "$T/b/point-0004/running" ] || fail "task ${id}_1 never started point 4"
+# log.txt appears once smmu-sim's process exists; a moment later it has its signal handlers.
+for _ in $(seq 1500); do [ -f "$T/b/point-0004/log.txt" ] && break; sleep 0.02; done
+[ -f "$T/b/point-0004/log.txt" ] || fail "task ${id}_1 never started point 4"
+sleep 0.05
 scancel "${id}_1"
 wait_job "$id"
 grep -q "CANCELLED" "$T/b/slurm/task-${id}_1.log" || fail "task ${id}_1 was not cancelled: $(cat "$T/b/slurm/task-${id}_1.log")"

@@ -264,6 +264,7 @@ int main(int argc, char **argv)
                 setup_failed++;
                 continue;
             }
+            if (g_interrupted) { sweep::release(dir); break; }   // a signal while the point was being set up
             pid_t pid = fork();
             if (pid < 0) { std::perror("fork"); sweep::release(dir); setup_failed++; continue; }
             if (pid == 0) {
