@@ -4,7 +4,7 @@
 # then the same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")"
-./scripts/deps.sh
+./scripts/deps.sh --test
 jobs=$(nproc)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMMU_WERROR=ON >/dev/null
 cmake --build build -j"$jobs"
