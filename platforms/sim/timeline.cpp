@@ -350,7 +350,7 @@ void Runner::print_summary() const
             std::printf("               %-10s during: %llu faulted, %llu blocked, %llu stalled", s_.devices[kv.first].name.c_str(),
                         (unsigned long long)d.faulted, (unsigned long long)d.blocked, (unsigned long long)d.stalled);
             if (af != r.after.end())
-                std::printf("; after (%.2f us): %llu faulted, %llu blocked, %llu stalled, %.2f GB/s", af->second.ns / 1000,
+                std::printf("; after (%.2f us): %llu faulted, %llu blocked, %llu stalled, %.2f GB/s received", af->second.ns / 1000,
                             (unsigned long long)af->second.faulted, (unsigned long long)af->second.blocked,
                             (unsigned long long)af->second.stalled, gbps(af->second));
             std::printf("\n");

@@ -26,7 +26,7 @@ struct DeviceSlot {
 
 // The DMA of one stream in a time window, from the SMMU's per-StreamID counters: translations (one per page a
 // transaction touches, plus stall retries) that failed with an event (faulted), without one (blocked: STE abort,
-// S1DSS terminate, GBPA), or stalled; and the bytes of the transactions that arrived in it.
+// S1DSS terminate, GBPA), or stalled; and the bytes of the transactions that arrived in it, failed ones included.
 struct Window {
     uint64_t translations = 0, faulted = 0, blocked = 0, stalled = 0, bytes = 0;
     double ns = 0;
