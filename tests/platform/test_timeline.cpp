@@ -3,6 +3,7 @@
 // Linux's order, what DMA sees at every step, the scenario timeline's validation, and the two shipped scenarios.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -154,6 +155,54 @@ TEST_F(Fake, AGroupMovesAsOne)
     EXPECT_EQ(mem.r64(drv->ste_addr(0x308)) >> 1 & 7, 5u);
 }
 
+// What the SMMU could see at every command-queue publication: the STE's first four qwords. Assigning a device from
+// the host's stage 1 to a VM never makes the STE invalid or half-written: Config goes abort -> nested, and the
+// nested STE's stage-2 and CD-pointer qwords are in place before qword 0 switches Config (the critical qword last).
+struct SteWatch : fake::Smmu {
+    using fake::Smmu::Smmu;
+    uint64_t ste = 0;
+    std::vector<std::array<uint64_t, 4>> seen;
+    void write32(uint64_t off, uint32_t v) override {
+        fake::Smmu::write32(off, v);
+        if (off == 0x98 && ste) seen.push_back({mem.r64(ste), mem.r64(ste + 8), mem.r64(ste + 16), mem.r64(ste + 24)});
+    }
+};
+
+TEST(FakeSteOrder, AssignNeverExposesATornSte)
+{
+    SparseMemory mem;
+    PhysAllocator alloc{0x80000000ull, 0x40000000ull};
+    SteWatch hw{mem};
+    hw.idr0 |= 1;
+    SmmuDriver drv(hw, mem, alloc, DriverOptions{});
+    ASSERT_TRUE(drv.probe()) << drv.error();
+    int dev = drv.add_device({"nic", 0x0100, 0, false});
+    int host = drv.domain_alloc(DomainType::S1);
+    ASSERT_TRUE(drv.attach(dev, host));
+    int s2 = drv.domain_alloc(DomainType::S2);
+    ASSERT_EQ(drv.map(s2, 0, 0xA0000000, 0x1000000, 0x200000, PROT_READ | PROT_WRITE | PROT_CACHE), 0);
+    int vm = drv.domain_alloc(DomainType::Nested, 12, s2, 0x800000, 0x800000);
+    hw.ste = drv.ste_addr(0x100);
+    uint64_t breaking = drv.counters().breaking;
+    ASSERT_TRUE(drv.assign(dev, vm)) << drv.error();
+    EXPECT_EQ(drv.counters().breaking, breaking);
+    ASSERT_FALSE(hw.seen.empty());
+    std::vector<unsigned> configs;
+    for (auto &q : hw.seen) {
+        EXPECT_EQ(q[0] & 1, 1u) << "STE.V went to 0";
+        unsigned cfg = (unsigned)(q[0] >> 1 & 7);
+        if (configs.empty() || configs.back() != cfg) configs.push_back(cfg);
+        if (cfg == 7) {   // nested: S2VMID, S2TTB and the guest CD pointer are all there
+            EXPECT_EQ(q[2] & 0xFFFF, drv.domain_vmid(s2));
+            EXPECT_EQ(q[3], drv.domain_pgtable(s2)->ttbr());
+            EXPECT_NE(q[0] & 0x000FFFFFFFFFFFC0ull, 0u);
+        }
+    }
+    // The first publication already sees the abort STE (qword 0 is S1 -> abort's critical qword); the nested
+    // STE's qwords 1-3 are written while Config is still abort (unused there), qword 0 last.
+    EXPECT_EQ(configs, (std::vector<unsigned>{0, 7}));
+}
+
 // The real core: a DMA probe after every command-queue publication, i.e. after every step of an update.
 struct ProbePort : CorePort {
     std::function<void()> probe;
@@ -222,8 +271,11 @@ TEST_F(Core, TrafficDuringAHitlessUpdateNeverFaults)
             if (r.status == SMMU_OK) { p.ok++; p.pas.insert(r.pa); }
             if (r.event) p.events.push_back(r.event);
         };
+        const uint64_t breaking = drv->counters().breaking, hitless = drv->counters().hitless;
         ASSERT_TRUE(c.act(*drv, dev, other)) << drv->error();
         port.probe = nullptr;
+        EXPECT_EQ(drv->counters().breaking, breaking);
+        EXPECT_GT(drv->counters().hitless, hitless);
         EXPECT_GE(p.n, 2u);   // every step of the update
         EXPECT_EQ(p.ok, p.n);
         EXPECT_TRUE(p.events.empty());
