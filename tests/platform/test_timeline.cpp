@@ -498,6 +498,38 @@ TEST(TimelineSim, BadTimelineExitsBeforeTheRun)
     EXPECT_NE(stat((out + "/report.json").c_str(), &st), 0);   // nothing ran
 }
 
+// Two functions behind a bridge share a StreamID (a group): assigning one moves both; both keep running in the VM.
+TEST(TimelineSim, AGroupMovesAsOne)
+{
+    if (!have_sim()) GTEST_SKIP() << "smmu-sim not built";
+    std::string f = write(
+        "name: group\nrun: {duration: 60us}\n"
+        "devices:\n"
+        "  - name: fn0\n    sid: 0x40\n    mappings: [{iova: 0x10000000, size: 1M}]\n"
+        "    traffic: {pattern: sequential, size: 64, rate: 1GB/s, footprint: 1M}\n"
+        "  - name: fn1\n    sid: 0x40\n    share_domain: fn0\n    mappings: [{iova: 0x20000000, size: 1M}]\n"
+        "    traffic: {pattern: sequential, size: 64, rate: 1GB/s, footprint: 1M}\n"
+        "  - name: other\n    sid: 0x41\n    mappings: [{iova: 0x10000000, size: 1M}]\n"
+        "    traffic: {pattern: sequential, size: 64, rate: 1GB/s, footprint: 1M}\n"
+        "vms: [{name: g}]\n"
+        "timeline:\n  - {at: 20us, action: assign, device: fn1, vm: g}\n");
+    SimRun r = sim(f, g_dir + "/group");
+    ASSERT_EQ(r.rc, 0) << r.out;
+    const auto &row = r.report["timeline"][0];
+    EXPECT_EQ(row["group"], nlohmann::json::array({"fn0", "fn1"}));
+    EXPECT_EQ(row["ste_writes"], 2);   // one STE for the group: S1 -> abort, abort -> nested
+    for (const char *d : {"fn0", "fn1"}) {
+        SCOPED_TRACE(d);
+        EXPECT_EQ(row["after"][d]["faulted"], 0);
+        EXPECT_EQ(row["after"][d]["blocked"], 0);
+        EXPECT_GT(row["after"][d]["translations"].get<uint64_t>(), 100u);
+    }
+    EXPECT_FALSE(row["during"].contains("other"));
+    for (const auto &d : r.report["devices"])
+        if (d["name"] == "other") { EXPECT_EQ(d["errors"], 0); }
+    EXPECT_TRUE(r.report["events"].empty());
+}
+
 // The shipped NIC-to-VM move: a bounded window of blocked (never faulted) DMA, then the VF runs at its offered
 // rate through nested translation; after the unplug it issues nothing.
 TEST(TimelineSim, NicMovedToAVmUnderTraffic)

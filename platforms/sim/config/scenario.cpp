@@ -639,10 +639,15 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
         if (d.sid >> kDriverSidBits)
             c.error(has(dn, "sid") ? sub(dn, "sid") : sub(dn, "bdf"), p + (has(dn, "sid") ? ".sid" : ".bdf"),
                     "StreamID " + std::to_string(d.sid) + " is beyond the driver's stream table (" + std::to_string(kDriverSidBits) + " StreamID bits)");
-        // One STE per StreamID: a second device on it would take over the first one's stream (and its statistics).
-        if (!sids.emplace(d.sid, i).second) {
+        // One STE per StreamID: a second device on it is the same group (an alias, e.g. behind a PCIe-to-PCI bridge)
+        // and must share the first one's domain; else it would take over the first one's stream.
+        const bool alias = sids.count(d.sid) && has(dn, "share_domain") && str(sub(dn, "share_domain"), "") == s.devices[sids[d.sid]].name;
+        if (alias && has(dn, "pasids"))
+            c.error(sub(dn, "pasids"), p + ".pasids", "a device sharing its StreamID with devices[" + std::to_string(sids[d.sid]) +
+                    "] shares its CD table: give the PASIDs to that device");
+        if (!alias && !sids.emplace(d.sid, i).second) {
             char b[160];
-            std::snprintf(b, sizeof b, "StreamID 0x%x is already devices[%zu]'s; one device per StreamID (share_domain shares translations)",
+            std::snprintf(b, sizeof b, "StreamID 0x%x is already devices[%zu]'s; one device per StreamID unless it is that device's group (share_domain: it)",
                           d.sid, sids[d.sid]);
             c.error(has(dn, "sid") ? sub(dn, "sid") : sub(dn, "bdf"), p + (has(dn, "sid") ? ".sid" : ".bdf"), b);
         }
