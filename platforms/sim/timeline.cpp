@@ -122,7 +122,8 @@ int Runner::domain_for(size_t dev, const std::string &kind, std::string *err)
             v = vm(name, gran, err);
         }
         if (!v) return -1;
-        uint64_t slice = 512ull << 20 | (uint64_t)(v->nested.size() % 8) << 26;
+        if (v->nested.size() >= 8) { *err = "a VM holds the tables of at most 8 devices"; return -1; }
+        uint64_t slice = 512ull << 20 | (uint64_t)v->nested.size() << 26;
         dom = drv_.domain_alloc(DomainType::Nested, g, v->s2, slice, 64ull << 20);
         if (dom >= 0) v->nested[dev] = dom;
     }

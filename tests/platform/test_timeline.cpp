@@ -429,6 +429,9 @@ TEST(TimelineConfig, BadActionsAreRefusedWithFileLineAndKey)
         {"  - {at: 10us, action: map, device: nic, iova: 0x20000800, size: 4K}\n",
          ":11: key 'timeline[0].iova': iova and size must be aligned to the page size"},
         {"  - {at: 10us, device: nic}\n", ":11: key 'timeline[0].action': required key is missing"},
+        {"  - {at: 10us, action: pasid_free, device: nic, pasid: 1}\n  - {at: 10us, action: pasid_free, device: nic, pasid: 2}\n"
+         "  - {at: 20us, action: attach, device: nic, domain: s2}\n  - {at: 30us, action: pasid_alloc, device: nic, pasid: 1}\n",
+         ":14: key 'timeline[3].pasid': the device's RID domain is s2 at this time: PASIDs need a stage-1 or bypass/blocked one"},
     };
     for (const Bad &c : cases) {
         SCOPED_TRACE(c.timeline);
@@ -441,6 +444,18 @@ TEST(TimelineConfig, BadActionsAreRefusedWithFileLineAndKey)
         for (auto &e : errs) all += e.str() + "\n";
         EXPECT_NE(all.find(f + c.want), std::string::npos) << all;
     }
+}
+
+TEST(TimelineConfig, AStreamingDeviceCannotMoveIntoAVm)
+{
+    std::string f = write("name: t\nrun: {duration: 100us}\ndevices:\n  - name: nic\n    sid: 1\n"
+                          "    mappings: [{iova: 0x10000000, size: 1M}]\n    dynamic: {enabled: true}\n"
+                          "vms: [{name: g0}]\ntimeline:\n  - {at: 10us, action: attach, device: nic, domain: vm:g0}\n");
+    simcfg::Scenario s;
+    std::vector<simcfg::Error> errs;
+    EXPECT_FALSE(simcfg::load_scenario(f, {}, &s, &errs));
+    ASSERT_EQ(errs.size(), 1u);
+    EXPECT_EQ(errs[0].str(), f + ":10: key 'timeline[0].device': device 'nic' remaps its buffers (dynamic.enabled): it cannot move into a VM");
 }
 
 TEST(TimelineConfig, AValidTimelineIsTyped)

@@ -143,6 +143,10 @@ void build_timeline(const YAML::Node &root, const std::string &file, Scenario &s
             if (s1 && !flag(s, "arch.s1p")) err(n, key, what + " needs stage 1 (smmu.arch.s1p)");
             if (s2 && !flag(s, "arch.s2p")) err(n, key, what + " needs stage 2 (smmu.arch.s2p)");
         };
+        // Streaming remaps allocate host PAs: in a VM they would have to be the guest's IPAs.
+        const bool to_guest = (a.action == "assign") || (a.action == "attach" && (a.domain == "nested" || a.domain.rfind("vm:", 0) == 0));
+        if (to_guest && dev->dynamic)
+            err(child(e, "device"), "device", "device '" + a.device + "' remaps its buffers (dynamic.enabled): it cannot move into a VM");
         const bool translating = g.domain == "s1" || g.domain == "s2" || g.domain == "nested" || g.domain.rfind("vm:", 0) == 0;
         if (a.action == "attach") {
             YAML::Node dn = child(e, "domain");
