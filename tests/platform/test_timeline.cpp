@@ -550,8 +550,24 @@ TEST(TimelineSim, AGroupMovesAsOne)
 TEST(TimelineSim, NicMovedToAVmUnderTraffic)
 {
     if (!have_sim()) GTEST_SKIP() << "smmu-sim not built";
-    SimRun r = sim(kScen + "nic-to-vm.yaml", g_dir + "/nic");
+    SimRun r = sim(kScen + "nic-to-vm.yaml --plots", g_dir + "/nic");
     ASSERT_EQ(r.rc, 0) << r.out;
+    // The plot data: per-device throughput per bin, and the actions to mark.
+    std::ifstream acts(g_dir + "/nic/plots/timeline_actions.dat"), tp(g_dir + "/nic/plots/timeline.dat");
+    std::string line;
+    std::vector<std::string> marks;
+    while (std::getline(acts, line)) marks.push_back(line);
+    ASSERT_EQ(marks.size(), 3u);
+    EXPECT_EQ(marks[0], "# start_us duration_us action");
+    EXPECT_EQ(marks[1].rfind("150 ", 0), 0u) << marks[1];
+    EXPECT_NE(marks[1].find(" \"assign nic\""), std::string::npos) << marks[1];
+    EXPECT_EQ(marks[2].rfind("300 ", 0), 0u) << marks[2];
+    EXPECT_NE(marks[2].find(" \"unplug nic\""), std::string::npos) << marks[2];
+    size_t rows = 0;
+    std::getline(tp, line);
+    EXPECT_EQ(line, "# time_us (end of the bin), then GB/s completed per device: nic");
+    while (std::getline(tp, line)) rows++;
+    EXPECT_GT(rows, 50u);
     const auto &tl = r.report["timeline"];
     ASSERT_EQ(tl.size(), 2u) << r.out;
     const auto &mv = tl[0];
