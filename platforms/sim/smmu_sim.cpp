@@ -25,8 +25,10 @@
 #include "driver/streaming.h"
 #include "patterns.h"
 #include "report/run_plots.h"
+#include "report/timeline_plot.h"
 #include "smmu_params.h"
 #include "soc.h"
+#include "timeline.h"
 
 using namespace sc_core;
 using namespace smmusim;
@@ -74,10 +76,8 @@ struct Tally {
     }
 };
 
-struct DevRun {
+struct DevRun : simtl::DeviceSlot {                  // dev, dom, pasid_dom, unplugged: what the timeline changes
     const simcfg::Device *cfg = nullptr;
-    int dev = -1, dom = -1;
-    std::vector<int> pasid_dom;                       // index = PASID
     std::unique_ptr<traffic::Pattern> pattern;
     bool trace_sids = false;                          // traffic.trace_sid: trace (each record's StreamID)
     Tally all;
@@ -153,7 +153,7 @@ struct Master : sc_module {
         // Streaming DMA: take one buffer of the first mapping back once the device has finished with it, unmap
         // it and map it again at a new PA; the device does not start on it in between (as Linux's DMA API).
         const simcfg::Device &d = *run.cfg;
-        if (!run.bufs || !run.bufs->count()) return;
+        if (!run.bufs || !run.bufs->count() || run.unplugged) return;
         const size_t i = (size_t)(run.remap_seq++ % run.bufs->count());
         const uint64_t iova = run.bufs->iova(i);
         run.bufs->take(i);
@@ -177,7 +177,7 @@ struct Master : sc_module {
         smmu::ServedExtension &served = slots[slot]->served;
         for (;;) {
             traffic::Txn t;
-            if (g_interrupted) return;
+            if (g_interrupted || run.unplugged) return;   // an unplugged device issues nothing more
             if (!run.pattern->next(t)) {
                 // Bad input found mid-run (a trace line) ends the run like bad input before it.
                 // Said first, before the partial summary.
@@ -382,6 +382,10 @@ int sc_main(int argc, char **argv)
     std::map<std::string, int> dom_of;
     int storm_dom = -1;
     uint64_t storm_pgsize = 4096, storm_remaps = 0;
+    std::vector<simtl::DeviceSlot *> slots;
+    for (auto &rp : runs) slots.push_back(rp.get());
+    simtl::Runner timeline(sc, drv, smmu, dma, guests, slots);
+    timeline.on_error = driver_failed;
 
     // Software: probe, attach, map; then service the event queue on its interrupt.
     sc_spawn([&] {
@@ -404,6 +408,7 @@ int sc_main(int argc, char **argv)
             } else r.dom = drv.domain_alloc(t, g);
             dom_of[d.name] = r.dom;
             if (r.dom < 0 || !drv.attach(r.dev, r.dom)) { driver_failed(d.name + ": " + drv.error()); return; }
+            timeline.set_initial((size_t)(&rp - &runs[0]), d.domain);
             r.pasid_dom.assign(d.pasids + 1, r.dom);
             for (uint32_t p = 1; p <= d.pasids; p++) {
                 r.pasid_dom[p] = drv.domain_alloc(DomainType::S1, g);
@@ -411,7 +416,7 @@ int sc_main(int argc, char **argv)
             }
             uint64_t guest_pa = 0x100000;
             for (const simcfg::Mapping &m : d.mappings) {
-                if (t == DomainType::Bypass || t == DomainType::Blocked) break;
+                if ((t == DomainType::Bypass || t == DomainType::Blocked) && m.pasid == 0) continue;   // PASID tables are stage 1 whatever the RID domain
                 unsigned prot = (m.read ? +PROT_READ : 0u) | (m.write ? +PROT_WRITE : 0u) | (m.exec ? 0u : +PROT_NOEXEC) |
                                 (m.priv ? +PROT_PRIV : 0u) | PROT_CACHE;
                 uint64_t pa = m.pa;
@@ -461,6 +466,8 @@ int sc_main(int argc, char **argv)
         if (!opt.strict) drv.flush_lazy();
     }, "software");
 
+    if (!sc.timeline.empty())
+        sc_spawn([&] { wait(ready); timeline.run(drv_lock, stop); }, "timeline");
     if (sc.storm_interval_ps)
         sc_spawn([&] {
             // The CPU's map/unmap churn: every interval one buffer is unmapped (invalidated per driver.invalidation)
@@ -656,6 +663,8 @@ int sc_main(int argc, char **argv)
        << ", \"lazy_flushes\": " << dc.lazy_flushes << ", \"events\": " << dc.events << ", \"resumes\": " << dc.resumes
        << ", \"cmd_sync_mean_ns\": " << st.cmd_sync_latency.mean() * period_ns << "}";
     if (sc.storm_interval_ps) js << ",\n  \"storm\": {\"remaps\": " << storm_remaps << "}";
+    timeline.finish(std::min(sc_time_stamp(), stop));
+    js << ",\n  \"timeline\": " << timeline.json();
     js << ",\n  \"events\": {";
     first = true;
     for (auto &kv : events_by_name) { js << (first ? "" : ", ") << "\"" << kv.first << "\": " << kv.second; first = false; }
@@ -674,11 +683,18 @@ int sc_main(int argc, char **argv)
             else write_failed.push_back(rp->csv->error());
         }
     std::string plot_note;
+    std::vector<std::pair<std::string, std::vector<uint64_t>>> tl_series;
+    std::vector<simreport::ActionMark> tl_marks;
+    for (auto &sr : series) tl_series.push_back({sr.name, sr.bytes_per_bin});
+    for (const simtl::Row &r : timeline.rows())
+        tl_marks.push_back({r.start_ps / 1e6, (r.end_ps - r.start_ps) / 1e6, r.action->action + " " + r.action->device});
     if (sc.report_plots) {
         std::string dir = outdir + "/plots", msg;
         size_t before = simreport::written_files().size(), failed = simreport::write_errors().size();
         if (!simreport::make_dirs(dir)) write_failed.push_back(dir + "/: " + std::strerror(errno));
-        else if (!simreport::write_run_plots(dir, sc.name, g_bin_ps, series, &msg)) {
+        // The timeline plot reads a copy of the bins: write_run_plots merges them in place.
+        else if (!(sc.timeline.empty() || simreport::write_timeline_plot(dir, sc.name, g_bin_ps, tl_series, tl_marks, &msg)) |
+                 !simreport::write_run_plots(dir, sc.name, g_bin_ps, series, &msg)) {
             if (simreport::write_errors().size() == failed) plot_note = msg;
             else write_failed.insert(write_failed.end(), simreport::write_errors().begin() + failed, simreport::write_errors().end());
         }
@@ -696,6 +712,7 @@ int sc_main(int argc, char **argv)
                     (unsigned long long)dc.commands, (unsigned long long)dc.syncs, st.cmd_sync_latency.mean() * period_ns,
                     (unsigned long long)dc.tlbi, (unsigned long long)dc.unmaps, (unsigned long long)dc.lazy_flushes);
         if (sc.storm_interval_ps) std::printf("storm: %llu unmap+map pairs\n", (unsigned long long)storm_remaps);
+        timeline.print_summary();
         if (events_by_name.empty()) std::printf("events: none\n");
         for (auto &kv : events_by_name) std::printf("event %s: %llu\n", kv.first.c_str(), (unsigned long long)kv.second);
         for (auto &w : wrote) std::printf("wrote %s\n", w.c_str());

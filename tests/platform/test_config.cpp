@@ -45,7 +45,7 @@ struct Bad { const char *name, *yaml; std::string want; };
 
 TEST(ConfigErrors, EachBadInputNamesFileLineAndKey)
 {
-    const std::string top = "name, description, seed, run, smmu, interconnect, memory, driver, devices, report, expect";
+    const std::string top = "name, description, seed, run, smmu, interconnect, memory, driver, devices, vms, timeline, report, expect";
     const Bad cases[] = {
         {"unknown-top", "name: t\nnmae: x\n", ":2: key 'nmae': unknown key; valid keys: " + top},
         {"unknown-nested", "name: t\ndevices:\n  - name: a\n    sid: 1\n    trafic: {pattern: random}\n",
@@ -115,7 +115,7 @@ TEST(ConfigErrors, AllErrorsAreReportedAtOnce)
     auto errs = errors_of(f);
     ASSERT_EQ(errs.size(), 3u);
     EXPECT_EQ(errs[0].substr(f.size()), ":2: key 'foo': unknown key; valid keys: name, description, seed, run, smmu, "
-                                        "interconnect, memory, driver, devices, report, expect");
+                                        "interconnect, memory, driver, devices, vms, timeline, report, expect");
     EXPECT_EQ(errs[2].substr(f.size()), ":4: key 'driver.sync': 'never' is not one of: auto, poll, msi");
 }
 

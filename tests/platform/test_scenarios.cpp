@@ -616,7 +616,8 @@ TEST(Scenarios, EveryShippedScenarioIsChecked)
 {
     const std::set<std::string> checked = {"default.yaml", "nic-rx-4k.yaml", "nic-rx-2m.yaml", "gpu-copy.yaml",
                                            "nvme-random-4k.yaml", "tenants-thrash.yaml", "invalidation-storm.yaml",
-                                           "nested-vm.yaml", "stall-fault.yaml", "linux-block.yaml"};
+                                           "nested-vm.yaml", "stall-fault.yaml", "linux-block.yaml",
+                                           "nic-to-vm.yaml", "sva-processes.yaml"};   // the last two: test_timeline.cpp
     DIR *d = opendir(kScen.c_str());
     ASSERT_NE(d, nullptr);
     while (dirent *e = readdir(d)) {

@@ -145,7 +145,7 @@ TEST(Validation, EveryToolRefusesBadInputBeforeTheRun)
          ":11: key 'devices[1].mappings[0].iova': mapping [0x10000000, 0x10001000) overlaps [0x10000000, 0x10200000) of "
          "devices[0].mappings[0] in the same translation table"},
         {"duplicate-sid", "name: v\ndevices:\n  - {name: a, sid: 1}\n  - {name: b, bdf: \"00:00.1\"}\n", {},
-         ":4: key 'devices[1].bdf': StreamID 0x1 is already devices[0]'s; one device per StreamID (share_domain shares translations)"},
+         ":4: key 'devices[1].bdf': StreamID 0x1 is already devices[0]'s; one device per StreamID unless it is that device's group (share_domain: it)"},
         {"expect-unknown-event", "", {"expect.events=F_TRANSLATON"}, "--set:1: key 'expect.events': 'F_TRANSLATON' is not an event name; valid: "},
         {"dynamic-no-mapping", "name: v\ndevices:\n  - name: a\n    sid: 1\n    dynamic: {enabled: true}\n", {},
          ":5: key 'devices[0].dynamic.enabled': remapping needs a mapping (buffers are unmapped and mapped again in the first)"},

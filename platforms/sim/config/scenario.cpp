@@ -17,6 +17,7 @@
 #include "driver/events.h"
 #include "preset.h"
 #include "schema.h"
+#include "timeline.h"
 #include "trace.h"
 #include "values.h"
 
@@ -453,7 +454,7 @@ void check_memory(Ctx &c, const YAML::Node &n, const Scenario &s)
     uint64_t dma = 0;
     for (const Device &d : s.devices)
         for (const Mapping &m : d.mappings) {
-            if (d.domain == "bypass" || d.domain == "blocked") break;
+            if ((d.domain == "bypass" || d.domain == "blocked") && m.pasid == 0) continue;
             if (!m.has_pa && d.domain != "nested") dma += m.size + m.page_size;   // each buffer aligned to its page size
         }
     uint64_t need = dma ? mm.dma_base + dma : mm.tables_base + mm.tables_size;
@@ -462,7 +463,7 @@ void check_memory(Ctx &c, const YAML::Node &n, const Scenario &s)
     if (s.mem_size < need) {
         std::string msg = size_text(s.mem_size) + " does not hold the platform's memory: page tables and queues (1G at 1G)";
         if (dma) msg += ", " + size_text(dma) + " of DMA buffers from 4G";
-        if (mm.guest_size) msg += ", " + size_text(mm.guest_size) + " of guest RAM (1G per nested device)";
+        if (mm.guest_size) msg += ", " + size_text(mm.guest_size) + " of guest RAM (1G per nested device and per VM)";
         c.error(o, msg + "; at least " + size_text(need));
     }
 }
@@ -638,10 +639,15 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
         if (d.sid >> kDriverSidBits)
             c.error(has(dn, "sid") ? sub(dn, "sid") : sub(dn, "bdf"), p + (has(dn, "sid") ? ".sid" : ".bdf"),
                     "StreamID " + std::to_string(d.sid) + " is beyond the driver's stream table (" + std::to_string(kDriverSidBits) + " StreamID bits)");
-        // One STE per StreamID: a second device on it would take over the first one's stream (and its statistics).
-        if (!sids.emplace(d.sid, i).second) {
+        // One STE per StreamID: a second device on it is the same group (an alias, e.g. behind a PCIe-to-PCI bridge)
+        // and must share the first one's domain; else it would take over the first one's stream.
+        const bool alias = sids.count(d.sid) && has(dn, "share_domain") && str(sub(dn, "share_domain"), "") == s.devices[sids[d.sid]].name;
+        if (alias && has(dn, "pasids"))
+            c.error(sub(dn, "pasids"), p + ".pasids", "a device sharing its StreamID with devices[" + std::to_string(sids[d.sid]) +
+                    "] shares its CD table: give the PASIDs to that device");
+        if (!alias && !sids.emplace(d.sid, i).second) {
             char b[160];
-            std::snprintf(b, sizeof b, "StreamID 0x%x is already devices[%zu]'s; one device per StreamID (share_domain shares translations)",
+            std::snprintf(b, sizeof b, "StreamID 0x%x is already devices[%zu]'s; one device per StreamID unless it is that device's group (share_domain: it)",
                           d.sid, sids[d.sid]);
             c.error(has(dn, "sid") ? sub(dn, "sid") : sub(dn, "bdf"), p + (has(dn, "sid") ? ".sid" : ".bdf"), b);
         }
@@ -719,7 +725,7 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
                 c.error(sub(mn, "pa"), mp + ".pa", "[pa, pa + size) is beyond memory.size " + size_text(s.mem_size));
             else if (m.has_pa && m.pa < mm.tables_base + mm.tables_size && mm.tables_base < m.pa + m.size)
                 c.error(sub(mn, "pa"), mp + ".pa", "[pa, pa + size) overlaps the page tables and queues at [1G, 2G): DMA there would overwrite them");
-            if (m.size && m.iova + m.size > m.iova && d.domain != "bypass" && d.domain != "blocked") {
+            if (m.size && m.iova + m.size > m.iova && (m.pasid || (d.domain != "bypass" && d.domain != "blocked"))) {
                 auto &placed = tables[{m.pasid ? d.name : owner[d.name], m.pasid}];
                 for (const Placed &o : placed)
                     if (m.iova < o.hi && o.lo < m.iova + m.size) {
@@ -808,6 +814,7 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
         if (ias < 64 && hi > (1ull << ias))
             c.error(sub(storm, "iova"), "driver.storm.iova", "the storm's buffers end beyond the domain's " + std::to_string(ias) + "-bit input address size");
     }
+    build_timeline(root, c.file, s, [&](const YAML::Node &n, const std::string &p, const std::string &m) { c.error(n, p, m); });
     check_memory(c, memsize, s);
     check_smmu_for_driver(c, root, s);
 }
@@ -911,6 +918,7 @@ MemoryMap memory_map(const Scenario &s)
     mm.size = s.mem_size;
     unsigned nested = 0;
     for (const Device &d : s.devices) nested += d.domain == "nested" && d.share_domain.empty();
+    nested += timeline_guests(s);
     mm.guest_size = (uint64_t)nested << 30;
     uint64_t top = s.mem_size & ~((1ull << 30) - 1);
     mm.guest_base = top >= mm.guest_size ? top - mm.guest_size : 0;

@@ -73,6 +73,25 @@ struct Device {
     Traffic traffic;
 };
 
+// A VM of the timeline (`vms:`): 1 GiB of guest RAM behind a stage-2 domain of its own; devices assigned to it
+// get a nested domain (the guest's stage 1) on that stage 2.
+struct Vm {
+    std::string name, granule = "4K";
+};
+
+// One timed action of `timeline:` (docs/scenarios.md, "Timeline").
+struct Action {
+    uint64_t at_ps = 0;
+    std::string action;          // attach detach assign unplug pasid_alloc pasid_free map unmap
+    std::string device;
+    std::string domain;          // attach: bypass s1 s2 nested blocked vm:NAME
+    std::string vm;              // assign
+    uint32_t pasid = 0;          // pasid_alloc/pasid_free; map/unmap: the PASID's table (0 = the RID domain)
+    uint64_t iova = 0, size = 0, page_size = 4096;
+    bool read = true, write = true;
+    std::string where;           // "file:line" of the element
+};
+
 struct Scenario {
     std::string file, name, description;
     uint64_t seed = 1;
@@ -91,6 +110,8 @@ struct Scenario {
     uint32_t storm_buffers = 64;
     std::string storm_device;
     std::vector<Device> devices;
+    std::vector<Vm> vms;
+    std::vector<Action> timeline;               // in time order
     bool report_summary = true, report_plots = false, report_progress = true;
     std::string report_json = "report.json", report_csv_dir;
     std::vector<std::string> expect_events;

@@ -213,6 +213,23 @@ Key build()
             }),
         }),
         L("devices", device.doc.c_str(), device.children),
+        L("vms", "VMs the timeline assigns devices to (docs/scenarios.md, Timeline)", {
+            R(K("name", Type::String, "unique VM name; its 1 GiB of guest RAM is mapped by a stage-2 domain of its own")),
+            E("granule", {"4K", "16K", "64K"}, "granule of the VM's stage 2 (its devices' stage 1 uses each device's granule)", "4K"),
+        }),
+        L("timeline", "timed actions during the run, in time order (docs/scenarios.md, Timeline)", {
+            R(K("at", Type::Duration, "when the action starts (simulated time, before run.duration, not before the previous action)")),
+            R(E("action", {"attach", "detach", "assign", "unplug", "pasid_alloc", "pasid_free", "map", "unmap"},
+                "what the driver does to the device and every device sharing its StreamID", "")),
+            R(K("device", Type::String, "the device acted on")),
+            K("domain", Type::String, "attach: bypass, s1, s2, nested, blocked or vm:NAME", ""),
+            K("vm", Type::String, "assign: the VM (blocked domain first, then the VM's nested domain)", ""),
+            U("pasid", "pasid_alloc/pasid_free: the PASID; map/unmap: the PASID's table (not given: the RID domain)", "", 0, (1 << 20) - 1),
+            K("iova", Type::Size, "map/unmap: first input address", ""),
+            Z("size", "map/unmap: bytes", "", 1, 18446744073709551615.0),
+            K("page_size", Type::Size, "map: page size (4K/2M/1G, 16K/32M, 64K/512M; not given: 4K)", ""),
+            K("prot", Type::String, "map: r, w or rw (not given: rw)", ""),
+        }),
         M("report", "what is written", {
             K("summary", Type::Bool, "summary table on stdout", "true"),
             K("json", Type::String, "report.json path", "report.json"),

@@ -244,6 +244,8 @@ bool SmmuDriver::attach(int dev, int dom)
     if (dev < 0 || dev >= (int)devices_.size() || dom < 0 || dom >= (int)domains_.size()) return fail("bad device or domain");
     Device &d = *devices_[devices_[dev]->leader];
     Domain &m = *domains_[dom];
+    if (d.unplugged) return fail("device " + d.desc.name + " was unplugged");
+    if (!switch_cd_owner(d, m)) return false;
     if (m.type == DomainType::S1 || m.type == DomainType::Nested) {
         if (m.type == DomainType::Nested) {
             // The CD table of a nested device belongs to the guest: it lives in IPA space.
@@ -268,12 +270,12 @@ bool SmmuDriver::attach(int dev, int dom)
         return install_ste(d);
     }
     int old = d.rid_domain;
+    bool clear0 = old >= 0 && d.pasids.count(0) && d.pasids[0] == old;
+    if (clear0) d.pasids.erase(0);   // SSID 0 no longer keeps a CD-table STE (arm_smmu_ssids_in_use)
     d.rid_domain = m.type == DomainType::Blocked ? -1 : dom;
     if (!install_ste(d)) return false;
-    if (old >= 0 && d.pasids.count(0) && d.pasids[0] == old) {
-        d.pasids.erase(0);
-        return write_cd(d, 0, Entry{});
-    }
+    // The SSID 0 CD is cleared once the STE no longer uses it (arm_smmu_attach_dev_ste); a guest's CD is the guest's.
+    if (clear0 && domains_[old]->type != DomainType::Nested) return write_cd(d, 0, Entry{});
     return true;
 }
 

@@ -95,6 +95,20 @@ public:
     bool attach_pasid(int dev, int dom, uint32_t pasid);
     bool detach_pasid(int dev, uint32_t pasid);
 
+    // Assignment over time, in the Linux driver's order (docs/scenarios.md, Timeline). Each acts on the device's
+    // group. detach: the blocked domain (STE abort). assign: VFIO's path, blocked first, then a nested domain.
+    // free_pasid: the CD cleared (CFGI_CD), then the PASID's domain freed when nothing else uses it. unplug:
+    // release_device: PASIDs freed, STE abort, the CD table and an otherwise unused RID domain released.
+    // domain_free: TLBI_NH_ASID (stage 1, nested) / TLBI_S12_VMALL (stage 2) + CMD_SYNC, as free_io_pgtable_ops.
+    bool detach(int dev);
+    bool assign(int dev, int nested_dom);
+    bool free_pasid(int dev, uint32_t pasid);
+    bool unplug(int dev);
+    bool domain_free(int dom);
+    std::vector<int> group_devices(int dev) const;   // the devices sharing its StreamID, itself included
+    int rid_domain(int dev) const;                   // -1 = blocked
+    bool unplugged(int dev) const;
+
     // map: 0 or -errno. unmap returns bytes unmapped and invalidates per the strict/lazy policy.
     int map(int dom, uint64_t iova, uint64_t pa, uint64_t size, uint64_t pgsize, unsigned prot);
     uint64_t unmap(int dom, uint64_t iova, uint64_t size);
@@ -131,6 +145,8 @@ private:
     Entry make_cd(Domain &dom, const Device &d);
     bool install_ste(Device &d);
     bool alloc_cd_table(Device &d);
+    bool switch_cd_owner(Device &d, const Domain &target);
+    int blocked_domain();
     bool write_cd(Device &d, uint32_t ssid, const Entry &cd);
     void tlb_inv_range(Domain &dom, uint64_t iova, uint64_t size, uint64_t granule, bool leaf);
     void tlb_flush_all(Domain &dom);

@@ -47,6 +47,10 @@ struct SmmuDriver::Device {
     std::vector<uint64_t> cd_l2;
     std::map<uint32_t, int> pasids;            // SSID -> S1 domain (SSID 0 = the RID domain when S1/nested)
     bool stall_enabled = false;
+    // The host's CD table while a guest's (a nested domain's, in IPA space) is the one in the STE.
+    struct CdTable { unsigned bits = 0; bool l2 = false; uint64_t tab = 0; PhysMemory *mem = nullptr; PhysAllocator *alloc = nullptr; std::vector<uint64_t> l2s; };
+    CdTable parked_host_cd;
+    bool unplugged = false;
 };
 
 } // namespace smmusim
