@@ -80,10 +80,10 @@ TEST(Validation, EveryToolRefusesBadInputBeforeTheRun)
          "number of sets"},
         {"walk-level-ways", "", {"smmu.preset=gem5_default", "smmu.tcu.walk_cache_s1.ways=4"},
          "--set:2: key 'smmu.tcu.walk_cache_s1.ways': level 1: 28 entries in 4 ways: entries must be a multiple of ways with a "
-         "power-of-two number of sets (entries 28 from " + presets + "gem5_default.yaml:31)"},
+         "power-of-two number of sets (entries 28 from " + presets + "gem5_default.yaml:34)"},
         {"walk-level-set", "", {"smmu.preset=gem5_default", "smmu.tcu.walk_cache_s1[2].entries=256"},
          "--set:2: key 'smmu.tcu.walk_cache_s1[2].entries': level 2: 256 entries in 348 ways: entries must be a multiple of ways with a "
-         "power-of-two number of sets (ways 348 from " + presets + "gem5_default.yaml:32)"},
+         "power-of-two number of sets (ways 348 from " + presets + "gem5_default.yaml:35)"},
         {"walk-level-range", "", {"smmu.tcu.walk_cache_s1[4].entries=256"}, "--set:1: key 'smmu.tcu.walk_cache_s1[4].entries': level '4': 0..3"},
         {"core-no-stage", "", {"smmu.arch.s1p=false", "smmu.arch.s2p=false"},
          "--set:1: key 'smmu.arch.s1p': the SMMU model refuses this configuration: at least one of s1p and s2p must be set"},
@@ -114,7 +114,7 @@ TEST(Validation, EveryToolRefusesBadInputBeforeTheRun)
          "--set:2: key 'devices[0].domain': domain s2 needs stage 2 (smmu.arch.s2p = false from --set:1)"},
         {"granule", "", {"smmu.preset=gem5_default", "devices[0].granule=16K", "devices[0].mappings[0].page_size=16K"},
          "--set:2: key 'devices[0].granule': the 16K granule is not supported (smmu.arch.gran16k = false from " + presets +
-         "gem5_default.yaml:18)"},
+         "gem5_default.yaml:21)"},
         {"pasids-beyond-ssidsize", "", {"smmu.arch.ssidsize=2", "devices[0].pasids=4"},
          "--set:2: key 'devices[0].pasids': 4 PASIDs need SubstreamIDs up to 4, beyond smmu.arch.ssidsize = 2 from --set:1 bits"},
         {"stall-terminate-only", "", {"smmu.arch.stall_model=1", "devices[0].stall=true"},
