@@ -275,6 +275,33 @@ TEST_F(Atos, TypeVariantsOfANestedStream) {
     EXPECT_TRUE(pop_events().empty());
 }
 
+// A SubstreamID selects its CD; without one, S1DSS = bypass returns the input address for a stage-1 request and
+// lets stage 2 translate it for a stage 1 and 2 request (9.1.3).
+TEST_F(Atos, SubstreamsAndS1dssBypass) {
+    bringup();
+    uint64_t cdtab = th::kCdBase + 0x10000, ttb = tables.alloc(), s2ttb = tables.alloc();
+    write_cd(cdtab + 64 * 3, stu::linux_cd(ttb, 3).q);
+    tables.map(ttb, 0x1000, 0x8000'3000, PAGE_S1_RW);
+    install(7, stu::linux_s1(cdtab, 2).s1dss(SMMU_STE_S1DSS_BYPASS).q);
+    Par p = atos(7, 0x1000, S1, READ, 3, true);
+    ASSERT_FALSE(p.fault()) << std::hex << p.v;
+    EXPECT_EQ(p.addr(), 0x8000'3000u);
+    p = atos(7, 0x1234'5000, S1);
+    ASSERT_FALSE(p.fault()) << "S1DSS bypass is not INV_STAGE";
+    EXPECT_EQ(p.addr(), 0x1234'5000u);
+    EXPECT_EQ(atos(7, 0x1000, S1, READ, 4, true).code(), SMMU_EVT_C_BAD_SUBSTREAMID);   // beyond S1CDMax
+    stu::Ste nested = stu::linux_s2(s2ttb, 9);
+    nested.config(7).ctxptr(cdtab).cdmax(2).s1dss(SMMU_STE_S1DSS_BYPASS).s1cir(1).s1cor(1).s1csh(3);
+    tables.map(s2ttb, 0x1234'5000, 0x9999'5000, PAGE_S2_RW);
+    install(8, nested.q);
+    p = atos(8, 0x1234'5000, S12);
+    ASSERT_FALSE(p.fault()) << std::hex << p.v;
+    EXPECT_EQ(p.addr(), 0x9999'5000u);
+    p = atos(8, 0x1234'5000, S1);
+    ASSERT_FALSE(p.fault());
+    EXPECT_EQ(p.addr(), 0x1234'5000u);
+}
+
 TEST_F(Atos, Stage2OnlyStream) {
     bringup();
     uint64_t s2ttb = tables.alloc();
