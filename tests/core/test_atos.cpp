@@ -55,7 +55,7 @@ struct Atos : e2e::Rig {
 
     // A nested stream (as in test_xlate): va -> out_ipa -> out_pa; CD and stage-1 tables at IPA = PA - K.
     struct Nested { uint64_t s2ttb, cd_ipa, va, out_ipa, out_pa, l3_ipa; };
-    Nested nested(uint32_t sid, uint16_t vmid) {
+    Nested nested(uint32_t sid, uint16_t vmid, bool s2ha = false) {
         Nested n{};
         n.s2ttb = tables.alloc();
         uint64_t s1ttb_pa = tables.alloc(), cd_pa = tables.alloc();
@@ -77,7 +77,7 @@ struct Atos : e2e::Rig {
         tables.map(n.s2ttb, n.out_ipa, n.out_pa, PAGE_S2_RW);
         write_cd(cd_pa, stu::linux_cd(s1ttb_pa - K, sid).q);
         stu::Ste ste = stu::linux_s2(n.s2ttb, vmid);
-        ste.config(7).ctxptr(n.cd_ipa).s1cir(1).s1cor(1).s1csh(3);
+        ste.config(7).ctxptr(n.cd_ipa).s1cir(1).s1cor(1).s1csh(3).s2ha(s2ha);
         install(sid, ste.q);
         return n;
     }
@@ -371,6 +371,20 @@ TEST_F(Atos, HttuiInhibitsAccessFlagUpdates) {
     tables.map(ttb, 0x2000, 0x3000'2000, PAGE_S1_RW & ~AF);
     ASSERT_FALSE(atos(11, 0x2000, S1).fault());
     EXPECT_TRUE(mem.r64(tables.slot(ttb, 0x2000)) & AF) << "HTTUI = 0: HTTU as for traffic";
+}
+
+// HTTUI covers the stage-2 tables behind a nested CD fetch as well (9).
+TEST_F(Atos, HttuiCoversTheNestedCdFetch) {
+    bringup();
+    Nested n = nested(5, 3, true);
+    uint64_t cd_s2 = tables.slot(n.s2ttb, n.cd_ipa);
+    mem.w64(cd_s2, mem.r64(cd_s2) & ~AF);
+    ASSERT_FALSE(atos(5, n.va, S12, READ | HTTUI).fault());
+    EXPECT_FALSE(mem.r64(cd_s2) & AF);
+    submit({th::cmd::cfgi_cd(5, 0)});
+    sync();
+    ASSERT_FALSE(atos(5, n.va, S12).fault());
+    EXPECT_TRUE(mem.r64(cd_s2) & AF);
 }
 
 TEST_F(Atos, VatosPageIsStage1OnlyAndLimitedToItsVmid) {

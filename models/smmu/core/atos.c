@@ -156,7 +156,9 @@ static void run(struct smmu_core *s, smmu_atos_regs_t *g, bool vatos)
     t.instr = !t.write && (g->addr & SMMU_ATOS_ADDR_IND);
     t.priv = (g->addr & SMMU_ATOS_ADDR_PNU) != 0;
     smmu_result_t r;
+    q->active = true;
     smmu_xlate(s, &t, &r, SMMU_XLATE_ATOS);
+    q->active = false;
     g->par = r.status == SMMU_OK ? success_result(&r) : fault_result(q);
 }
 

@@ -37,6 +37,7 @@ typedef struct smmu_atos_regs {
 typedef struct smmu_atos_req {
     uint8_t  type;          /* ATOS_ADDR.TYPE: 1 stage 1, 2 stage 2, 3 stage 1 and stage 2 */
     bool     httui;         /* ATOS_ADDR.HTTUI: HTTU inhibited, updates assumed as for a debug walk */
+    bool     active;        /* the request is being translated (the nested CD fetch honours httui too) */
     bool     vatos;         /* issued through the VATOS page: the STE's VMID must be vmid (9.1.6) */
     uint16_t vmid;
     uint8_t  faultcode;     /* out: ATOS_PAR.FAULTCODE (an EventID or INV_STAGE), 0 when none */

@@ -651,7 +651,9 @@ int smmu_s2_fetch_addr(struct smmu_core *s, const smmu_ste_t *ste, uint64_t ipa,
     smmu_wc_ctx_t wc;
     uint8_t sw = smmu_tlb_sw(s, ste);
     smmu_wc_bind(s, &wc, sw, ste->s2vmid, 0, 12, c2.granule, cost, false);
-    s2_fetch_t sf = { .s = s, .ste = ste, .c2 = &c2, .wc = &wc, .cost = cost, .sw = sw, .cls = EVT_CLASS_CD };
+    /* HTTUI also inhibits HTTU on the stage-2 tables behind a nested CD fetch (9). */
+    s2_fetch_t sf = { .s = s, .ste = ste, .c2 = &c2, .wc = &wc, .cost = cost, .sw = sw, .cls = EVT_CLASS_CD,
+                      .no_update = s->atos_req.active && s->atos_req.httui };
     smmu_walk_fault_t f;
     memset(&f, 0, sizeof f);
     int rc = s2_fetch(&sf, ipa, false, pa, &f);
