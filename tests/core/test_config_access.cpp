@@ -36,7 +36,7 @@ const std::vector<Field> &fields()
 {
     static const std::vector<Field> f = {
         U(arch_minor, 255), B(s1p), B(s2p), B(ttf_aarch32), B(cohacc), B(btm), U(httu, 255), B(hyp), B(ats),
-        B(pri), B(asid16), B(vmid16), B(msi), B(sev), B(atos), B(vmw), B(cd2l), B(st_2lvl), U(ttendian, 255),
+        B(pri), B(asid16), B(vmid16), B(msi), B(sev), B(atos), B(vatos), B(vmw), B(cd2l), B(st_2lvl), U(ttendian, 255),
         U(stall_model, 255), B(term_model), U(sidsize, 255), U(ssidsize, 255), U(cmdqs, 255), U(eventqs, 255),
         U(priqs, 255), B(attr_types_ovr), B(attr_perms_ovr), B(xnx), B(ril), U(bbml, 255), B(fwb),
         U(oas_bits, 255), B(gran4k), B(gran16k), B(gran64k), U(vax, 255), U(stall_max, 65535),

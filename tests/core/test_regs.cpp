@@ -15,7 +15,7 @@ struct RegValue { uint32_t off; uint32_t value; };
 TEST_F(Regs, ResetValues) {
     create();
     const RegValue table[] = {
-        {0x000, 0x08CF769Bu},   // IDR0 of the default configuration (ATS, ATSRECERR, PRI; NS1ATS = 0)
+        {0x000, 0x08CFF69Bu},   // IDR0 of the default configuration (ATS, ATSRECERR, ATOS, PRI; NS1ATS = 0, no VATOS)
         {0x004, 0x0E739D10u},   // IDR1: SIDSIZE 16, SSIDSIZE 20, PRIQS/EVENTQS/CMDQS 19, ATTR_*_OVR
         {0x008, 0}, {0x010, 0},
         {0x00C, 0x00001514u},   // IDR3: HAD, XNX, FWB, RIL, BBML 2
@@ -203,7 +203,7 @@ TEST_F(Regs, IllegalAccessesAreRazWi) {
 TEST_F(Regs, UnknownAndReservedOffsetsAreRazWi) {
     create();
     w32(0x100AC, 0x5);                        // EVENTQ_CONS in page 1
-    const uint32_t razwi[] = {0x030, 0x034, 0x048, 0x0A8, 0x0AC, 0x0C8, 0x0CC, 0x100, 0x108, 0x110, 0x118,
+    const uint32_t razwi[] = {0x030, 0x034, 0x048, 0x0A8, 0x0AC, 0x0C8, 0x0CC, 0x100, 0x104, 0x118, 0x180,
                               0x190, 0x200, 0x0E00, 0x1000, 0x4000, 0x8000, 0x8020, 0x10000, 0x10020, 0x10098,
                               0x1FFFC};
     for (uint32_t off : razwi) {
@@ -275,8 +275,14 @@ TEST_F(Regs, IdRegistersFollowConfiguration) {
         {"asid8", [](smmu_config_t &c) { c.asid16 = false; }, 0x000, 0x1000, 0x0},
         {"msi off", [](smmu_config_t &c) { c.msi = false; }, 0x000, 0x2000, 0x0},
         {"sev off", [](smmu_config_t &c) { c.sev = false; }, 0x000, 0x4000, 0x0},
-        {"no atos", nullptr, 0x000, 0x8000, 0x0},
+        {"ats off", [](smmu_config_t &c) { c.ats = c.pri = false; }, 0x000, 0x400, 0x0},
+        {"atos", nullptr, 0x000, 0x8000, 0x8000},
+        {"atos off", [](smmu_config_t &c) { c.atos = false; }, 0x000, 0x8000, 0x0},
         {"pri", [](smmu_config_t &c) { c.pri = c.ats = true; }, 0x000, 0x10000, 0x10000},
+        {"pri off", [](smmu_config_t &c) { c.pri = false; }, 0x000, 0x10000, 0x0},
+        {"pri off: no PRIQS", [](smmu_config_t &c) { c.pri = false; }, 0x004, 0xF800, 0x0},
+        {"vatos", [](smmu_config_t &c) { c.vatos = true; }, 0x000, 0x100000, 0x100000},
+        {"no vatos", nullptr, 0x000, 0x100000, 0x0},
         {"vmw off", [](smmu_config_t &c) { c.vmw = false; }, 0x000, 0x20000, 0x0},
         {"vmid8", [](smmu_config_t &c) { c.vmid16 = false; }, 0x000, 0x40000, 0x0},
         {"cd2l off", [](smmu_config_t &c) { c.cd2l = false; }, 0x000, 0x80000, 0x0},

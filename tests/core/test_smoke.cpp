@@ -15,8 +15,10 @@ TEST(CreateRejects, UnimplementedOrForbiddenFeatures) {
     const Case cases[] = {
         {"AArch32 tables", [](smmu_config_t &c) { c.ttf_aarch32 = true; },
          "ttf_aarch32: IDR0.TTF would advertise VMSAv8-32 LPAE tables, which the model does not walk"},
-        {"ATOS", [](smmu_config_t &c) { c.atos = true; },
-         "atos: IDR0.ATOS would advertise the SMMU_GATOS_* registers, which the model does not implement"},
+        {"VATOS without ATOS", [](smmu_config_t &c) { c.atos = false; c.vatos = true; },
+         "vatos: IDR0.VATOS needs atos (VATOS is RES0 when IDR0.ATOS == 0)"},
+        {"VATOS without stage 2", [](smmu_config_t &c) { c.vatos = true; c.s2p = false; c.hyp = c.vmw = false; },
+         "vatos: IDR0.VATOS needs both s1p and s2p (6.3.1)"},
         {"PRI without ATS", [](smmu_config_t &c) { c.pri = true; c.ats = false; }, "pri: IDR0.PRI needs ats (PRI is RES0 when IDR0.ATS == 0)"},
         {"HYP without S2P", [](smmu_config_t &c) { c.s2p = false; c.vmw = false; },
          "hyp: IDR0.HYP needs both s1p and s2p (RES0 otherwise)"},

@@ -37,7 +37,7 @@ TEST(Presets, YamlFilesAreTheCxxPresets)
         const std::string n = c.name;
 #define F(f) EXPECT_EQ(a.f, b.f) << n << " " #f
         F(arch_minor); F(s1p); F(s2p); F(ttf_aarch32); F(cohacc); F(btm); F(httu); F(hyp); F(ats); F(pri); F(asid16);
-        F(vmid16); F(msi); F(sev); F(atos); F(vmw); F(cd2l); F(st_2lvl); F(ttendian); F(stall_model); F(term_model);
+        F(vmid16); F(msi); F(sev); F(atos); F(vatos); F(vmw); F(cd2l); F(st_2lvl); F(ttendian); F(stall_model); F(term_model);
         F(sidsize); F(ssidsize); F(cmdqs); F(eventqs); F(priqs); F(attr_types_ovr); F(attr_perms_ovr); F(xnx); F(ril);
         F(bbml); F(fwb); F(oas_bits); F(gran4k); F(gran16k); F(gran64k); F(vax); F(stall_max); F(iidr); F(seed);
         F(walk_cache_unified); F(link_tbu_to_tcu); F(link_tcu_to_tbu); F(walk_step_cycles); F(cfg_fetch_cycles);

@@ -25,8 +25,8 @@ typedef struct {
 static const field_t fields[] = {
     F(arch_minor, K_U8), F(s1p, K_BOOL), F(s2p, K_BOOL), F(ttf_aarch32, K_BOOL), F(cohacc, K_BOOL),
     F(btm, K_BOOL), F(httu, K_U8), F(hyp, K_BOOL), F(ats, K_BOOL), F(pri, K_BOOL), F(asid16, K_BOOL),
-    F(vmid16, K_BOOL), F(msi, K_BOOL), F(sev, K_BOOL), F(atos, K_BOOL), F(vmw, K_BOOL), F(cd2l, K_BOOL),
-    F(st_2lvl, K_BOOL), F(ttendian, K_U8), F(stall_model, K_U8), F(term_model, K_BOOL), F(sidsize, K_U8),
+    F(vmid16, K_BOOL), F(msi, K_BOOL), F(sev, K_BOOL), F(atos, K_BOOL), F(vatos, K_BOOL), F(vmw, K_BOOL),
+    F(cd2l, K_BOOL), F(st_2lvl, K_BOOL), F(ttendian, K_U8), F(stall_model, K_U8), F(term_model, K_BOOL), F(sidsize, K_U8),
     F(ssidsize, K_U8), F(cmdqs, K_U8), F(eventqs, K_U8), F(priqs, K_U8), F(attr_types_ovr, K_BOOL),
     F(attr_perms_ovr, K_BOOL), F(xnx, K_BOOL), F(ril, K_BOOL), F(bbml, K_U8), F(fwb, K_BOOL),
     F(oas_bits, K_U8), F(gran4k, K_BOOL), F(gran16k, K_BOOL), F(gran64k, K_BOOL), F(vax, K_U8),

@@ -38,6 +38,23 @@ typedef struct smmu_atc_state {
     bool      busy;                       /* the queue is being consumed: a completion must not re-enter it */
 } smmu_atc_state_t;
 
+/* One ATOS register group, GATOS or VATOS (9.1): CTRL.RUN, SID, ADDR and the result PAR. */
+typedef struct smmu_atos_regs {
+    uint32_t ctrl;
+    uint64_t sid, addr, par;
+} smmu_atos_regs_t;
+
+/* The ATOS request smmu_xlate() serves in SMMU_XLATE_ATOS mode (atos.c sets it) and the fault it met. */
+typedef struct smmu_atos_req {
+    uint8_t  type;          /* ATOS_ADDR.TYPE: 1 stage 1, 2 stage 2, 3 stage 1 and stage 2 */
+    bool     httui;         /* ATOS_ADDR.HTTUI: HTTU inhibited, updates assumed as for a debug walk */
+    bool     active;        /* the request is being translated (the nested CD fetch honours httui too) */
+    bool     vatos;         /* issued through the VATOS page: the STE's VMID must be vmid (9.1.6) */
+    uint16_t vmid;
+    uint8_t  faultcode;     /* out: ATOS_PAR.FAULTCODE (an EventID or INV_STAGE), 0 when none */
+    smmu_event_t ev;        /* out: the fault's fields (S2, CLASS, IPA) for REASON and FADDR */
+} smmu_atos_req_t;
+
 struct smmu_core {
     smmu_config_t cfg;
     smmu_host_t   host;
@@ -52,6 +69,10 @@ struct smmu_core {
     uint64_t strtab_base;
     uint32_t strtab_base_cfg;
     smmu_queue_t cmdq, evtq, priq;
+
+    smmu_atos_regs_t gatos, vatos;        /* SMMU_GATOS_* and the VATOS page (9.1) */
+    uint32_t vatos_sel;                   /* SMMU_VATOS_SEL.VMID */
+    smmu_atos_req_t atos_req;
 
     bool     sev_pending;                 /* a CMD_SYNC CS=SEV fired since the host last looked (tests) */
     uint64_t sev_count;
@@ -157,6 +178,15 @@ static inline void smmu_pmcg_ats_request(struct smmu_core *s, uint32_t sid)
     smmu_pmcg_event(s, PMCG_EV_TXN, sid, 1);
     smmu_pmcg_event(s, PMCG_EV_ATS_TREQ, sid, 1);
 }
+
+/* ---- atos.c: the GATOS registers and the VATOS page (9.1, 6.3.37-6.3.44, 6.3.99-6.3.102). */
+bool     smmu_atos_reg(const struct smmu_core *s, uint64_t off);   /* an ATOS register this configuration has */
+bool     smmu_atos_reg64(uint64_t off);
+uint64_t smmu_atos_read(struct smmu_core *s, uint64_t off);
+void     smmu_atos_write(struct smmu_core *s, uint64_t off, uint64_t v);
+void     smmu_atos_reset(struct smmu_core *s);
+/* Point B of the ATOS priorities (9.1.5) once the STE is valid: 0, SMMU_ATOS_INV_STAGE or EVT_C_BAD_STE (VATOS VMID). */
+int      smmu_atos_ste_check(const struct smmu_core *s, const smmu_ste_t *ste);
 
 /* ---- xlate.c: stage-2 translation of a configuration-structure fetch address (nested CD fetch). */
 int  smmu_s2_fetch_addr(struct smmu_core *s, const smmu_ste_t *ste, uint64_t ipa, uint64_t *pa,

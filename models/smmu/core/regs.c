@@ -43,7 +43,7 @@ void smmu_idregs_build(struct smmu_core *s)
                 (uint32_t)c->hyp << 9 | (uint32_t)c->ats << 10 | (uint32_t)c->asid16 << 12 |
                 (uint32_t)c->msi << 13 | (uint32_t)c->sev << 14 | (uint32_t)c->atos << 15 |
                 (uint32_t)c->pri << 16 | (uint32_t)c->vmw << 17 | (uint32_t)c->vmid16 << 18 |
-                (uint32_t)c->cd2l << 19 | (uint32_t)(c->ttendian & 3) << 21 |
+                (uint32_t)c->cd2l << 19 | (uint32_t)c->vatos << 20 | (uint32_t)(c->ttendian & 3) << 21 |
                 (uint32_t)(c->stall_model & 3) << 24 | (uint32_t)c->term_model << 26 |
                 (c->st_2lvl ? 1u : 0u) << 27 |
                 (uint32_t)c->ats << 23;             /* ATSRECERR: CR2.REC_CFG_ATS is implemented with ATS; NS1ATS = 0 */
@@ -51,7 +51,7 @@ void smmu_idregs_build(struct smmu_core *s)
                 (c->pri ? (uint32_t)(c->priqs & 0x1F) << 11 : 0) | (uint32_t)(c->eventqs & 0x1F) << 16 |
                 (uint32_t)(c->cmdqs & 0x1F) << 21 | (uint32_t)c->attr_perms_ovr << 26 |
                 (uint32_t)c->attr_types_ovr << 27;
-    s->idr[2] = 0;                                   /* no VATOS page */
+    s->idr[2] = 0;                                   /* BA_VATOS 0: the VATOS page, if any, is at 0x20000 */
     /* HAD: the walker honours CD.HAD0/1 whenever stage 1 exists (mandatory from v3.1 with S1P; RES0 without). */
     s->idr[3] = (uint32_t)c->s1p << 2 | (uint32_t)c->xnx << 4 | (uint32_t)c->fwb << 8 | (uint32_t)c->ril << 10 |
                 (uint32_t)(c->bbml & 3) << 11;
@@ -78,6 +78,7 @@ void smmu_regs_reset(struct smmu_core *s)
     memset(&s->priq, 0, sizeof s->priq);
     s->sev_pending = false;
     s->sev_count = 0;
+    smmu_atos_reset(s);
 }
 
 unsigned smmu_queue_log2size(uint64_t base, unsigned max_log2)
@@ -108,6 +109,7 @@ static uint32_t id_block(const struct smmu_core *s, uint64_t off)
 
 static bool is_reg64(uint64_t off)
 {
+    if (smmu_atos_reg64(off)) return true;
     switch (off) {
     case SMMU_GERROR_IRQ_CFG0: case SMMU_STRTAB_BASE: case SMMU_CMDQ_BASE: case SMMU_EVENTQ_BASE:
     case SMMU_EVENTQ_IRQ_CFG0: case SMMU_PRIQ_BASE: case SMMU_PRIQ_IRQ_CFG0:
@@ -167,6 +169,7 @@ static smmu_irq_cfg_t *irq_cfg_of(struct smmu_core *s, uint64_t off, uint32_t *i
 static uint64_t read64(struct smmu_core *s, uint64_t off)
 {
     uint32_t en;
+    if (smmu_atos_reg(s, off)) return smmu_atos_read(s, off);
     switch (off) {
     case SMMU_STRTAB_BASE: return s->strtab_base;
     case SMMU_CMDQ_BASE:   return s->cmdq.base;
@@ -184,6 +187,7 @@ static uint32_t read32(struct smmu_core *s, uint64_t off)
 {
     uint32_t en;
     if (off >= 0xFD0 && off <= 0xFFC) return id_block(s, off);
+    if (smmu_atos_reg(s, off)) return (uint32_t)smmu_atos_read(s, off);
     switch (off) {
     case SMMU_IDR0: case SMMU_IDR1: case SMMU_IDR2: case SMMU_IDR3: case SMMU_IDR4: case SMMU_IDR5:
         return s->idr[off / 4];
@@ -215,13 +219,14 @@ static uint32_t read32(struct smmu_core *s, uint64_t off)
     case SMMU_PRIQ_PROD:   return s->cfg.pri ? s->priq.prod & (Q_OVFLG | q_mask(&s->priq, s->cfg.priqs)) : 0;
     case SMMU_PRIQ_CONS:   return s->cfg.pri ? s->priq.cons : 0;
     default:
-        return 0;   /* RES0 / RAZ: STATUSR, AGBPA, GATOS_*, page-0 aliases of page-1 registers, unknown offsets */
+        return 0;   /* RES0 / RAZ: STATUSR, AGBPA, absent GATOS_*, page-0 aliases of page-1 registers, unknown offsets */
     }
 }
 
 static void write64(struct smmu_core *s, uint64_t off, uint64_t v)
 {
     uint32_t en;
+    if (smmu_atos_reg(s, off)) { smmu_atos_write(s, off, v); return; }
     switch (off) {
     case SMMU_STRTAB_BASE:   /* Guarded by SMMUEN: v3.2 ignores the write (6.3.24) */
         if (!(s->cr0ack & CR0_SMMUEN)) s->strtab_base = v & (BASE_RA | (STRTAB_ADDR_MASK & oas_mask(s)));
@@ -270,6 +275,7 @@ static void write_gerrorn(struct smmu_core *s, uint32_t v)
 static void write32(struct smmu_core *s, uint64_t off, uint32_t v)
 {
     uint32_t en;
+    if (smmu_atos_reg(s, off)) { smmu_atos_write(s, off, v); return; }
     switch (off) {
     case SMMU_CR0:
         write_cr0(s, v);
@@ -336,15 +342,16 @@ static void write32(struct smmu_core *s, uint64_t off, uint32_t v)
 
 /* 6.2: 32-bit accesses to 32-bit registers and to either half of 64-bit registers, 64-bit accesses to
  * 64-bit registers; a 64-bit access to two 32-bit registers acts as two 32-bit accesses (low first);
- * misaligned or other-sized accesses are RAZ/WI. */
-static bool access_ok(uint64_t off, unsigned size)
+ * misaligned or other-sized accesses are RAZ/WI. The VATOS page follows page 1 when IDR0.VATOS (6.1). */
+static bool access_ok(const struct smmu_core *s, uint64_t off, unsigned size)
 {
-    return (size == 4 || size == 8) && off % size == 0 && off < SMMU_FRAME_SIZE;
+    uint64_t end = s->cfg.vatos ? SMMU_VATOS_PAGE + 0x10000u : SMMU_FRAME_SIZE;
+    return (size == 4 || size == 8) && off % size == 0 && off < end;
 }
 
 uint64_t smmu_reg_read(smmu_t *s, uint64_t off, unsigned size)
 {
-    if (!s || !access_ok(off, size)) return 0;
+    if (!s || !access_ok(s, off, size)) return 0;
     if (size == 8)
         return is_reg64(off) ? read64(s, off) : (uint64_t)read32(s, off) | (uint64_t)read32(s, off + 4) << 32;
     if (is_reg64(off & ~7ull)) return (uint32_t)(read64(s, off & ~7ull) >> ((off & 4) * 8));
@@ -353,7 +360,7 @@ uint64_t smmu_reg_read(smmu_t *s, uint64_t off, unsigned size)
 
 void smmu_reg_write(smmu_t *s, uint64_t off, uint64_t v, unsigned size)
 {
-    if (!s || !access_ok(off, size)) return;
+    if (!s || !access_ok(s, off, size)) return;
     if (size == 8) {
         if (is_reg64(off)) {
             write64(s, off, v);

@@ -30,6 +30,8 @@ void smmu_config_default(smmu_config_t *cfg)
     cfg->pri = true;              /* IDR0.PRI: the PRI queue (chapter 8) */
     cfg->asid16 = cfg->vmid16 = true;
     cfg->msi = cfg->sev = true;
+    cfg->atos = true;             /* IDR0.ATOS: the GATOS registers (chapter 9) */
+    cfg->vatos = false;           /* IDR0.VATOS: MMU-700 has no VATOS page (assumption from its TRM) */
     cfg->vmw = true;
     cfg->cd2l = cfg->st_2lvl = true;
     cfg->ttendian = 2;
@@ -126,8 +128,8 @@ static bool check_config(const smmu_config_t *c, char *err, size_t errlen)
     /* What the ID registers would advertise must be what the model implements and what IHI 0070 6.3 allows. */
     if (c->ttf_aarch32)
         return fail(err, errlen, "ttf_aarch32: IDR0.TTF would advertise VMSAv8-32 LPAE tables, which the model does not walk");
-    if (c->atos)
-        return fail(err, errlen, "atos: IDR0.ATOS would advertise the SMMU_GATOS_* registers, which the model does not implement");
+    if (c->vatos && !c->atos) return fail(err, errlen, "vatos: IDR0.VATOS needs atos (VATOS is RES0 when IDR0.ATOS == 0)");
+    if (c->vatos && !(c->s1p && c->s2p)) return fail(err, errlen, "vatos: IDR0.VATOS needs both s1p and s2p (6.3.1)");
     if (c->pri && !c->ats) return fail(err, errlen, "pri: IDR0.PRI needs ats (PRI is RES0 when IDR0.ATS == 0)");
     if (c->hyp && !(c->s1p && c->s2p)) return fail(err, errlen, "hyp: IDR0.HYP needs both s1p and s2p (RES0 otherwise)");
     if (c->vmw && !c->s2p) return fail(err, errlen, "vmw: IDR0.VMW needs s2p (RES0 when IDR0.S2P == 0)");

@@ -67,6 +67,12 @@ typedef struct xlate {
     smmu_xlate_mode_t mode;
     bool ats_ipa;               /* Split-stage ATS: the Completion carries the stage-1 output IPA (13.6.3) */
     uint8_t instcfg;            /* STE.INSTCFG, for the ATS Completion's R and Exe (13.7.1) */
+    bool atos;                  /* an ATOS request (9): fills the caches, no event (s->atos_req keeps the fault),
+                                   no stall, no statistics, no STE overrides */
+    bool quiet;                 /* no event record and no statistics (debug or ATOS) */
+    bool no_update;             /* HTTU updates assumed, not written (debug, or ATOS_ADDR.HTTUI) */
+    bool s2_final;              /* stage 2 translates the final IPA (not for an ATOS stage-1 request) */
+    bool no_tlb;                /* neither look up nor fill the TLBs: a partial ATOS result, or HTTUI */
     smmu_attr_t in_attr;        /* input attributes after the STE overrides (13.4) */
     bool fwb;                   /* STE.S2FWB */
     smmu_cost_t cost;
@@ -112,7 +118,11 @@ static void complete_event(const smmu_txn_t *t, smmu_event_t *ev)
 
 static void record(xlate_t *x, const smmu_event_t *ev)
 {
-    if (x->debug) return;
+    if (x->atos && !x->s->atos_req.faultcode) {   /* ATOS: the fault goes to ATOS_PAR, not to the Event queue */
+        x->s->atos_req.faultcode = ev->id;
+        x->s->atos_req.ev = *ev;
+    }
+    if (x->quiet) return;
     x->r->recorded = smmu_evtq_record(x->s, ev);
     if (x->r->recorded) x->cost.writes++;
 }
@@ -167,8 +177,9 @@ static smmu_status_t config_error(xlate_t *x, smmu_event_t *ev)
     x->r->event = ev->id;
     bool ats = x->mode == SMMU_XLATE_ATS, translated = x->t->at == SMMU_AT_TRANSLATED;
     /* C_BAD_STREAMID is recorded only when CR2.RECINVSID is set (7.3.3); ATS per CR2.REC_CFG_ATS (3.9.1). */
-    if (ats || translated ? smmu_ats_records_cfg_error(x->s, ev->id, ats)
-                          : ev->id != EVT_C_BAD_STREAMID || (x->s->cr2 & 2u)) record(x, ev);
+    if (x->atos) record(x, ev);
+    else if (ats || translated ? smmu_ats_records_cfg_error(x->s, ev->id, ats)
+                               : ev->id != EVT_C_BAD_STREAMID || (x->s->cr2 & 2u)) record(x, ev);
     return done(x, SMMU_ABORT);
 }
 
@@ -226,7 +237,8 @@ static smmu_status_t translation_fault(xlate_t *x, const smmu_ste_t *ste, const 
         if (!translation_related && smmu_ats_records_cfg_error(s, ev->id, true)) record(x, ev);
         return done(x, SMMU_ABORT);
     }
-    if (!translation_related) {                /* F_WALK_EABT and others always abort and record */
+    if (!translation_related || x->atos) {     /* F_WALK_EABT and others always abort and record; ATOS ignores
+                                                  CD.{A,R,S} and STE.{S2R,S2S} (9) */
         record(x, ev);
         return done(x, SMMU_ABORT);
     }
@@ -326,6 +338,7 @@ typedef struct s2_fetch {
     smmu_cost_t *cost;
     uint8_t sw;
     bool debug;
+    bool no_update;             /* HTTU assumed: the stage-2 entry is not cached either */
     uint8_t cls;
     uint32_t walks;
 } s2_fetch_t;
@@ -340,7 +353,7 @@ static int s2_fetch(void *ctx, uint64_t ipa, bool write, uint64_t *pa, smmu_walk
     if (e && (e->perm & need) == need) {
         if (!(sf->ste->s2ptw && smmu_attr_s2_device(e->memattr, sf->ste->s2fwb))) { *pa = smmu_tlb_out(e, ipa); return 0; }
     }
-    smmu_walk_env_t env = { .smmu = s, .wc = sf->wc ? &wc_ops : NULL, .wc_ctx = sf->wc, .no_update = sf->debug };
+    smmu_walk_env_t env = { .smmu = s, .wc = sf->wc ? &wc_ops : NULL, .wc_ctx = sf->wc, .no_update = sf->no_update };
     smmu_walk_out_t o;
     memset(&o, 0, sizeof o);
     int rc = smmu_walk(&env, sf->c2, ipa, SMMU_ACC_PRIV | (write ? SMMU_ACC_W : 0u), &o);
@@ -364,7 +377,7 @@ static int s2_fetch(void *ctx, uint64_t ipa, bool write, uint64_t *pa, smmu_walk
         return rc;
     }
     *pa = o.oa;
-    if (!sf->debug) {
+    if (!sf->no_update) {
         smmu_tlb_entry_t ne;
         memset(&ne, 0, sizeof ne);
         ne.sw = sf->sw;
@@ -399,7 +412,7 @@ static int run_walk(xlate_t *x, const smmu_walk_env_t *env, const smmu_stage_cfg
 /* Walks and descriptor reads of one translation, faulting or not (they cost memory traffic either way). */
 static void count_walks(xlate_t *x, uint32_t walks, uint32_t reads_before)
 {
-    if (x->debug) return;
+    if (x->quiet) return;
     smmu_stream_stats_t *ss = smmu_sstats_get(x->s, x->t->sid);
     if (ss) {
         ss->walks += walks;
@@ -436,10 +449,11 @@ static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu
     smmu_wc_bind(s, &wc, key->sw, key->vmid, key->asid, cd ? c1.granule : 12, ste->s2_enabled ? c2.granule : 12,
                  &x->cost, x->debug);
     s2_fetch_t sf = { .s = s, .ste = ste, .c2 = &c2, .wc = &wc, .cost = &x->cost, .sw = key->sw,
-                      .debug = x->debug, .cls = EVT_CLASS_TT };
+                      .debug = x->debug, .no_update = x->no_update, .cls = EVT_CLASS_TT };
     uint32_t walks = 0, reads_before = x->cost.reads;
-    smmu_walk_env_t env = { .smmu = s, .wc = &wc_ops, .wc_ctx = &wc, .no_update = x->debug,
+    smmu_walk_env_t env = { .smmu = s, .wc = &wc_ops, .wc_ctx = &wc, .no_update = x->no_update,
                             .report_perms = x->mode == SMMU_XLATE_ATS };
+    const bool s2 = ste->s2_enabled && x->s2_final;
     if (cd) {
         if (ste->s2_enabled) { env.s2_table = s2_fetch; env.s2_ctx = &sf; }
         int rc = run_walk(x, &env, &c1, va, acc, &o1);
@@ -459,7 +473,7 @@ static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu
             return translation_fault(x, ste, cd, &ev);
         }
     }
-    if (ste->s2_enabled) {
+    if (s2) {
         env.s2_table = NULL;
         int rc = run_walk(x, &env, &c2, ipa, acc, &o2);
         walks++;
@@ -481,7 +495,7 @@ static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu
     e.aset = key->aset;
     e.vmid = key->vmid;
     e.asid = key->asid;
-    if (cd && ste->s2_enabled) {
+    if (cd && s2) {
         e.size_log2 = o1.size_log2 < o2.size_log2 ? o1.size_log2 : o2.size_log2;
         e.perm = o1.perm & o2.perm;
         e.global = !o1.ng;
@@ -510,14 +524,16 @@ static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu
         e.memattr = o2.attr;
         e.sh = o2.sh;
     }
-    uint64_t out = ste->s2_enabled ? o2.oa : o1.oa;
+    uint64_t out = s2 ? o2.oa : o1.oa;
     uint64_t mask = e.size_log2 >= 64 ? ~0ull : ((1ull << e.size_log2) - 1);
     uint64_t tva = key->ia;
     e.ia = tva & ~mask;
     e.oa = out & ~mask;
     e.ipa = ipa & ~mask;
-    if (!x->debug && x->mode == SMMU_XLATE_ATS) smmu_tlb_fill_tcu(s, &e);   /* ATS uses the TCU's caches only */
-    else if (!x->debug) smmu_tlb_fill(s, t->port, &e);
+    if (!x->debug && !x->no_tlb) {
+        if (x->mode == SMMU_XLATE_ATS) smmu_tlb_fill_tcu(s, &e);      /* ATS uses the TCU's caches only */
+        else smmu_tlb_fill(s, t->port, &e);
+    }
     x->r->source = SMMU_SRC_WALK;
     return output_entry(x, &e, tva, SMMU_SRC_WALK);
 }
@@ -552,7 +568,7 @@ static smmu_status_t translated_pass(xlate_t *x, uint32_t cycles)
 
 smmu_status_t smmu_xlate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *r, smmu_xlate_mode_t mode)
 {
-    const bool debug = mode == SMMU_XLATE_DEBUG;
+    const bool debug = mode == SMMU_XLATE_DEBUG, atos = mode == SMMU_XLATE_ATOS;
     /* Incoming writes are Data whatever the client says, before any permission check (13.1.2). */
     smmu_txn_t in = *txn;
     in.instr = in.instr && !in.write;
@@ -562,7 +578,10 @@ smmu_status_t smmu_xlate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *r, smm
     /* IDR3.PASIDTT == 0: a Translated transaction is Data, Unprivileged, without a SubstreamID (3.9.1.3). */
     if (translated) { in.ssv = false; in.ssid = 0; in.priv = false; in.instr = false; }
     smmu_txn_t *t = &in;
-    xlate_t x = { .s = s, .t = t, .r = r, .debug = debug, .mode = mode, .in_attr = SMMU_ATTR_DEFAULT };
+    const smmu_atos_req_t *aq = &s->atos_req;
+    xlate_t x = { .s = s, .t = t, .r = r, .debug = debug, .mode = mode, .in_attr = SMMU_ATTR_DEFAULT, .atos = atos,
+                  .quiet = debug || atos, .no_update = debug || (atos && aq->httui),
+                  .s2_final = !atos || (aq->type & SMMU_ATOS_TYPE_S2), .no_tlb = atos && aq->httui };
     memset(r, 0, sizeof *r);
     if (translated && (!smmu_enabled(s) || !s->cfg.ats))
         return ats_refusal(&x, EVT_F_TRANSL_FORBIDDEN);          /* SMMUEN == 0, or no ATS at all (3.9.1.3, 5.2) */
@@ -574,11 +593,12 @@ smmu_status_t smmu_xlate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *r, smm
     if (t->port >= s->cfg.num_ports) return done(&x, SMMU_ABORT);
     if (translated && !(s->cr0ack & CR0_ATSCHK)) return translated_pass(&x, 0);   /* ATSCHK == 0: no lookup */
 
-    /* TBU: a known stream context goes straight to the TLBs (ATS Translation Requests are the TCU's). */
+    /* TBU: a known stream context goes straight to the TLBs (ATS Translation Requests are the TCU's). An ATOS
+     * request starts in the TCU. */
     tbu_ctx_t *c = tbuctx_slot(s, t);
     smmu_tlb_key_t key;
     bool probed = false;
-    const bool known = !ats && tbuctx_match(s, c, t);
+    const bool known = !ats && !atos && tbuctx_match(s, c, t);
     if (known && translated) {
         if (c->eats == SMMU_STE_EATS_TRANS) return translated_pass(&x, s->cfg.utlb.latency);   /* Full ATS */
     } else if (known) {
@@ -612,6 +632,10 @@ smmu_status_t smmu_xlate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *r, smm
         ev.id = (uint8_t)rc;
         return config_error(&x, &ev);
     }
+    if (atos && (rc = smmu_atos_ste_check(s, ste)) != 0) {           /* INV_STAGE, VATOS VMID (9.1.5 point B) */
+        s->atos_req.faultcode = (uint8_t)rc;
+        return done(&x, SMMU_ABORT);
+    }
     if (ste->config == STE_CFG_ABORT) return done(&x, SMMU_ABORT);       /* Config 0b0xx: abort, no event (5.2) */
     if (ats || translated) {
         uint8_t refusal = ats ? smmu_ats_treq_refusal(s, ste) : smmu_ats_translated_refusal(s, ste);
@@ -620,23 +644,30 @@ smmu_status_t smmu_xlate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *r, smm
         x.ats_ipa = ats && smmu_ats_eats(s, ste) == SMMU_STE_EATS_S1CHK;
         x.instcfg = ste->instcfg;
     }   /* a Translated transaction under Split-stage ATS goes on as a stage-2-only translation (13.6.3) */
-    /* The STE overrides apply to what stage 1 or stage 2 checks and to the event records (13.3, 13.4, 7.3). */
-    perm_overrides(t, ste->privcfg, ste->instcfg);
-    x.in_attr = smmu_attr_override(SMMU_ATTR_DEFAULT, ste->mtcfg, ste->memattr, ste->alloccfg, ste->shcfg);
+    /* The STE overrides apply to what stage 1 or stage 2 checks and to the event records (13.3, 13.4, 7.3);
+     * not to an ATOS request, whose RnW/InD/PnU are its own and whose PAR has the tables' attributes (9.1.3). */
+    if (!atos) {
+        perm_overrides(t, ste->privcfg, ste->instcfg);
+        x.in_attr = smmu_attr_override(SMMU_ATTR_DEFAULT, ste->mtcfg, ste->memattr, ste->alloccfg, ste->shcfg);
+    }
     x.fwb = ste->s2fwb;
+    /* An ATOS stage-2 request skips stage 1; a stage-1 one of a nested stream stops at the IPA: neither result
+     * is a traffic TLB entry. */
+    const bool s1_req = !atos || (aq->type & SMMU_ATOS_TYPE_S1);
+    if (atos && ((!s1_req && ste->s1_enabled) || (!x.s2_final && ste->s2_enabled))) x.no_tlb = true;
     if (t->ssv && !ste->s1_enabled) {
         /* A SubstreamID on a stream whose stage 1 is disabled (Config 0b1x0), whether or not stage 2 translates (7.3.9). */
         event_for_txn(t, EVT_C_BAD_SUBSTREAMID, &ev);
         return config_error(&x, &ev);
     }
     if (!ste->s1_enabled && !ste->s2_enabled) {
-        if (!debug) ctx_fill(c, s, t, ste, x.in_attr, true);
+        if (!x.quiet) ctx_fill(c, s, t, ste, x.in_attr, true);
         if (beyond(t->addr, s->cfg.oas_bits)) return s1_bypass_addr_size(&x);
         return output_bypass(&x, t->addr, x.in_attr);
     }
 
     const smmu_cd_t *cd = NULL;
-    if (ste->s1_enabled && !translated) {
+    if (ste->s1_enabled && !translated && s1_req) {
         bool substreams = ste->s1cdmax != 0 && s->cfg.ssidsize != 0;
         uint32_t ssid = 0;
         bool use_cd = true;
@@ -670,8 +701,8 @@ smmu_status_t smmu_xlate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *r, smm
         }
     }
     if (!cd && beyond(t->addr, ias_bits(s))) return s1_bypass_addr_size(&x);
-    if (!cd && !ste->s2_enabled) {                /* S1DSS bypass with stage 2 disabled */
-        if (!debug) ctx_fill(c, s, t, ste, x.in_attr, true);
+    if (!cd && !(ste->s2_enabled && x.s2_final)) {    /* S1DSS bypass with stage 2 disabled (or not asked for) */
+        if (!x.quiet) ctx_fill(c, s, t, ste, x.in_attr, true);
         return output_bypass(&x, t->addr, x.in_attr);
     }
 
@@ -684,7 +715,7 @@ smmu_status_t smmu_xlate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *r, smm
     key.aset = cd ? cd->aset : false;
     bool tbi0 = cd && cd->tbi0, tbi1 = cd && cd->tbi1;
     key.ia = tlb_va(t->addr, tbi0, tbi1);
-    if (!debug && !translated) {                  /* a stage-2 view of the stream: not its context */
+    if (!x.quiet && !translated) {                /* a stage-2 view of the stream: not its context */
         ctx_fill(c, s, t, ste, x.in_attr, false);
         c->tbi0 = tbi0;
         c->tbi1 = tbi1;
@@ -695,7 +726,7 @@ smmu_status_t smmu_xlate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *r, smm
         const smmu_tlb_entry_t *e = smmu_tlb_lookup_tcu(s, &key, &x.cost, debug);
         if (e && (!t->write || (e->perm & (t->priv ? SMMU_PERM_WP : SMMU_PERM_WU))))
             return output_entry(&x, e, key.ia, SMMU_SRC_TCU_TLB);
-    } else if (!probed) {
+    } else if (!probed && !x.no_tlb) {
         smmu_source_t where;
         const smmu_tlb_entry_t *e = smmu_tlb_lookup(s, t->port, &key, &where, &x.cost, debug);
         if (e && perm_ok(e->perm, t)) return output_entry(&x, e, key.ia, where);
@@ -717,7 +748,9 @@ int smmu_s2_fetch_addr(struct smmu_core *s, const smmu_ste_t *ste, uint64_t ipa,
     smmu_wc_ctx_t wc;
     uint8_t sw = smmu_tlb_sw(s, ste);
     smmu_wc_bind(s, &wc, sw, ste->s2vmid, 0, 12, c2.granule, cost, false);
-    s2_fetch_t sf = { .s = s, .ste = ste, .c2 = &c2, .wc = &wc, .cost = cost, .sw = sw, .cls = EVT_CLASS_CD };
+    /* HTTUI also inhibits HTTU on the stage-2 tables behind a nested CD fetch (9). */
+    s2_fetch_t sf = { .s = s, .ste = ste, .c2 = &c2, .wc = &wc, .cost = cost, .sw = sw, .cls = EVT_CLASS_CD,
+                      .no_update = s->atos_req.active && s->atos_req.httui };
     smmu_walk_fault_t f;
     memset(&f, 0, sizeof f);
     int rc = s2_fetch(&sf, ipa, false, pa, &f);

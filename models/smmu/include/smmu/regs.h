@@ -23,6 +23,7 @@ extern "C" {
 
 #define SMMU_PAGE1             0x10000u    /* page 1 of the register frame */
 #define SMMU_FRAME_SIZE        0x20000u    /* page 0 + page 1 */
+#define SMMU_VATOS_PAGE        0x20000u    /* the VATOS page with IDR0.VATOS: IDR2.BA_VATOS = 0 (6.1) */
 
 #define SMMU_IDR0              0x000u
 #define SMMU_IDR1              0x004u
@@ -63,6 +64,11 @@ extern "C" {
 #define SMMU_GATOS_SID         0x108u
 #define SMMU_GATOS_ADDR        0x110u
 #define SMMU_GATOS_PAR         0x118u
+#define SMMU_VATOS_SEL         0x180u
+#define SMMU_VATOS_CTRL        0x20A00u    /* VATOS page */
+#define SMMU_VATOS_SID         0x20A08u    /* VATOS page */
+#define SMMU_VATOS_ADDR        0x20A10u    /* VATOS page */
+#define SMMU_VATOS_PAR         0x20A18u    /* VATOS page */
 #define SMMU_IDREGS            0xFD0u      /* PIDR/CIDR block 0xFD0..0xFFC */
 #define SMMU_EVENTQ_PROD       0x100A8u    /* page 1 */
 #define SMMU_EVENTQ_CONS       0x100ACu    /* page 1 */
@@ -271,6 +277,43 @@ extern "C" {
 #define SMMU_CMDQ_ENT_BYTES           16u
 #define SMMU_EVENTQ_ENT_BYTES         32u
 #define SMMU_PRIQ_ENT_BYTES           16u
+
+/* SMMU_(G|V)ATOS_* (6.3.37-6.3.40, 6.3.99-6.3.102) */
+#define SMMU_ATOS_CTRL_RUN            (1u << 0)
+#define SMMU_ATOS_SID_STREAMID_SHIFT  0
+#define SMMU_ATOS_SID_STREAMID_MASK   0xFFFFFFFFull
+#define SMMU_ATOS_SID_SSID_SHIFT      32
+#define SMMU_ATOS_SID_SSID_MASK       (0xFFFFFull << 32)
+#define SMMU_ATOS_SID_SSID_VALID      (1ull << 52)
+#define SMMU_ATOS_ADDR_ADDR_MASK      0xFFFFFFFFFFFFF000ull
+#define SMMU_ATOS_ADDR_TYPE_SHIFT     10
+#define SMMU_ATOS_ADDR_TYPE_MASK      (3ull << 10)
+#define SMMU_ATOS_ADDR_PNU            (1ull << 9)
+#define SMMU_ATOS_ADDR_RNW            (1ull << 8)
+#define SMMU_ATOS_ADDR_IND            (1ull << 7)
+#define SMMU_ATOS_ADDR_HTTUI          (1ull << 6)
+#define SMMU_ATOS_TYPE_S1             1u
+#define SMMU_ATOS_TYPE_S2             2u
+#define SMMU_ATOS_TYPE_S12            3u
+#define SMMU_ATOS_PAR_FAULT           (1ull << 0)
+#define SMMU_ATOS_PAR_ATTR_SHIFT      56              /* FAULT == 0: ATTR (MAIR), ADDR, Size, SH */
+#define SMMU_ATOS_PAR_ATTR_MASK       (0xFFull << 56)
+#define SMMU_ATOS_PAR_ADDR_MASK       0x00FFFFFFFFFFF000ull
+#define SMMU_ATOS_PAR_SIZE            (1ull << 11)
+#define SMMU_ATOS_PAR_SH_SHIFT        8
+#define SMMU_ATOS_PAR_SH_MASK         (3ull << 8)
+#define SMMU_ATOS_PAR_FADDR_MASK      0x00FFFFFFFFFFF000ull   /* FAULT == 1: FADDR, FAULTCODE, REASON */
+#define SMMU_ATOS_PAR_FAULTCODE_SHIFT 4
+#define SMMU_ATOS_PAR_FAULTCODE_MASK  (0xFFull << 4)
+#define SMMU_ATOS_PAR_REASON_SHIFT    1
+#define SMMU_ATOS_PAR_REASON_MASK     (3ull << 1)
+#define SMMU_ATOS_INV_REQ             0xFFu           /* FAULTCODE values besides the EventIDs (9.1.5) */
+#define SMMU_ATOS_INV_STAGE           0xFEu
+#define SMMU_ATOS_INTERNAL_ERR        0xFDu
+#define SMMU_ATOS_REASON_S1           0u              /* or not attributable to a stage */
+#define SMMU_ATOS_REASON_S2_CD        1u
+#define SMMU_ATOS_REASON_S2_TT        2u
+#define SMMU_ATOS_REASON_S2_IN        3u
 
 /* PRI queue record (8) */
 #define SMMU_PRIQ0_SID_SHIFT          0

@@ -84,6 +84,7 @@ struct smmu_config {
     bool     msi;             /* IDR0.MSI: MSI interrupts */
     bool     sev;             /* IDR0.SEV: CMD_SYNC can send a WFE wake-up event */
     bool     atos;            /* IDR0.ATOS: the GATOS registers (9.1) */
+    bool     vatos;           /* IDR0.VATOS: the VATOS page at offset SMMU_VATOS_PAGE (IDR2.BA_VATOS = 0); needs atos, s1p, s2p */
     bool     vmw;             /* IDR0.VMW: VMID wildcard matching for TLBI */
     bool     cd2l;            /* IDR0.CD2L: 2-level CD tables */
     bool     st_2lvl;         /* IDR0.ST_LEVEL: 2-level stream table */
@@ -153,7 +154,8 @@ int         smmu_config_get(const smmu_config_t *cfg, const char *name, uint64_t
 smmu_t  *smmu_create(const smmu_config_t *cfg, const smmu_host_t *host, char *err, size_t errlen); /* NULL + message on a bad config */
 bool     smmu_config_check(const smmu_config_t *cfg, char *err, size_t errlen);   /* what smmu_create checks: false + "field: reason" */
 void     smmu_destroy(smmu_t *smmu);
-uint64_t smmu_reg_read(smmu_t *smmu, uint64_t offset, unsigned size);      /* offset in the 128 KiB frame (page 0 + page 1); size 4 or 8 */
+uint64_t smmu_reg_read(smmu_t *smmu, uint64_t offset, unsigned size);      /* offset in the 128 KiB frame (page 0 + page 1), or the
+                                                                             VATOS page after it with IDR0.VATOS; size 4 or 8 */
 void     smmu_reg_write(smmu_t *smmu, uint64_t offset, uint64_t value, unsigned size);
 
 /* PCIe Address Type of a transaction (PCIe AT field): untranslated, or translated by the endpoint's ATC
