@@ -26,6 +26,7 @@
 #include "driver/driver.h"
 #include "driver/streaming.h"
 #include "patterns.h"
+#include "report/ats_plots.h"
 #include "report/run_plots.h"
 #include "smmu_params.h"
 #include "soc.h"
@@ -710,6 +711,8 @@ int sc_main(int argc, char **argv)
     };
     // An ATS device's figures (docs/reading-the-report.md); null for a device without ATS.
     std::vector<std::string> ats_lines;               // summary lines, printed after the table
+    std::vector<simreport::AtsResult> ats_rows;       // the ATS plots' data, every device
+    bool any_ats = false;
     auto ats_json = [&](DevRun &r, const smmu::TrafficStats &ts) -> std::string {
         if (!r.ats) return "null";
         const traffic::AtcStats &a = r.ats->atc().stats();
@@ -770,6 +773,18 @@ int sc_main(int argc, char **argv)
            << ", \"remaps\": " << r.remaps << ", \"unmaps\": " << r.unmaps << ", \"unmap_mean_ns\": "
            << (r.unmaps ? r.unmap_ns_sum / (double)r.unmaps : 0.0) << ", \"unmap_max_ns\": " << r.unmap_ns_max
            << ", \"ats\": " << ats_json(r, ts) << ", \"streams\": [";
+        {
+            simreport::AtsResult row;
+            row.name = r.cfg->name;
+            row.ats = r.ats != nullptr;
+            any_ats |= row.ats;
+            row.accesses = (double)r.all.issued;
+            row.smmu_lookups = (double)(ts.translations + ts.ats_requests);
+            row.atc_hit_rate = r.ats ? r.ats->atc().stats().hit_rate() : 0.0;
+            row.unmap_mean_ns = r.unmaps ? r.unmap_ns_sum / (double)r.unmaps : 0.0;
+            if (r.ats) row.pri_service_ns = r.ats->stats().pri_service_ns;
+            ats_rows.push_back(std::move(row));
+        }
         if (r.trace_sids) {
             bool f1 = true;
             for (auto &kv : r.by_sid) {
@@ -827,7 +842,8 @@ int sc_main(int argc, char **argv)
         std::string dir = outdir + "/plots", msg;
         size_t before = simreport::written_files().size(), failed = simreport::write_errors().size();
         if (!simreport::make_dirs(dir)) write_failed.push_back(dir + "/: " + std::strerror(errno));
-        else if (!simreport::write_run_plots(dir, sc.name, g_bin_ps, series, &msg)) {
+        else if (!simreport::write_run_plots(dir, sc.name, g_bin_ps, series, &msg) ||
+                 (any_ats && !simreport::write_ats_plots(dir, sc.name, ats_rows, &msg))) {
             if (simreport::write_errors().size() == failed) plot_note = msg;
             else write_failed.insert(write_failed.end(), simreport::write_errors().begin() + failed, simreport::write_errors().end());
         }
