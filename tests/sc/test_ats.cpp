@@ -10,6 +10,8 @@
 using namespace smt;
 using sc_core::SC_US;
 
+int sc_main(int, char **) { return 0; }   // libsystemc needs the symbol; tests run from main()
+
 namespace {
 
 constexpr uint64_t kPriq = 0x80500000;
@@ -279,3 +281,9 @@ TEST(SmmuScAts, PageRequestLandsInThePriQueueAndPriRespReachesTheEndpoint)
 }
 
 } // namespace
+
+int main(int argc, char **argv)
+{
+    ::testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}
