@@ -71,10 +71,12 @@ bool AtsDevice::translation_request(tlm::tlm_fw_transport_if<> &socket, uint32_t
     return gp.is_response_ok();
 }
 
-// One page, one group (Last = 1). Returns the PRG Response code, or -1 when none came.
+// One page, one group (Last = 1). Returns the PRG Response code, or -1 when none came; *sent: this access sent
+// it (else it waited for the one another access sent for the same page).
 int AtsDevice::page_request(tlm::tlm_fw_transport_if<> &socket, uint32_t sid, uint32_t ssid, bool ssv, uint64_t addr,
-                            bool write)
+                            bool write, bool *sent)
 {
+    *sent = false;
     const uint64_t key = ((uint64_t)sid << 32 ^ (uint64_t)(ssv ? ssid + 1 : 0) << 52) ^ (addr >> 12);
     auto busy = page_prg_.find(key);
     if (busy != page_prg_.end()) {                 // another access already asked for this page: wait for its answer
@@ -90,6 +92,7 @@ int AtsDevice::page_request(tlm::tlm_fw_transport_if<> &socket, uint32_t sid, ui
     next_prgi_ = (uint16_t)((g + 1) & 0x1FF);
     prgs_[g] = Pending{-1, sc_core::sc_time_stamp()};
     page_prg_[key] = g;
+    *sent = true;
 
     tlm::tlm_generic_payload gp;
     smmu::StreamIdExtension sext(sid, ssid, ssv);
@@ -109,19 +112,19 @@ int AtsDevice::page_request(tlm::tlm_fw_transport_if<> &socket, uint32_t sid, ui
     gp.set_extension(&pext);
     sc_time d = SC_ZERO_TIME;
     st_.page_requests++;
-    const sc_time sent = sc_core::sc_time_stamp();
+    const sc_time t_sent = sc_core::sc_time_stamp();
     socket.b_transport(gp, d);
     gp.clear_extension(&sext);
     gp.clear_extension(&pext);
     wait(d);
-    const sc_time until = sent + pri_timeout;
+    const sc_time until = t_sent + pri_timeout;
     while (prgs_[g].resp < 0 && sc_core::sc_time_stamp() < until) wait(until - sc_core::sc_time_stamp(), pri_event_);
     const int resp = prgs_[g].resp;
     prgs_.erase(g);
     page_prg_.erase(key);
     pri_event_.notify(SC_ZERO_TIME);               // accesses waiting on this page look again
     if (resp < 0) { st_.pri_lost++; return -1; }
-    st_.pri_service_ns.push_back((sc_core::sc_time_stamp() - sent).to_seconds() * 1e9);
+    st_.pri_service_ns.push_back((sc_core::sc_time_stamp() - t_sent).to_seconds() * 1e9);
     (resp == SMMU_PRI_SUCCESS ? st_.pri_success : resp == SMMU_PRI_INVALID ? st_.pri_invalid : st_.pri_failure)++;
     return resp;
 }
@@ -172,8 +175,10 @@ bool AtsDevice::resolve(tlm::tlm_fw_transport_if<> &socket, uint32_t sid, uint32
         }
         // No access: with demand paging ask the OS for the page (chapter 8), then translate again.
         if (!pri_ || attempt >= kPriRetries) { st_.refused++; return false; }
-        out.pr++;
-        if (page_request(socket, sid, ssid, ssv, addr, write) != (int)SMMU_PRI_SUCCESS) { st_.refused++; return false; }
+        bool sent = false;
+        const int resp = page_request(socket, sid, ssid, ssv, addr, write, &sent);
+        out.pr += sent;
+        if (resp != (int)SMMU_PRI_SUCCESS) { st_.refused++; return false; }
     }
 }
 

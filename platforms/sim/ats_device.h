@@ -39,7 +39,8 @@ public:
     struct Access {
         uint64_t addr = 0;                 // the address to put on the bus
         bool translated = false;           // AT = Translated (addr is a PA), else untranslated
-        unsigned tr = 0, pr = 0;           // Translation Requests and Page Requests it took
+        unsigned tr = 0, pr = 0;           // Translation Requests and Page Requests it sent (waiting for another
+                                           // access's Page Request for the same page is not one)
         bool atc_hit = false;
     };
 
@@ -62,7 +63,8 @@ public:
 private:
     bool translation_request(tlm::tlm_fw_transport_if<> &socket, uint32_t sid, uint32_t ssid, bool ssv, uint64_t addr,
                              bool write, smmu_ats_result_t &res);
-    int page_request(tlm::tlm_fw_transport_if<> &socket, uint32_t sid, uint32_t ssid, bool ssv, uint64_t addr, bool write);
+    int page_request(tlm::tlm_fw_transport_if<> &socket, uint32_t sid, uint32_t ssid, bool ssv, uint64_t addr, bool write,
+                     bool *sent);
     void ack_thread();
 
     smmu::Smmuv3 &smmu_;
