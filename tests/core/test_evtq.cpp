@@ -256,7 +256,7 @@ struct Priq : Evtq {
     }
     bool req(uint32_t sid, bool last) {
         uint64_t r[2] = {sid | (last ? 1ull << 62 : 0), 0x7000ull | 5};
-        return smmu_priq_record(smmu, r);
+        return smmu_priq_record(smmu, r) == PRIQ_REC_WRITTEN;
     }
 };
 

@@ -15,8 +15,8 @@ struct RegValue { uint32_t off; uint32_t value; };
 TEST_F(Regs, ResetValues) {
     create();
     const RegValue table[] = {
-        {0x000, 0x084E729Bu},   // IDR0 of the default configuration
-        {0x004, 0x0E730510u},   // IDR1: SIDSIZE 16, SSIDSIZE 20, EVENTQS/CMDQS 19, ATTR_*_OVR
+        {0x000, 0x08CF769Bu},   // IDR0 of the default configuration (ATS, ATSRECERR, PRI; NS1ATS = 0)
+        {0x004, 0x0E739D10u},   // IDR1: SIDSIZE 16, SSIDSIZE 20, PRIQS/EVENTQS/CMDQS 19, ATTR_*_OVR
         {0x008, 0}, {0x010, 0},
         {0x00C, 0x00001514u},   // IDR3: HAD, XNX, FWB, RIL, BBML 2
         {0x014, 0x00400075u},   // IDR5: OAS 48, 4K/16K/64K, STALL_MAX 64
@@ -52,12 +52,12 @@ TEST_F(Regs, ReadOnlyRegistersIgnoreWrites) {
 TEST_F(Regs, Res0BitsReadAsZero) {
     create();
     w32(0x020, ~0u);
-    EXPECT_EQ(r32(0x020), 0x000001CDu);      // CR0: SMMUEN, EVENTQEN, CMDQEN, VMW (no PRI, no ATS)
-    EXPECT_EQ(r32(0x024), 0x000001CDu);
+    EXPECT_EQ(r32(0x020), 0x000001DFu);      // CR0: SMMUEN, PRIQEN, EVENTQEN, CMDQEN, ATSCHK, VMW
+    EXPECT_EQ(r32(0x024), 0x000001DFu);
     w32(0x020, 0);
     const RegValue table[] = {
         {0x028, 0x00000FFFu},   // CR1
-        {0x02C, 0x00000003u},   // CR2: E2H (HYP), RECINVSID; PTM needs BTM
+        {0x02C, 0x0000000Bu},   // CR2: E2H (HYP), RECINVSID, REC_CFG_ATS (ATSRECERR); PTM needs BTM
         {0x044, 0x001F3F1Fu},   // GBPA with Update: ABORT, INSTCFG, PRIVCFG, SHCFG, ALLOCCFG, MTCFG, MemAttr
         {0x070, 0xFFFFFFFFu},   // GERROR_IRQ_CFG1
         {0x074, 0x0000003Fu},   // GERROR_IRQ_CFG2: SH, MemAttr
@@ -66,8 +66,8 @@ TEST_F(Regs, Res0BitsReadAsZero) {
         {0x098, 0x000FFFFFu},   // CMDQ_PROD: WR with CMDQS 19
         {0x100AC, 0x800FFFFFu}, // EVENTQ_CONS: OVACKFLG, RD
         {0x100A8, 0x80000001u}, // EVENTQ_PROD while EVENTQEN == 0: OVFLG, WR_WRAP of LOG2SIZE 0 (bits above RAZ)
-        {0x050, 0x00000005u},   // IRQ_CTRL: GERROR, EVENTQ (no PRI)
-        {0x064, 0x000001B5u},   // GERRORN: no PRI bits
+        {0x050, 0x00000007u},   // IRQ_CTRL: GERROR, PRIQ, EVENTQ
+        {0x064, 0x000001FDu},   // GERRORN: every bit, PRI ones included
     };
     for (const auto &e : table) {
         w32(e.off, ~0u);
@@ -215,6 +215,7 @@ TEST_F(Regs, UnknownAndReservedOffsetsAreRazWi) {
 }
 
 TEST_F(Regs, PriqRegistersExistOnlyWithPri) {
+    cfg.pri = false;
     create();
     for (uint32_t off : {0x0C0u, 0x0D0u, 0x0D8u, 0x0DCu, 0x100C8u, 0x100CCu}) {
         w32(off, 0x3u);
@@ -256,7 +257,7 @@ TEST_F(Regs, IrqCfgRegistersAbsentWithoutMsi) {
         EXPECT_EQ(r32(off), 0u) << std::hex << "offset 0x" << off;
     }
     w32(0x064, 0xFFFFFFFFu);
-    EXPECT_EQ(r32(0x064), 0x105u);            // CMDQ_ERR, EVTQ_ABT_ERR, SFM_ERR
+    EXPECT_EQ(r32(0x064), 0x10Du);            // CMDQ_ERR, EVTQ_ABT_ERR, PRIQ_ABT_ERR, SFM_ERR
 }
 
 // Each configuration switch shows up in its ID register field.

@@ -17,7 +17,7 @@ TEST(CreateRejects, UnimplementedOrForbiddenFeatures) {
          "ttf_aarch32: IDR0.TTF would advertise VMSAv8-32 LPAE tables, which the model does not walk"},
         {"ATOS", [](smmu_config_t &c) { c.atos = true; },
          "atos: IDR0.ATOS would advertise the SMMU_GATOS_* registers, which the model does not implement"},
-        {"PRI without ATS", [](smmu_config_t &c) { c.pri = true; }, "pri: IDR0.PRI needs ats (PRI is RES0 when IDR0.ATS == 0)"},
+        {"PRI without ATS", [](smmu_config_t &c) { c.pri = true; c.ats = false; }, "pri: IDR0.PRI needs ats (PRI is RES0 when IDR0.ATS == 0)"},
         {"HYP without S2P", [](smmu_config_t &c) { c.s2p = false; c.vmw = false; },
          "hyp: IDR0.HYP needs both s1p and s2p (RES0 otherwise)"},
         {"HYP without S1P", [](smmu_config_t &c) { c.s1p = false; }, "hyp: IDR0.HYP needs both s1p and s2p (RES0 otherwise)"},

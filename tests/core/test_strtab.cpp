@@ -231,7 +231,7 @@ std::vector<SteCase> ste_cases() {
         {"EATS split-stage nested", [](smmu_config_t &c) { c.ats = true; }, stu::linux_s2(kTtb).config(7).ctxptr(kCd).eats(2), 0},
         {"EATS split-stage with S2S", [](smmu_config_t &c) { c.ats = true; },
          stu::linux_s2(kTtb).config(7).ctxptr(kCd).eats(2).s2s(true), EVT_C_BAD_STE},
-        {"EATS ignored without ATS", no_cfg, stu::linux_s2(kTtb).eats(2).s2s(true), 0},
+        {"EATS ignored without ATS", [](smmu_config_t &c) { c.ats = c.pri = false; }, stu::linux_s2(kTtb).eats(2).s2s(true), 0},
         {"EATS ignored for bypass", [](smmu_config_t &c) { c.ats = true; }, Ste().v().config(4).eats(2), 0},
         {"S2VMID 16-bit", no_cfg, stu::linux_s2(kTtb, 0x1234), 0},
         {"S2VMID high byte with 8-bit VMIDs", [](smmu_config_t &c) { c.vmid16 = false; }, stu::linux_s2(kTtb, 0x100), EVT_C_BAD_STE},

@@ -69,6 +69,7 @@ void translate(Ctx &c, FuzzedDataProvider &fdp, bool debug) {
     else if (fdp.ConsumeBool()) t.addr &= 0xFFFFFFF000ull;
     t.write = fdp.ConsumeBool(); t.instr = fdp.ConsumeBool(); t.priv = fdp.ConsumeBool();
     t.port = fdp.ConsumeIntegralInRange<uint32_t>(0, c.cfg.num_ports);   // num_ports itself is out of range
+    if (fdp.ConsumeBool()) t.at = SMMU_AT_TRANSLATED;                    // PCIe ATS Translated (3.9.1.3)
     smmu_result_t r;
     std::memset(&r, 0xA5, sizeof r);
     uint64_t events_before = c.h.events_seen;
@@ -231,7 +232,29 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     Builder b{c.h};
     int ops = 0;
     while (fdp.remaining_bytes() && ops++ < 200) {
-        switch (fdp.ConsumeIntegralInRange<int>(0, 14)) {
+        switch (fdp.ConsumeIntegralInRange<int>(0, 15)) {
+        case 15: {  // an ATS Translation Request (3.9.1.2)
+            smmu_txn_t t{};
+            t.sid = fdp.ConsumeIntegralInRange<uint32_t>(0, 40);
+            t.ssv = fdp.ConsumeBool();
+            t.ssid = fdp.ConsumeIntegralInRange<uint32_t>(0, 8);
+            t.addr = fdp.ConsumeBool() ? 0x40000000 + fdp.ConsumeIntegral<uint16_t>() : fdp.ConsumeIntegral<uint64_t>();
+            t.write = fdp.ConsumeBool(); t.instr = fdp.ConsumeBool(); t.priv = fdp.ConsumeBool();
+            smmu_ats_result_t a;
+            std::memset(&a, 0xA5, sizeof a);
+            c.h.reset();
+            smmu_ats_status_t st = smmu_ats_translate(c.s, &t, &a);
+            FUZZ_CHECK(st == a.status && st <= SMMU_ATS_CA, "ATS status %d/%d", (int)st, (int)a.status);
+            FUZZ_CHECK(c.h.reads + c.h.writes <= kMaxAccessesPerTranslate, "ATS made %llu accesses",
+                       (unsigned long long)(c.h.reads + c.h.writes));
+            if (st == SMMU_ATS_SUCCESS) {
+                FUZZ_CHECK(a.size_log2 >= 12 && a.size_log2 <= 64, "ATS size_log2 %u", a.size_log2);
+                FUZZ_CHECK(!a.exec || a.read, "ATS Exe without R");
+                FUZZ_CHECK(a.read || a.write || a.addr == 0, "ATS R=W=0 with an address");
+                FUZZ_CHECK(!a.global && !a.untranslated, "ATS Global/U set");
+            }
+            break;
+        }
         case 14: {
             const unsigned configs[] = {5, 6, 7};
             install(b, fdp.ConsumeIntegralInRange<uint32_t>(0, 40), fdp.PickValueInArray(configs), fdp.ConsumeBool(),

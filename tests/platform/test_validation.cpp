@@ -28,6 +28,16 @@ const std::string kCheck = SMMU_SIM_CHECK, kSim = SMMU_SIM, kSweep = SMMU_SWEEP;
 using clitest::tmpdir;
 using clitest::write;
 
+// The 1-based line of a preset file that holds `needle` (the messages name where a value came from).
+std::string line_of(const std::string &file, const std::string &needle)
+{
+    std::ifstream in(file);
+    std::string l;
+    for (int n = 1; std::getline(in, l); n++)
+        if (l.find(needle) != std::string::npos) return std::to_string(n);
+    return "?";
+}
+
 std::string slurp(const std::string &p)
 {
     std::ifstream f(p);
@@ -64,6 +74,7 @@ struct Bad { const char *name; std::string yaml; std::vector<std::string> sets; 
 TEST(Validation, EveryToolRefusesBadInputBeforeTheRun)
 {
     const std::string presets = kSrc + "/configs/presets/";
+    const std::string gem5 = presets + "gem5_default.yaml";
     std::string base = write("base.yaml", kBase);
     write("bad.trace", "0 1 - R 0x10000000 64\n10 zz - R 0x10000000 64\n");
     mkdir((tmpdir() + "/tracedir").c_str(), 0755);
@@ -80,10 +91,10 @@ TEST(Validation, EveryToolRefusesBadInputBeforeTheRun)
          "number of sets"},
         {"walk-level-ways", "", {"smmu.preset=gem5_default", "smmu.tcu.walk_cache_s1.ways=4"},
          "--set:2: key 'smmu.tcu.walk_cache_s1.ways': level 1: 28 entries in 4 ways: entries must be a multiple of ways with a "
-         "power-of-two number of sets (entries 28 from " + presets + "gem5_default.yaml:31)"},
+         "power-of-two number of sets (entries 28 from " + gem5 + ":" + line_of(gem5, "{entries: 28") + ")"},
         {"walk-level-set", "", {"smmu.preset=gem5_default", "smmu.tcu.walk_cache_s1[2].entries=256"},
          "--set:2: key 'smmu.tcu.walk_cache_s1[2].entries': level 2: 256 entries in 348 ways: entries must be a multiple of ways with a "
-         "power-of-two number of sets (ways 348 from " + presets + "gem5_default.yaml:32)"},
+         "power-of-two number of sets (ways 348 from " + gem5 + ":" + line_of(gem5, "{entries: 348") + ")"},
         {"walk-level-range", "", {"smmu.tcu.walk_cache_s1[4].entries=256"}, "--set:1: key 'smmu.tcu.walk_cache_s1[4].entries': level '4': 0..3"},
         {"core-no-stage", "", {"smmu.arch.s1p=false", "smmu.arch.s2p=false"},
          "--set:1: key 'smmu.arch.s1p': the SMMU model refuses this configuration: at least one of s1p and s2p must be set"},
@@ -113,8 +124,8 @@ TEST(Validation, EveryToolRefusesBadInputBeforeTheRun)
         {"no-stage-2", "", {"smmu.arch.s2p=false", "devices[0].domain=s2"},
          "--set:2: key 'devices[0].domain': domain s2 needs stage 2 (smmu.arch.s2p = false from --set:1)"},
         {"granule", "", {"smmu.preset=gem5_default", "devices[0].granule=16K", "devices[0].mappings[0].page_size=16K"},
-         "--set:2: key 'devices[0].granule': the 16K granule is not supported (smmu.arch.gran16k = false from " + presets +
-         "gem5_default.yaml:18)"},
+         "--set:2: key 'devices[0].granule': the 16K granule is not supported (smmu.arch.gran16k = false from " + gem5 + ":" +
+         line_of(gem5, "gran16k:") + ")"},
         {"pasids-beyond-ssidsize", "", {"smmu.arch.ssidsize=2", "devices[0].pasids=4"},
          "--set:2: key 'devices[0].pasids': 4 PASIDs need SubstreamIDs up to 4, beyond smmu.arch.ssidsize = 2 from --set:1 bits"},
         {"stall-terminate-only", "", {"smmu.arch.stall_model=1", "devices[0].stall=true"},

@@ -46,6 +46,7 @@ int main(void)
         else if (IS("cmd_sync")) smmu_cmd_sync(w, (unsigned)a[0], a[1], (uint32_t)a[2]);
         else if (IS("cmd_resume")) smmu_cmd_resume(w, (uint32_t)a[0], (uint16_t)a[1], a[2] != 0, a[3] != 0);
         else if (IS("cmd_stall_term")) smmu_cmd_stall_term(w, (uint32_t)a[0]);
+        else if (IS("cmd_pri_resp")) smmu_cmd_pri_resp(w, (uint32_t)a[0], (uint32_t)a[1], a[2] != 0, (uint16_t)a[3], (unsigned)a[4]);
         else { printf("error\n"); continue; }
         for (int i = 0; i < nw; i++) printf("%s%llx", i ? " " : "", (unsigned long long)w[i]);
         printf("\n");

@@ -80,6 +80,7 @@ def cases():
         "cmd_sync": lambda: (u(2), u(64), u(32)),
         "cmd_resume": lambda: (u(32), u(16), u(1), u(1)),
         "cmd_stall_term": lambda: (u(32),),
+        "cmd_pri_resp": lambda: (u(32), u(20), u(1), u(9), rnd.randint(0, 2)),
     }
     out = list(fixed)
     for name, g in gen.items():

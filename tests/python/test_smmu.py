@@ -292,5 +292,45 @@ class Instances(unittest.TestCase):
         b.close()
 
 
+class Ats(unittest.TestCase):
+    """PCIe ATS through the bindings: a Translation Request, a Translated transaction, an ATC invalidation that
+    holds the CMD_SYNC until the endpoint completes it (IHI 0070 3.9.1, 4.5.1, 4.7.3)."""
+
+    def setUp(self):
+        self.mem = Memory(16 << 20)
+        self.invs = []
+        self.smmu = Smmu(self.mem, atc_inv=self.invs.append)
+        self.drv, self.ttb = bring_up(self.smmu, self.mem)
+        slot = self.drv.strtab + E.SMMU_STE_BYTES * SID + 8
+        self.mem.write64(slot, self.mem.read_words(slot, 1)[0] | 1 << 28)      # STE.EATS = 0b01: Full ATS
+        self.drv.issue(E.cmd_cfgi_ste(SID, True))
+
+    def tearDown(self):
+        self.smmu.close()
+
+    def test_translation_request_and_translated_transaction(self):
+        r = self.smmu.ats_translate(SID, IOVA + 0x1080, write=True)
+        self.assertEqual((r.status, r.addr, r.size_log2, r.read, r.write, r.exec, r.global_),
+                         (smmuv3.AtsStatus.SUCCESS, BUF + 0x3000, 12, True, True, False, False))
+        self.assertEqual(self.smmu.ats_translate(SID, IOVA + 0x9000).status, smmuv3.AtsStatus.SUCCESS)  # R=W=0
+        t = self.smmu.translate(SID, BUF + 0x3080, write=True, translated=True)     # ATSCHK = 0: passes
+        self.assertEqual((t.status, t.pa, t.event), (Status.OK, BUF + 0x3080, 0))
+        self.assertEqual(self.smmu.global_stats()["ats_translations"], 2)
+
+    def test_atc_invalidation_holds_the_sync_until_completed(self):
+        self.drv.submit([0x40 | SID << 32, IOVA | 1])       # CMD_ATC_INV, Size 1: 8 KiB
+        self.drv.submit(E.cmd_sync())
+        self.assertEqual(len(self.invs), 1)
+        i = self.invs[0]
+        self.assertEqual((i.sid, i.ssv, i.global_, i.addr, i.size_log2), (SID, False, False, IOVA, 13))
+        self.assertTrue(self.smmu.cmdq_waiting())
+        self.smmu.atc_inv_complete(i.tag)
+        self.assertFalse(self.smmu.cmdq_waiting())
+        self.assertEqual(self.smmu.reg_read(E.SMMU_CMDQ_CONS) & ((2 << self.drv.cmdq_log2) - 1),
+                         self.drv.cmdq_prod)
+        self.assertEqual(self.smmu.global_stats()["atc_invalidations"], 1)
+        self.assertEqual(self.smmu.callback_errors, [])
+
+
 if __name__ == "__main__":
     unittest.main()

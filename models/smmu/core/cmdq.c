@@ -178,11 +178,13 @@ static void execute(struct smmu_core *s, uint64_t q0, uint64_t q1, cmd_outcome_t
         t.vmid = t.asid = 0;
         tlbi(s, &t, o);
         return;
-    case CMD_ATC_INV:                /* no ATS endpoints are modelled: validated, then IGNORED */
-        if (!c->ats || (q1 & 0x3F) > ATC_INV_SIZE_ALL) o->error = CERROR_ILL;   /* Size > 52 may be ILLEGAL */
+    case CMD_ATC_INV:
+        if (!c->ats || (q1 & 0x3F) > ATC_INV_SIZE_ALL) { o->error = CERROR_ILL; return; }   /* Size > 52 may be ILLEGAL */
+        if (smmu_enabled(s)) smmu_atc_inv_send(s, q0, q1);      /* IGNORED while SMMUEN == 0 (4.5.1) */
         return;
-    case CMD_PRI_RESP:               /* no PRI endpoints are modelled: validated, then IGNORED */
-        if (!c->pri || smmu_bits(q1, 13, 12) == 3) o->error = CERROR_ILL;
+    case CMD_PRI_RESP:
+        if (!c->pri || smmu_bits(q1, 13, 12) == 3) { o->error = CERROR_ILL; return; }   /* Resp 0b11 is ILLEGAL */
+        smmu_pri_resp_cmd(s, q0, q1);
         return;
     case CMD_RESUME:
         if (c->stall_model == 1) { o->error = CERROR_ILL; return; }
@@ -261,6 +263,13 @@ static bool consume_one(struct smmu_core *s, uint32_t *cycles)
     uint64_t q0 = smmu_le64(raw), q1 = smmu_le64(raw + 8);
     execute(s, q0, q1, &o);
     *cycles = o.cycles;
+    /* 4.7.3: a CMD_SYNC is not consumed before every earlier CMD_ATC_INV has completed. */
+    s->atc.sync_held = false;
+    if (!o.error && o.sync) {
+        int gate = smmu_atc_sync_gate(s);
+        if (gate == 1) return false;                          /* held: CONS stays on the CMD_SYNC */
+        o.error = gate;
+    }
     if (o.error) {
         cmdq_error(s, o.error);
         return false;
@@ -275,15 +284,28 @@ static bool consume_one(struct smmu_core *s, uint32_t *cycles)
 
 void smmu_cmdq_prod_written(struct smmu_core *s)
 {
-    if (s->cfg.cmdq_stepped) return;            /* the host consumes with smmu_cmdq_step() */
+    /* Stepped: the host consumes with smmu_cmdq_step(); busy: a host callback re-entered, the running loop goes on. */
+    if (s->cfg.cmdq_stepped || s->atc.busy) return;
     uint32_t cycles;
+    s->atc.busy = true;
     while (smmu_cmdq_pending(s) && consume_one(s, &cycles)) {}
+    s->atc.busy = false;
 }
 
 bool smmu_cmdq_step(smmu_t *s, uint32_t *cycles)
 {
     uint32_t c = 0;
-    bool done = smmu_cmdq_pending(s) && consume_one(s, &c);
+    bool done = false;
+    if (!s->atc.busy) {
+        s->atc.busy = true;
+        done = smmu_cmdq_pending(s) && consume_one(s, &c);
+        s->atc.busy = false;
+    }
     if (cycles) *cycles = c;
     return done;
+}
+
+bool smmu_cmdq_waiting(const smmu_t *s)
+{
+    return s->atc.sync_held && s->atc.n_out != 0 && smmu_cmdq_pending(s);
 }

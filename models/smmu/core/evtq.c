@@ -5,7 +5,7 @@
 #define FETCH_ADDR_MASK 0x000FFFFFFFFFFFF8ull   /* FetchAddr[51:3] (bits [55:52] RES0: OAS <= 52) */
 #define IPA_MASK        0x000FFFFFFFFFF000ull   /* IPA[51:12] */
 #define PRIQ_LAST       (1ull << 62)             /* PRI request L bit, qword 0 */
-#define PRIQ_CFG2_LO    (1u << 31)
+#define PRIQ_CFG2_LO    SMMU_PRIQ_IRQ_CFG2_LO
 
 /* qword 0: EventID, SSV[11], SubstreamID[31:12], StreamID[63:32]. */
 static uint64_t qword0(const smmu_event_t *ev, bool ssid, bool ssv)
@@ -177,27 +177,30 @@ bool smmu_evtq_record(struct smmu_core *s, const smmu_event_t *ev)
     return true;
 }
 
-bool smmu_priq_record(struct smmu_core *s, const uint64_t rec[2])
+/* 8.1, 8.2: written only while PRIQEN is effectively 1 (SMMUEN too) and PRIQ_ABT_ERR is inactive; a full queue
+ * or an active overflow (PROD.OVFLG != CONS.OVACKFLG) discards the record, an active overflow inhibits writes. */
+smmu_priq_outcome_t smmu_priq_record(struct smmu_core *s, const uint64_t rec[2])
 {
     smmu_queue_t *q = &s->priq;
     qgeom_t g = geom(q, s->cfg.priqs);
     bool lo = (s->priq_irq.attr & PRIQ_CFG2_LO) != 0;   /* LO applies to wired and MSI interrupts */
     bool irqen = (s->irq_ctrlack & IRQ_CTRL_PRIQ_IRQEN) != 0;
-    if (!s->cfg.pri || !(s->cr0ack & CR0_PRIQEN) || smmu_gerror_active(s, GERROR_PRIQ_ABT_ERR)) return false;
-    if (q_full(q, g)) {
+    if (!s->cfg.pri || !smmu_enabled(s) || !(s->cr0ack & CR0_PRIQEN) || smmu_gerror_active(s, GERROR_PRIQ_ABT_ERR))
+        return PRIQ_REC_OFF;
+    if (((q->prod ^ q->cons) & Q_OVFLG) || q_full(q, g)) {
         q_overflow(q);
         if (lo && (rec[0] & PRIQ_LAST) && irqen) smmu_irq_signal(s, SMMU_IRQ_PRIQ);   /* LO: overflow still signals */
-        return false;
+        return PRIQ_REC_OVERFLOW;
     }
     uint8_t raw[16];
     smmu_put_le64(raw, rec[0]);
     smmu_put_le64(raw + 8, rec[1]);
     if (smmu_mem_write(s, q_slot(q, g, 16), raw, sizeof raw, NULL)) {
-        smmu_gerror_raise(s, GERROR_PRIQ_ABT_ERR);
-        return false;
+        smmu_gerror_raise(s, GERROR_PRIQ_ABT_ERR);       /* synchronous abort: PROD does not move (8.2, 7.2.2) */
+        return PRIQ_REC_ABORT;
     }
     bool was_empty = q_empty(q, g);
     q_advance(q, g);
     if (irqen && (lo ? (rec[0] & PRIQ_LAST) != 0 : was_empty)) smmu_irq_signal(s, SMMU_IRQ_PRIQ);
-    return true;
+    return PRIQ_REC_WRITTEN;
 }

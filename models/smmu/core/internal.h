@@ -27,6 +27,16 @@ typedef struct smmu_queue {
     uint32_t cons;
 } smmu_queue_t;
 
+/* ATC Invalidate Requests sent to endpoints and not yet completed (4.5.1): what a CMD_SYNC waits for (4.7.3). */
+typedef struct smmu_atc_state {
+    uint32_t  next_tag;
+    uint32_t *out;                        /* tags of the outstanding invalidations */
+    uint32_t  n_out, cap;
+    bool      failed;                     /* one completed with !ok since the last CMD_SYNC (CERROR_ATC_INV_SYNC) */
+    bool      sync_held;                  /* consumption stopped at a CMD_SYNC (CONS on it) until they complete */
+    bool      busy;                       /* the queue is being consumed: a completion must not re-enter it */
+} smmu_atc_state_t;
+
 struct smmu_core {
     smmu_config_t cfg;
     smmu_host_t   host;
@@ -53,6 +63,7 @@ struct smmu_core {
     struct smmu_stalls   *stalls;
     struct smmu_sstats   *sstats;
     smmu_global_stats_t   gstats;
+    smmu_atc_state_t      atc;
     uint64_t rng;
 };
 
@@ -83,7 +94,12 @@ void smmu_evtq_encode(const smmu_event_t *ev, uint64_t rec[4]);
 /* Write an event record. Returns true if it was written to the queue (false: disabled, overflow, abort). */
 bool smmu_evtq_record(struct smmu_core *s, const smmu_event_t *ev);
 bool smmu_evtq_full(const struct smmu_core *s);      /* 7.4: PROD.WR == CONS.RD with different wraps */
-bool smmu_priq_record(struct smmu_core *s, const uint64_t rec[2]);
+/* One 16-byte PRI queue record (8): what became of it. */
+typedef enum smmu_priq_outcome { PRIQ_REC_WRITTEN, PRIQ_REC_OVERFLOW, PRIQ_REC_OFF, PRIQ_REC_ABORT } smmu_priq_outcome_t;
+smmu_priq_outcome_t smmu_priq_record(struct smmu_core *s, const uint64_t rec[2]);
+
+/* ---- pri.c: CMD_PRI_RESP (4.5.2), already validated, delivered to the endpoint through host->pri_resp. */
+void smmu_pri_resp_cmd(struct smmu_core *s, uint64_t q0, uint64_t q1);
 
 /* ---- cfgcache.c: configuration cache over strtab.c / cd.c */
 int  smmu_cfgcache_create(struct smmu_core *s, char *err, size_t errlen);
@@ -110,6 +126,22 @@ static inline void smmu_config_changed(struct smmu_core *s) { s->cfg_gen++; }
  * Translation Request (3.9), ATOS a GATOS/VATOS request (9.1): they fill the caches but record no event. */
 typedef enum smmu_xlate_mode { SMMU_XLATE_TRAFFIC, SMMU_XLATE_DEBUG, SMMU_XLATE_ATS, SMMU_XLATE_ATOS } smmu_xlate_mode_t;
 smmu_status_t smmu_xlate(struct smmu_core *s, const smmu_txn_t *txn, smmu_result_t *r, smmu_xlate_mode_t mode);
+
+/* ---- ats.c: PCIe ATS (3.9.1). The effective STE.EATS (0 when ATS is off, for Config 0b100, and for Split-stage
+ * without CR0.ATSCHK); the refusal of a Translation Request (F_BAD_ATS_TREQ) or of a Translated transaction under
+ * ATSCHK (F_TRANSL_FORBIDDEN), 0 if allowed; whether a configuration error of either is recorded (REC_CFG_ATS);
+ * the Completion's R and Exe-grantable bits from the region's read/execute permissions and STE.INSTCFG (13.7.1). */
+uint8_t smmu_ats_eats(const struct smmu_core *s, const smmu_ste_t *ste);
+uint8_t smmu_ats_treq_refusal(const struct smmu_core *s, const smmu_ste_t *ste);
+uint8_t smmu_ats_translated_refusal(const struct smmu_core *s, const smmu_ste_t *ste);
+bool    smmu_ats_records_cfg_error(const struct smmu_core *s, uint8_t event_id, bool treq);
+void    smmu_ats_perms(uint8_t instcfg, bool *read_ok, bool *exec_ok);
+
+/* ---- atc_inv.c: CMD_ATC_INV (4.5.1) sent to the endpoint through host->atc_inv; the CMD_SYNC gate (4.7.3):
+ * 0 = complete it, 1 = hold (CONS stays on it), or CERROR_ATC_INV_SYNC. */
+void smmu_atc_inv_send(struct smmu_core *s, uint64_t q0, uint64_t q1);
+int  smmu_atc_sync_gate(struct smmu_core *s);
+void smmu_atc_destroy(struct smmu_core *s);
 
 /* ---- xlate.c: stage-2 translation of a configuration-structure fetch address (nested CD fetch). */
 int  smmu_s2_fetch_addr(struct smmu_core *s, const smmu_ste_t *ste, uint64_t ipa, uint64_t *pa,

@@ -45,7 +45,8 @@ void smmu_idregs_build(struct smmu_core *s)
                 (uint32_t)c->pri << 16 | (uint32_t)c->vmw << 17 | (uint32_t)c->vmid16 << 18 |
                 (uint32_t)c->cd2l << 19 | (uint32_t)(c->ttendian & 3) << 21 |
                 (uint32_t)(c->stall_model & 3) << 24 | (uint32_t)c->term_model << 26 |
-                (c->st_2lvl ? 1u : 0u) << 27;
+                (c->st_2lvl ? 1u : 0u) << 27 |
+                (uint32_t)c->ats << 23;             /* ATSRECERR: CR2.REC_CFG_ATS is implemented with ATS; NS1ATS = 0 */
     s->idr[1] = (uint32_t)(c->sidsize & 0x3F) | (uint32_t)(c->ssidsize & 0x1F) << 6 |
                 (c->pri ? (uint32_t)(c->priqs & 0x1F) << 11 : 0) | (uint32_t)(c->eventqs & 0x1F) << 16 |
                 (uint32_t)(c->cmdqs & 0x1F) << 21 | (uint32_t)c->attr_perms_ovr << 26 |
@@ -282,7 +283,8 @@ static void write32(struct smmu_core *s, uint64_t off, uint32_t v)
     }
     case SMMU_CR2:           /* read-only while SMMUEN (6.3.12, v3.2) */
         if (!(s->cr0ack & CR0_SMMUEN))
-            s->cr2 = v & ((s->cfg.hyp ? 1u : 0u) | 2u | (s->cfg.btm ? 4u : 0u));   /* E2H, RECINVSID, PTM */
+            s->cr2 = v & ((s->cfg.hyp ? 1u : 0u) | 2u | (s->cfg.btm ? 4u : 0u) |   /* E2H, RECINVSID, PTM */
+                          (s->cfg.ats ? SMMU_CR2_REC_CFG_ATS : 0u));
         break;
     case SMMU_GBPA:          /* 6.3.14.1: only a write with Update = 1 takes effect in v3.2 */
         if (v & GBPA_UPDATE) s->gbpa = v & gbpa_mask(s);

@@ -26,6 +26,8 @@ void smmu_config_default(smmu_config_t *cfg)
     cfg->btm = false;
     cfg->httu = 2;
     cfg->hyp = true;
+    cfg->ats = true;              /* IDR0.ATS, with Split-stage ATS (IDR0.NS1ATS = 0); IDR0.PRI needs it */
+    cfg->pri = true;              /* IDR0.PRI: the PRI queue (chapter 8) */
     cfg->asid16 = cfg->vmid16 = true;
     cfg->msi = cfg->sev = true;
     cfg->vmw = true;
@@ -184,6 +186,7 @@ void smmu_destroy(smmu_t *s)
 {
     if (!s) return;
     smmu_sstats_destroy(s);
+    smmu_atc_destroy(s);
     smmu_stalls_destroy(s);
     smmu_tlbs_destroy(s);
     smmu_cfgcache_destroy(s);

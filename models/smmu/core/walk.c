@@ -232,10 +232,14 @@ int smmu_walk(const smmu_walk_env_t *env, const smmu_stage_cfg_t *c, uint64_t ia
         /* Access flag before permission (Arm ARM D8.5: AF faults have priority). */
         bool set_af = !(d & D_AF) && c->ha;
         if (!(d & D_AF) && !c->ha && !c->affd) return fault(c, o, EVT_F_ACCESS, level, ia);
-        if (!allowed(perm, access)) return fault(c, o, EVT_F_PERMISSION, level, ia);
+        bool ok = allowed(perm, access);
+        if (!ok && !env->report_perms) return fault(c, o, EVT_F_PERMISSION, level, ia);
+        uint8_t any = (access & SMMU_ACC_PRIV) ? SMMU_PERM_RP | SMMU_PERM_WP | SMMU_PERM_XP
+                                               : SMMU_PERM_RU | SMMU_PERM_WU | SMMU_PERM_XU;
+        if (!(perm & any)) set_af = false;     /* ATS: AF only for a Completion that grants something (13.7) */
 
         /* No HTTU update on a faulting access (CONSTRAINED UNPREDICTABLE in Arm ARM D8.5.1; MMU-700 does none). */
-        bool make_dirty = (access & SMMU_ACC_W) && !(access & SMMU_ACC_X) && dirty_ok && !hw_writable;
+        bool make_dirty = ok && (access & SMMU_ACC_W) && !(access & SMMU_ACC_X) && dirty_ok && !hw_writable;
         uint64_t nd = d;
         if (set_af) nd |= D_AF;
         if (make_dirty) nd = c->stage == 1 ? (nd & ~D_AP2) : (nd | D_AP2);

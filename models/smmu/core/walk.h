@@ -60,6 +60,7 @@ typedef struct smmu_walk_env {
     int (*s2_table)(void *ctx, uint64_t ipa, bool write, uint64_t *pa, smmu_walk_fault_t *f);
     void *s2_ctx;
     bool no_update;        /* debug translation: HTTU updates are assumed, not written */
+    bool report_perms;     /* ATS Translation Request: permissions are reported in out->perm, never faulted (13.7) */
 } smmu_walk_env_t;
 
 typedef struct smmu_walk_out {

@@ -22,6 +22,7 @@ typedef struct tbu_ctx {
     bool     tbi0, tbi1;        /* stage 1 top-byte-ignore of TTB0/TTB1 */
     bool     s2fwb;             /* STE.S2FWB */
     uint8_t  privcfg, instcfg;  /* STE.PRIVCFG/INSTCFG (0 use incoming, 0b10/0b11 replace) */
+    uint8_t  eats;              /* STE.EATS as decoded (Translated transactions under ATSCHK) */
     smmu_attr_t attr;           /* input attributes after the STE overrides (for bypass: the output's) */
     smmu_tlb_key_t key;         /* tags; key.ia is set per lookup */
 } tbu_ctx_t;
@@ -64,6 +65,8 @@ typedef struct xlate {
     smmu_result_t *r;
     bool debug;                 /* smmu_translate_debug: no fill, no event, no statistics */
     smmu_xlate_mode_t mode;
+    bool ats_ipa;               /* Split-stage ATS: the Completion carries the stage-1 output IPA (13.6.3) */
+    uint8_t instcfg;            /* STE.INSTCFG, for the ATS Completion's R and Exe (13.7.1) */
     smmu_attr_t in_attr;        /* input attributes after the STE overrides (13.4) */
     bool fwb;                   /* STE.S2FWB */
     smmu_cost_t cost;
@@ -118,7 +121,7 @@ static smmu_status_t done(xlate_t *x, smmu_status_t st)
     x->r->cycles = x->cost.cycles;
     x->r->mem_reads = x->cost.reads;
     x->r->mem_writes = x->cost.writes;
-    if (!x->debug) {
+    if (!x->debug && x->mode != SMMU_XLATE_ATS) {              /* ATS requests: ats_translations (ats.c) */
         smmu_t *s = x->s;
         s->gstats.translations++;
         smmu_stream_stats_t *ss = smmu_sstats_get(s, x->t->sid);
@@ -137,8 +140,10 @@ static smmu_status_t config_error(xlate_t *x, smmu_event_t *ev)
 {
     complete_event(x->t, ev);
     x->r->event = ev->id;
-    /* C_BAD_STREAMID is recorded only when CR2.RECINVSID is set (7.3.3). */
-    if (ev->id != EVT_C_BAD_STREAMID || (x->s->cr2 & 2u)) record(x, ev);
+    bool ats = x->mode == SMMU_XLATE_ATS, translated = x->t->at == SMMU_AT_TRANSLATED;
+    /* C_BAD_STREAMID is recorded only when CR2.RECINVSID is set (7.3.3); ATS per CR2.REC_CFG_ATS (3.9.1). */
+    if (ats || translated ? smmu_ats_records_cfg_error(x->s, ev->id, ats)
+                          : ev->id != EVT_C_BAD_STREAMID || (x->s->cr2 & 2u)) record(x, ev);
     return done(x, SMMU_ABORT);
 }
 
@@ -179,7 +184,7 @@ static smmu_status_t s1_bypass_addr_size(xlate_t *x)
     event_for_txn(x->t, EVT_F_ADDR_SIZE, &ev);
     ev.cls = EVT_CLASS_IN;
     x->r->event = ev.id;
-    record(x, &ev);
+    if (x->mode != SMMU_XLATE_ATS) record(x, &ev);                 /* ATS: Success with R == W == 0 (3.9.1.2) */
     return done(x, SMMU_ABORT);
 }
 
@@ -192,6 +197,10 @@ static smmu_status_t translation_fault(xlate_t *x, const smmu_ste_t *ste, const 
     x->r->event = ev->id;
     bool translation_related = ev->id == EVT_F_TRANSLATION || ev->id == EVT_F_ADDR_SIZE ||
                                ev->id == EVT_F_ACCESS || ev->id == EVT_F_PERMISSION;
+    if (x->mode == SMMU_XLATE_ATS) {           /* no stall; translation faults answer R == W == 0 unrecorded (3.9.1.2) */
+        if (!translation_related && smmu_ats_records_cfg_error(s, ev->id, true)) record(x, ev);
+        return done(x, SMMU_ABORT);
+    }
     if (!translation_related) {                /* F_WALK_EABT and others always abort and record */
         record(x, ev);
         return done(x, SMMU_ABORT);
@@ -247,13 +256,15 @@ static smmu_status_t output_entry(xlate_t *x, const smmu_tlb_entry_t *e, uint64_
 {
     smmu_result_t *r = x->r;
     const smmu_txn_t *t = x->t;
-    r->pa = smmu_tlb_out(e, ia);
+    /* Split-stage ATS answers the IPA: the input itself for a stage-2-only entry (S1DSS bypass, 13.6.5). */
+    r->pa = !x->ats_ipa ? smmu_tlb_out(e, ia) : e->kind == SMMU_TLB_S2 ? ia : e->ipa + (ia - e->ia);
     r->source = src;
     r->page_log2 = e->size_log2;
     uint8_t p = e->perm;
     r->read_ok = t->priv ? (p & SMMU_PERM_RP) : (p & SMMU_PERM_RU);
     r->write_ok = t->priv ? (p & SMMU_PERM_WP) : (p & SMMU_PERM_WU);
     r->exec_ok = t->priv ? (p & SMMU_PERM_XP) : (p & SMMU_PERM_XU);
+    if (x->mode == SMMU_XLATE_ATS) smmu_ats_perms(x->instcfg, &r->read_ok, &r->exec_ok);
     /* Stage-2-only entries hold the stage-2 MemAttr, combined here with the stream's input attributes;
      * the others hold the stage-1 (or combined nested) attributes, with which the input's hints combine. */
     smmu_attr_t a = { e->memattr, e->sh };
@@ -398,7 +409,8 @@ static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu
     s2_fetch_t sf = { .s = s, .ste = ste, .c2 = &c2, .wc = &wc, .cost = &x->cost, .sw = key->sw,
                       .debug = x->debug, .cls = EVT_CLASS_TT };
     uint32_t walks = 0, reads_before = x->cost.reads;
-    smmu_walk_env_t env = { .smmu = s, .wc = &wc_ops, .wc_ctx = &wc, .no_update = x->debug };
+    smmu_walk_env_t env = { .smmu = s, .wc = &wc_ops, .wc_ctx = &wc, .no_update = x->debug,
+                            .report_perms = x->mode == SMMU_XLATE_ATS };
     if (cd) {
         if (ste->s2_enabled) { env.s2_table = s2_fetch; env.s2_ctx = &sf; }
         int rc = run_walk(x, &env, &c1, va, acc, &o1);
@@ -409,6 +421,14 @@ static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu
             return translation_fault(x, ste, cd, &ev);
         }
         ipa = o1.oa;
+        /* ATS: a stage-1 result granting nothing at this privilege is not translated at stage 2 (3.9.1.2). */
+        uint8_t any = t->priv ? SMMU_PERM_RP | SMMU_PERM_WP | SMMU_PERM_XP : SMMU_PERM_RU | SMMU_PERM_WU | SMMU_PERM_XU;
+        if (x->mode == SMMU_XLATE_ATS && !(o1.perm & any)) {
+            count_walks(x, walks + sf.walks, reads_before);
+            o1.fault.id = EVT_F_PERMISSION;
+            event_from_fault(t, &o1.fault, &ev);
+            return translation_fault(x, ste, cd, &ev);
+        }
     }
     if (ste->s2_enabled) {
         env.s2_table = NULL;
@@ -467,7 +487,8 @@ static smmu_status_t walk_and_fill(xlate_t *x, const smmu_ste_t *ste, const smmu
     e.ia = tva & ~mask;
     e.oa = out & ~mask;
     e.ipa = ipa & ~mask;
-    if (!x->debug) smmu_tlb_fill(s, t->port, &e);
+    if (!x->debug && x->mode == SMMU_XLATE_ATS) smmu_tlb_fill_tcu(s, &e);   /* ATS uses the TCU's caches only */
+    else if (!x->debug) smmu_tlb_fill(s, t->port, &e);
     x->r->source = SMMU_SRC_WALK;
     return output_entry(x, &e, tva, SMMU_SRC_WALK);
 }
@@ -477,7 +498,27 @@ static void ctx_fill(tbu_ctx_t *c, const smmu_t *s, const smmu_txn_t *t, const s
                      bool bypass)
 {
     *c = (tbu_ctx_t){ .gen = s->cfg_gen, .sid = t->sid, .ssid = t->ssid, .ssv = t->ssv, .bypass = bypass,
-                      .s2fwb = ste->s2fwb, .privcfg = ste->privcfg, .instcfg = ste->instcfg, .attr = attr };
+                      .s2fwb = ste->s2fwb, .privcfg = ste->privcfg, .instcfg = ste->instcfg, .eats = ste->eats,
+                      .attr = attr };
+}
+
+/* F_BAD_ATS_TREQ (a Translation Request, answered UR) and F_TRANSL_FORBIDDEN: always recorded (3.9.1). */
+static smmu_status_t ats_refusal(xlate_t *x, uint8_t id)
+{
+    smmu_event_t ev;
+    event_for_txn(x->t, id, &ev);
+    x->r->event = id;
+    record(x, &ev);
+    return done(x, SMMU_ABORT);
+}
+
+/* A Translated transaction allowed to bypass: the address is a PA, checked against the OAS only (3.9.1.1;
+ * above it: abort with no event, the first of the two permitted behaviours). Fixed input attributes (13.6.2). */
+static smmu_status_t translated_pass(xlate_t *x, uint32_t cycles)
+{
+    x->cost.cycles += cycles;
+    if (beyond(x->t->addr, x->s->cfg.oas_bits)) return done(x, SMMU_ABORT);
+    return output_bypass(x, x->t->addr, SMMU_ATTR_DEFAULT);
 }
 
 smmu_status_t smmu_xlate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *r, smmu_xlate_mode_t mode)
@@ -486,21 +527,32 @@ smmu_status_t smmu_xlate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *r, smm
     /* Incoming writes are Data whatever the client says, before any permission check (13.1.2). */
     smmu_txn_t in = *txn;
     in.instr = in.instr && !in.write;
+    const bool ats = mode == SMMU_XLATE_ATS;
+    if (ats) in.at = SMMU_AT_UNTRANSLATED;
+    const bool translated = in.at == SMMU_AT_TRANSLATED;
+    /* IDR3.PASIDTT == 0: a Translated transaction is Data, Unprivileged, without a SubstreamID (3.9.1.3). */
+    if (translated) { in.ssv = false; in.ssid = 0; in.priv = false; in.instr = false; }
     smmu_txn_t *t = &in;
     xlate_t x = { .s = s, .t = t, .r = r, .debug = debug, .mode = mode, .in_attr = SMMU_ATTR_DEFAULT };
     memset(r, 0, sizeof *r);
+    if (translated && (!smmu_enabled(s) || !s->cfg.ats))
+        return ats_refusal(&x, EVT_F_TRANSL_FORBIDDEN);          /* SMMUEN == 0, or no ATS at all (3.9.1.3, 5.2) */
     if (!smmu_enabled(s)) {
         /* SMMUEN == 0: GBPA decides; an input beyond the OAS aborts without an event (3.4). */
         if ((s->gbpa & GBPA_ABORT) || beyond(t->addr, s->cfg.oas_bits)) return done(&x, SMMU_ABORT);
         return output_bypass(&x, t->addr, gbpa_attr(s));
     }
     if (t->port >= s->cfg.num_ports) return done(&x, SMMU_ABORT);
+    if (translated && !(s->cr0ack & CR0_ATSCHK)) return translated_pass(&x, 0);   /* ATSCHK == 0: no lookup */
 
-    /* TBU: a known stream context goes straight to the TLBs. */
+    /* TBU: a known stream context goes straight to the TLBs (ATS Translation Requests are the TCU's). */
     tbu_ctx_t *c = tbuctx_slot(s, t);
     smmu_tlb_key_t key;
     bool probed = false;
-    if (tbuctx_match(s, c, t)) {
+    const bool known = !ats && tbuctx_match(s, c, t);
+    if (known && translated) {
+        if (c->eats == SMMU_STE_EATS_TRANS) return translated_pass(&x, s->cfg.utlb.latency);   /* Full ATS */
+    } else if (known) {
         perm_overrides(t, c->privcfg, c->instcfg);
         if (c->bypass) {
             x.cost.cycles += s->cfg.utlb.latency;
@@ -532,6 +584,13 @@ smmu_status_t smmu_xlate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *r, smm
         return config_error(&x, &ev);
     }
     if (ste->config == STE_CFG_ABORT) return done(&x, SMMU_ABORT);       /* Config 0b0xx: abort, no event (5.2) */
+    if (ats || translated) {
+        uint8_t refusal = ats ? smmu_ats_treq_refusal(s, ste) : smmu_ats_translated_refusal(s, ste);
+        if (refusal) return ats_refusal(&x, refusal);
+        if (translated && ste->eats == SMMU_STE_EATS_TRANS) return translated_pass(&x, 0);
+        x.ats_ipa = ats && smmu_ats_eats(s, ste) == SMMU_STE_EATS_S1CHK;
+        x.instcfg = ste->instcfg;
+    }   /* a Translated transaction under Split-stage ATS goes on as a stage-2-only translation (13.6.3) */
     /* The STE overrides apply to what stage 1 or stage 2 checks and to the event records (13.3, 13.4, 7.3). */
     perm_overrides(t, ste->privcfg, ste->instcfg);
     x.in_attr = smmu_attr_override(SMMU_ATTR_DEFAULT, ste->mtcfg, ste->memattr, ste->alloccfg, ste->shcfg);
@@ -548,7 +607,7 @@ smmu_status_t smmu_xlate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *r, smm
     }
 
     const smmu_cd_t *cd = NULL;
-    if (ste->s1_enabled) {
+    if (ste->s1_enabled && !translated) {
         bool substreams = ste->s1cdmax != 0 && s->cfg.ssidsize != 0;
         uint32_t ssid = 0;
         bool use_cd = true;
@@ -596,13 +655,18 @@ smmu_status_t smmu_xlate(smmu_t *s, const smmu_txn_t *txn, smmu_result_t *r, smm
     key.aset = cd ? cd->aset : false;
     bool tbi0 = cd && cd->tbi0, tbi1 = cd && cd->tbi1;
     key.ia = tlb_va(t->addr, tbi0, tbi1);
-    if (!debug) {
+    if (!debug && !translated) {                  /* a stage-2 view of the stream: not its context */
         ctx_fill(c, s, t, ste, x.in_attr, false);
         c->tbi0 = tbi0;
         c->tbi1 = tbi1;
         c->key = key;
     }
-    if (!probed) {
+    if (!probed && ats) {
+        /* A hit serves the request unless write is wanted and the entry lacks it (HTTU may make it dirty). */
+        const smmu_tlb_entry_t *e = smmu_tlb_lookup_tcu(s, &key, &x.cost, debug);
+        if (e && (!t->write || (e->perm & (t->priv ? SMMU_PERM_WP : SMMU_PERM_WU))))
+            return output_entry(&x, e, key.ia, SMMU_SRC_TCU_TLB);
+    } else if (!probed) {
         smmu_source_t where;
         const smmu_tlb_entry_t *e = smmu_tlb_lookup(s, t->port, &key, &where, &x.cost, debug);
         if (e && perm_ok(e->perm, t)) return output_entry(&x, e, key.ia, where);

@@ -85,6 +85,7 @@ void apply_gem5(Params &p)
     p.core.msi = false;                                     // gem5 IDR0.MSI = 0
     p.core.sev = false;                                     // gem5 IDR0.SEV = 0
     p.core.hyp = false;                                     // gem5 IDR0.HYP = 0
+    p.core.ats = p.core.pri = false;                        // gem5 IDR0.ATS = IDR0.PRI = 0
     p.core.httu = 0;                                        // gem5 IDR0.HTTU = 0
     p.core.ril = false;                                     // gem5 IDR3 = 0
     p.core.bbml = 0;                                        // gem5 IDR3 = 0

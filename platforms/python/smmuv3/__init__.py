@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from . import _lib
 from ._lib import lib
 
-__all__ = ["Smmu", "Memory", "TranslateResult", "Status", "Source", "Irq", "SmmuError", "config_fields",
+__all__ = ["Smmu", "Memory", "TranslateResult", "Status", "Source", "Irq", "SmmuError", "AtsStatus", "AtsResult",
+           "AtcInvalidation", "config_fields",
            "default_config", "library_path"]
 
 library_path = _lib.path
@@ -49,6 +50,12 @@ class Irq(enum.IntEnum):
     PRIQ = 1
     CMD_SYNC = 2
     GERROR = 3
+
+
+class AtsStatus(enum.IntEnum):
+    SUCCESS = 0
+    UR = 1
+    CA = 2
 
 
 class StallState(enum.IntEnum):
@@ -221,6 +228,37 @@ class TranslateResult:
         return EVENT_NAMES.get(self.event, "0x%02x" % self.event) if self.event else None
 
 
+@dataclass(frozen=True)
+class AtsResult:
+    """An ATS Translation Completion (smmu_ats_result_t): addr is the base of a 2**size_log2 region."""
+    status: AtsStatus
+    addr: int
+    size_log2: int
+    read: bool
+    write: bool
+    exec: bool
+    priv: bool
+    global_: bool
+    untranslated: bool
+    cycles: int
+    event: int
+    recorded: bool
+    mem_reads: int
+    mem_writes: int
+
+
+@dataclass(frozen=True)
+class AtcInvalidation:
+    """A CMD_ATC_INV sent to the endpoint (smmu_atc_inv_t); answer it with Smmu.atc_inv_complete(tag)."""
+    sid: int
+    ssid: int
+    ssv: bool
+    global_: bool
+    addr: int
+    size_log2: int
+    tag: int
+
+
 def _stats_dict(s):
     return {n: getattr(s, n) for n, _ in s._fields_}
 
@@ -231,10 +269,12 @@ class Smmu:
     memory: a Memory, or any object with read(pa, n) -> bytes and write(pa, data); an exception or a short read
             from it is an external abort to the SMMU (recorded in callback_errors, never raised through C).
     irq:    optional callable(line: Irq, level: bool) for the wired interrupts.
+    atc_inv: optional callable(AtcInvalidation) receiving each CMD_ATC_INV; without it every invalidation
+            completes at once. It may call atc_inv_complete() itself or later.
     config: optional dict of field name -> value; keyword arguments are further overrides (main_tlb_entries=512).
     """
 
-    def __init__(self, memory, irq=None, config=None, **overrides):
+    def __init__(self, memory, irq=None, config=None, atc_inv=None, **overrides):
         self.memory, self._irq_cb = memory, irq
         self.callback_errors = []
         cfg = _Config()
@@ -276,9 +316,17 @@ class Smmu:
             except BaseException as e:      # noqa: B902
                 self.callback_errors.append(e)
 
+        def on_atc_inv(_ctx, p):
+            try:
+                i = p.contents
+                atc_inv(AtcInvalidation(i.sid, i.ssid, i.ssv, i.global_, i.addr, i.size_log2, i.tag))
+            except BaseException as e:      # noqa: B902
+                self.callback_errors.append(e)
+
         # ctypes callbacks live as long as these references: the C core keeps only the pointers.
-        self._cbs = (_lib.MEM_READ(mem_read), _lib.MEM_WRITE(mem_write), _lib.IRQ(on_irq))
-        self._host = _lib.Host(None, *self._cbs)
+        self._cbs = (_lib.MEM_READ(mem_read), _lib.MEM_WRITE(mem_write), _lib.IRQ(on_irq),
+                     _lib.ATC_INV(on_atc_inv) if atc_inv else _lib.ATC_INV())
+        self._host = _lib.Host(None, *self._cbs, _lib.PRI_RESP())
         err = ctypes.create_string_buffer(512)
         self._h = lib.smmu_create(cfg.ptr, ctypes.byref(self._host), err, len(err))
         if not self._h:
@@ -325,10 +373,13 @@ class Smmu:
         lib.smmu_reg_write(self._handle(), offset, value, size)
 
     # ---- Translation
-    def translate(self, sid, addr, write=False, ssid=None, priv=False, instr=False, port=0, debug=False):
-        """Translate one transaction. debug=True: no side effects (no cache fill, event, statistics, HTTU)."""
+    def translate(self, sid, addr, write=False, ssid=None, priv=False, instr=False, port=0, debug=False,
+                  translated=False):
+        """Translate one transaction. debug=True: no side effects (no cache fill, event, statistics, HTTU).
+        translated=True: a PCIe ATS Translated transaction (checked per STE.EATS and CR0.ATSCHK)."""
         t = self._txn
         t.sid, t.addr, t.write, t.priv, t.instr, t.port = sid, addr, write, priv, instr, port
+        t.at = 2 if translated else 0
         t.ssv, t.ssid = ssid is not None, ssid or 0
         r = self._res
         fn = lib.smmu_translate_debug if debug else lib.smmu_translate
@@ -336,6 +387,25 @@ class Smmu:
         return TranslateResult(Status(r.status), r.pa, r.cycles, r.stag, r.event, r.recorded, r.bypass,
                                Source(r.source), r.mem_reads, r.mem_writes, r.page_log2, r.read_ok, r.write_ok,
                                r.exec_ok, r.memattr, r.sh)
+
+    # ---- PCIe ATS
+    def ats_translate(self, sid, addr, write=False, ssid=None, priv=False, exe=False, port=0):
+        """ATS Translation Request: write is NW == 0; priv and exe count only with a PASID (ssid)."""
+        t = _lib.Txn()
+        t.sid, t.addr, t.write, t.priv, t.instr, t.port = sid, addr, write, priv, exe, port
+        t.ssv, t.ssid = ssid is not None, ssid or 0
+        r = _lib.AtsResult()
+        lib.smmu_ats_translate(self._handle(), ctypes.byref(t), ctypes.byref(r))
+        return AtsResult(AtsStatus(r.status), r.addr, r.size_log2, r.read, r.write, r.exec_, r.priv, r.global_,
+                         r.untranslated, r.cycles, r.event, r.recorded, r.mem_reads, r.mem_writes)
+
+    def atc_inv_complete(self, tag, ok=True):
+        """The endpoint completed (ok) or failed (a completion timeout) the ATC invalidation `tag`."""
+        lib.smmu_atc_inv_complete(self._handle(), tag, ok)
+
+    def cmdq_waiting(self):
+        """The command queue is held at a CMD_SYNC waiting for ATC invalidation completions."""
+        return bool(lib.smmu_cmdq_waiting(self._handle()))
 
     # ---- Stepped command queue and stalls
     def cmdq_step(self):

@@ -49,9 +49,30 @@ MEM_WRITE = ctypes.CFUNCTYPE(c_int, ctypes.c_void_p, c_u64, ctypes.c_void_p, cty
 IRQ = ctypes.CFUNCTYPE(None, ctypes.c_void_p, c_int, c_bool)
 
 
+class PriResp(ctypes.Structure):
+    _fields_ = [("sid", c_u32), ("ssid", c_u32), ("ssv", c_bool), ("prgi", c_u16), ("resp", c_int)]
+
+
+class PriReq(ctypes.Structure):
+    _fields_ = [("sid", c_u32), ("ssid", c_u32), ("ssv", c_bool), ("addr", c_u64), ("prgi", c_u16), ("last", c_bool),
+                ("read", c_bool), ("write", c_bool), ("exec", c_bool), ("priv", c_bool)]
+
+
+PRI_RESP = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(PriResp))
+
+
+class AtcInv(ctypes.Structure):                     # smmu_atc_inv_t ("global" is a Python keyword)
+    _fields_ = [("sid", c_u32), ("ssid", c_u32), ("ssv", c_bool), ("global_", c_bool), ("addr", c_u64),
+                ("size_log2", c_u8), ("tag", c_u32)]
+
+
+ATC_INV = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.POINTER(AtcInv))
+
+
 # The API structs of <smmu/smmu.h> other than smmu_config_t (which is reached through the accessor functions).
 class Host(ctypes.Structure):
-    _fields_ = [("ctx", ctypes.c_void_p), ("mem_read", MEM_READ), ("mem_write", MEM_WRITE), ("irq", IRQ)]
+    _fields_ = [("ctx", ctypes.c_void_p), ("mem_read", MEM_READ), ("mem_write", MEM_WRITE), ("irq", IRQ),
+                ("atc_inv", ATC_INV), ("pri_resp", PRI_RESP)]
 
 
 class Txn(ctypes.Structure):
@@ -66,6 +87,13 @@ class Result(ctypes.Structure):
                 ("exec_ok", c_bool), ("memattr", c_u8), ("sh", c_u8)]
 
 
+class AtsResult(ctypes.Structure):                  # smmu_ats_result_t
+    _fields_ = [("status", c_int), ("addr", c_u64), ("size_log2", c_u8), ("read", c_bool), ("write", c_bool),
+                ("exec_", c_bool), ("priv", c_bool), ("global_", c_bool), ("untranslated", c_bool),
+                ("cycles", c_u32), ("event", c_u8), ("recorded", c_bool), ("mem_reads", c_u32),
+                ("mem_writes", c_u32)]
+
+
 class CacheStats(ctypes.Structure):
     _fields_ = [(n, c_u64) for n in ("lookups", "hits", "misses", "fills", "evictions", "invalidations")]
 
@@ -77,7 +105,8 @@ class StreamStats(ctypes.Structure):
 
 class GlobalStats(ctypes.Structure):
     _fields_ = [(n, c_u64) for n in ("translations", "events_recorded", "events_lost", "commands", "cmd_syncs",
-                                     "walks", "walk_reads")] + [("commands_by_opcode", c_u64 * 256)]
+                                     "walks", "walk_reads")] + [("commands_by_opcode", c_u64 * 256)] + \
+        [(n, c_u64) for n in ("ats_translations", "atc_invalidations", "atc_inv_failures")]
 
 
 def _proto(name, restype, *argtypes):
@@ -99,6 +128,10 @@ _proto("smmu_reg_read", c_u64, _vp, c_u64, ctypes.c_uint)
 _proto("smmu_reg_write", None, _vp, c_u64, c_u64, ctypes.c_uint)
 _proto("smmu_translate", c_int, _vp, ctypes.POINTER(Txn), ctypes.POINTER(Result))
 _proto("smmu_translate_debug", c_int, _vp, ctypes.POINTER(Txn), ctypes.POINTER(Result))
+_proto("smmu_pri_page_request", c_int, _vp, ctypes.POINTER(PriReq))
+_proto("smmu_ats_translate", c_int, _vp, ctypes.POINTER(Txn), ctypes.POINTER(AtsResult))
+_proto("smmu_atc_inv_complete", None, _vp, c_u32, c_bool)
+_proto("smmu_cmdq_waiting", c_bool, _vp)
 _proto("smmu_cmdq_step", c_bool, _vp, ctypes.POINTER(c_u32))
 _proto("smmu_cmdq_pending", c_bool, _vp)
 _proto("smmu_stall_query", c_int, _vp, c_u32, c_u16)

@@ -272,6 +272,22 @@ extern "C" {
 #define SMMU_EVENTQ_ENT_BYTES         32u
 #define SMMU_PRIQ_ENT_BYTES           16u
 
+/* PRI queue record (8) */
+#define SMMU_PRIQ0_SID_SHIFT          0
+#define SMMU_PRIQ0_SID_MASK           0xFFFFFFFFull
+#define SMMU_PRIQ0_SSID_SHIFT         32
+#define SMMU_PRIQ0_SSID_MASK          (0xFFFFFull << 32)
+#define SMMU_PRIQ0_PRIV               (1ull << 58)
+#define SMMU_PRIQ0_EXEC               (1ull << 59)
+#define SMMU_PRIQ0_READ               (1ull << 60)
+#define SMMU_PRIQ0_WRITE              (1ull << 61)
+#define SMMU_PRIQ0_LAST               (1ull << 62)
+#define SMMU_PRIQ0_SSV                (1ull << 63)
+#define SMMU_PRIQ1_PRGI_SHIFT         0
+#define SMMU_PRIQ1_PRGI_MASK          0x1FFull
+#define SMMU_PRIQ1_ADDR_MASK          0xFFFFFFFFFFFFF000ull   /* Page address[63:12] */
+#define SMMU_PRIQ_IRQ_CFG2_LO         (1u << 31)
+
 /* ---------------------------------------------------------------- Structures (5.1 - 5.4) */
 
 #define SMMU_STE_BYTES                64u
@@ -518,6 +534,13 @@ extern "C" {
 #define SMMU_CMD1_STAG_SHIFT          0               /* CMD_RESUME */
 #define SMMU_CMD1_STAG_MASK           0xFFFFull
 #define SMMU_CMD1_SYNC_MSIADDR_MASK   0x00FFFFFFFFFFFFFCull   /* MSIAddress[55:2] */
+#define SMMU_CMD1_PRI_PRGI_SHIFT      0               /* CMD_PRI_RESP: PRGIndex[8:0], Resp[13:12] */
+#define SMMU_CMD1_PRI_PRGI_MASK       0x1FFull
+#define SMMU_CMD1_PRI_RESP_SHIFT      12
+#define SMMU_CMD1_PRI_RESP_MASK       (3ull << 12)
+#define SMMU_PRI_RESP_FAILURE         0u              /* CMD_PRI_RESP.Resp: ResponseFailure */
+#define SMMU_PRI_RESP_INVALID         1u              /* InvalidRequest */
+#define SMMU_PRI_RESP_SUCCESS         2u              /* Success */
 #define SMMU_CMD_SYNC_CS_NONE         0u
 #define SMMU_CMD_SYNC_CS_IRQ          1u
 #define SMMU_CMD_SYNC_CS_SEV          2u
@@ -787,6 +810,14 @@ static inline void smmu_cmd_resume(uint64_t cmd[2], uint32_t sid, uint16_t stag,
 static inline void smmu_cmd_stall_term(uint64_t cmd[2], uint32_t sid)
 {
     smmu_cmd_make(cmd, SMMU_CMD_STALL_TERM, SMMU_FIELD_PREP(SMMU_CMD0_SID, sid), 0);
+}
+
+/* CMD_PRI_RESP (4.5.2): Resp is SMMU_PRI_RESP_FAILURE/INVALID/SUCCESS; the PASID is sent when ssv. */
+static inline void smmu_cmd_pri_resp(uint64_t cmd[2], uint32_t sid, uint32_t ssid, bool ssv, uint16_t prgi, unsigned resp)
+{
+    smmu_cmd_make(cmd, SMMU_CMD_PRI_RESP,
+                  SMMU_FIELD_PREP(SMMU_CMD0_SID, sid) | SMMU_FIELD_PREP(SMMU_CMD0_SSID, ssid) | (ssv ? SMMU_CMD0_SSV : 0),
+                  SMMU_FIELD_PREP(SMMU_CMD1_PRI_PRGI, prgi) | SMMU_FIELD_PREP(SMMU_CMD1_PRI_RESP, resp));
 }
 
 #ifdef __cplusplus
