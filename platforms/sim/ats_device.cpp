@@ -134,7 +134,7 @@ bool AtsDevice::resolve(tlm::tlm_fw_transport_if<> &socket, uint32_t sid, uint32
 {
     out = Access{};
     if (const traffic::AtcEntry *e = atc_.lookup(sid, ssid, ssv, addr, write)) {
-        out.addr = e->pa + (addr - (e->base & ~((1ull << e->size_log2) - 1)));
+        out.addr = e->pa + (addr - (e->size_log2 >= 64 ? 0 : e->base & ~((1ull << e->size_log2) - 1)));
         out.translated = true;
         out.atc_hit = true;
         st_.translated++;

@@ -174,8 +174,8 @@ TEST(Validation, EveryToolRefusesBadInputBeforeTheRun)
          "--set:1: key 'smmu.preset': 'mmu900' is not a built-in preset (gem5_default, mmu600, mmu700) or a preset file (a path "
          "ending in .yaml)"},
         {"preset-file-missing", "", {"smmu.preset=mine.yaml"}, "--set:1: key 'smmu.preset': no preset file '" + tmpdir() + "/mine.yaml'"},
-        {"ats-not-advertised", "", {"smmu.arch.ats=false", "devices[0].ats.enabled=true"},
-         "--set:2: key 'devices[0].ats.enabled': the SMMU does not advertise ATS (smmu.arch.ats = false from --set:1)"},
+        {"ats-not-advertised", "", {"smmu.arch.ats=false", "smmu.arch.pri=false", "devices[0].ats.enabled=true"},
+         "--set:3: key 'devices[0].ats.enabled': the SMMU does not advertise ATS (smmu.arch.ats = false from --set:1)"},
         {"ats-on-bypass", "", {"smmu.arch.ats=true", "devices[0].domain=bypass", "devices[0].ats.enabled=true"},
          "--set:3: key 'devices[0].ats.enabled': a bypass domain translates nothing for an ATC to cache (the driver enables ATS "
          "on translating domains only)"},
