@@ -174,6 +174,16 @@ TEST(SmmuScAts, TranslatedDmaGoesOutAtItsOwnAddress)
             EXPECT_EQ(s.ats_translated_aborted, 0u);
             EXPECT_EQ(s.translations, 0u);
             EXPECT_EQ(s.transactions, 1u);
+            // Debug reads go out at the translated address too; DMI is never granted for a PCIe transaction.
+            uint32_t back = 0;
+            Initiator::prepare(gp, false, kData + 0x2040, back, &sid);
+            gp.set_extension(&at);
+            EXPECT_EQ((*pl.init.ports[0])->transport_dbg(gp), 4u);
+            EXPECT_EQ(back, 0x5A5A1234u);
+            tlm::tlm_dmi dmi;
+            EXPECT_FALSE((*pl.init.ports[0])->get_direct_mem_ptr(gp, dmi));
+            gp.clear_extension(&sid);
+            gp.clear_extension(&at);
         };
         sc_core::sc_start();
     });

@@ -439,7 +439,13 @@ Smmuv3::tick Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, tick 
 unsigned Smmuv3::transport_dbg(int port, tlm::tlm_generic_payload &gp)
 {
     if (!core_ || core_busy_ || (unsigned)port >= params_.num_ports) return 0;   // debug access cannot wait
-    const smmu_txn_t txn = txn_of(gp, (unsigned)port, params_.port_sid((unsigned)port));
+    smmu_txn_t txn = txn_of(gp, (unsigned)port, params_.port_sid((unsigned)port));
+    PcieExtension *pcie = nullptr;
+    gp.get_extension(pcie);
+    if (pcie && pcie->kind != PcieExtension::Kind::Untranslated) {
+        if (pcie->kind != PcieExtension::Kind::Translated) return 0;   // a request moves no data
+        txn.at = SMMU_AT_TRANSLATED;
+    }
     smmu_result_t res{};
     mem_debug_ = true;
     smmu_translate_debug(core_, &txn, &res);
@@ -477,6 +483,9 @@ bool Smmuv3::get_direct_mem_ptr(int port, tlm::tlm_generic_payload &gp, tlm::tlm
     dmi.set_end_address(iova);
     auto refuse = [this] { stats_.dmi_refusals++; return false; };
     if (core_busy_) return refuse();
+    PcieExtension *pcie = nullptr;
+    gp.get_extension(pcie);
+    if (pcie && pcie->kind != PcieExtension::Kind::Untranslated) return refuse();   // DMI stands for a TLB entry, not an ATC's
     smmu_txn_t txn = txn_of(gp, (unsigned)port, params_.port_sid((unsigned)port));
     if (stalled_.count(txn.sid)) return refuse();
     smmu_result_t res{};
