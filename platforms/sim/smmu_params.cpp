@@ -35,6 +35,10 @@ bool make_params(const std::map<std::string, std::string> &smmu, smmu::Params *o
     for (const auto &r : kResp)
         if (ab != smmu.end() && ab->second == r.first) { p.abort_response = r.second; found = true; }
     if (!found && key.empty()) key = "abort_response";
+    uint64_t to_ps = 0;
+    auto to = smmu.find("atc_inv_timeout");
+    if (to == smmu.end() || !simcfg::parse_duration(to->second, &to_ps)) { if (key.empty()) key = "atc_inv_timeout"; }
+    else p.atc_inv_timeout = sc_core::sc_time((double)to_ps, sc_core::SC_PS);
     if (!key.empty()) { *err = "key 'smmu." + key + "': cannot apply it"; return false; }
     p.core.num_ports = p.num_ports;
     *out = p;

@@ -5,6 +5,7 @@
 #include "report/gnuplot.h"
 #include "report/out_file.h"
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -20,10 +21,12 @@
 
 #include <smmu/sc/smmuv3.h>
 
+#include "ats_device.h"
 #include "config/scenario.h"
 #include "driver/driver.h"
 #include "driver/streaming.h"
 #include "patterns.h"
+#include "report/ats_plots.h"
 #include "report/run_plots.h"
 #include "report/timeline_plot.h"
 #include "smmu_params.h"
@@ -87,6 +90,26 @@ struct DevRun : simtl::DeviceSlot {                  // dev, dom, pasid_dom, unp
     sc_event bufs_changed;
     std::vector<uint64_t> bytes_per_bin;               // completed bytes per g_bin_ps of simulated time
     std::unique_ptr<simreport::OutFile> csv;
+    std::unique_ptr<AtsDevice> ats;                    // ats.enabled: the device's ATC and PCIe requests
+    uint64_t unmaps = 0;                              // dynamic: unmaps of its buffers, and their time (TLBI, ATC_INV,
+    double unmap_ns_sum = 0, unmap_ns_max = 0;         // each CMD_SYNC) on the CPU
+};
+
+// The ATS endpoints behind one SMMU port, by StreamID: invalidations and responses for a StreamID no ATS device
+// uses are completed at once (nothing of it is cached).
+struct PortAts : smmu::AtsEndpoint {
+    smmu::Smmuv3 &smmu;
+    std::map<uint32_t, AtsDevice *> by_sid;
+    explicit PortAts(smmu::Smmuv3 &s) : smmu(s) {}
+    void atc_invalidate(const smmu_atc_inv_t &inv) override {
+        auto it = by_sid.find(inv.sid);
+        if (it != by_sid.end()) it->second->atc_invalidate(inv);
+        else smmu.atc_inv_complete(inv.tag);
+    }
+    void pri_response(const smmu_pri_resp_t &r) override {
+        auto it = by_sid.find(r.sid);
+        if (it != by_sid.end()) it->second->pri_response(r);
+    }
 };
 
 // One CSV row: issue_ps,latency_ps,addr,op,size,status,sid,served. std::to_chars prints digits as std::ostream
@@ -94,7 +117,7 @@ struct DevRun : simtl::DeviceSlot {                  // dev, dom, pasid_dom, unp
 // names each kind of translation the transaction had (smmu::Served), with a count when more than one: walk,
 // utlb*3+walk.
 void write_csv_line(simreport::OutFile &csv, uint64_t issue_ps, uint64_t latency_ps, const traffic::Txn &t, bool good,
-                    const smmu::ServedExtension &served)
+                    const smmu::ServedExtension &served, const AtsDevice::Access *acc)
 {
     char line[256];                                   // at most 20+1+20+3+16+3+10+7+11+7*(6+11+1) characters
     char *p = line;
@@ -119,6 +142,19 @@ void write_csv_line(simreport::OutFile &csv, uint64_t issue_ps, uint64_t latency
         if (served.served[k] > 1) { text("*"); dec(served.served[k]); }
         any = true;
     }
+    // An ATS device's access: its ATC hit, or the Translation Requests and Page Requests it took.
+    auto token = [&](const char *name, unsigned n) {
+        if (!n) return;
+        if (any) text("+");
+        text(name);
+        if (n > 1) { text("*"); dec(n); }
+        any = true;
+    };
+    if (acc) {
+        token("atc", acc->atc_hit);
+        token("ats", acc->tr);
+        token("pri", acc->pr);
+    }
     text("\n");
     csv.write(line, p - line);
 }
@@ -139,7 +175,8 @@ struct Master : sc_module {
     sc_time stop;
     unsigned workers;
     // Per worker, owned here: a worker still waiting in the SMMU when the run ends is never unwound.
-    struct Slot { tlm::tlm_generic_payload gp; std::vector<uint8_t> data; smmu::StreamIdExtension ext; smmu::ServedExtension served; };
+    struct Slot { tlm::tlm_generic_payload gp; std::vector<uint8_t> data; smmu::StreamIdExtension ext; smmu::ServedExtension served;
+                  smmu::PcieExtension pcie; };
     std::vector<std::unique_ptr<Slot>> slots;
     Master(sc_module_name n, DevRun &r, unsigned w) : sc_module(n), socket("socket"), run(r), workers(w) {
         SC_HAS_PROCESS(Master);
@@ -148,7 +185,9 @@ struct Master : sc_module {
             sc_spawn(sc_bind(&Master::worker, this, i), sc_gen_unique_name("worker"));
         }
     }
-    ~Master() override { for (auto &s : slots) { s->gp.clear_extension(&s->ext); s->gp.clear_extension(&s->served); } }
+    ~Master() override {
+        for (auto &s : slots) { s->gp.clear_extension(&s->ext); s->gp.clear_extension(&s->served); s->gp.clear_extension(&s->pcie); }
+    }
     void remap() {
         // Streaming DMA: take one buffer of the first mapping back once the device has finished with it, unmap
         // it and map it again at a new PA; the device does not start on it in between (as Linux's DMA API).
@@ -160,7 +199,12 @@ struct Master : sc_module {
         while (!run.bufs->idle(i)) wait(run.bufs_changed);
         const simcfg::Mapping &m = d.mappings[0];
         drv_lock->lock();
+        const sc_time t0 = sc_time_stamp();
         drv->unmap(run.dom, iova, d.dyn_buffer_size);
+        const double ns = (sc_time_stamp() - t0).to_seconds() * 1e9;
+        run.unmaps++;
+        run.unmap_ns_sum += ns;
+        run.unmap_ns_max = std::max(run.unmap_ns_max, ns);
         uint64_t pa = dma_alloc->alloc(d.dyn_buffer_size, d.dyn_buffer_size);
         drv->map(run.dom, iova, pa, d.dyn_buffer_size, m.page_size > d.dyn_buffer_size ? 4096 : m.page_size, PROT_READ | PROT_WRITE);
         drv_lock->unlock();
@@ -175,6 +219,7 @@ struct Master : sc_module {
         tlm::tlm_generic_payload &gp = slots[slot]->gp;
         smmu::StreamIdExtension &ext = slots[slot]->ext;
         smmu::ServedExtension &served = slots[slot]->served;
+        smmu::PcieExtension &pcie = slots[slot]->pcie;
         for (;;) {
             traffic::Txn t;
             if (g_interrupted || run.unplugged) return;   // an unplugged device issues nothing more
@@ -197,8 +242,22 @@ struct Master : sc_module {
             if (run.bufs) run.bufs->start(t.addr, t.size);
             data.assign(t.size, 0);
             ext = smmu::StreamIdExtension(t.sid, t.ssid, t.ssv);
+            sc_time issue = sc_time_stamp(), delay = SC_ZERO_TIME;
+            AtsDevice::Access acc;
+            if (run.ats && !run.ats->resolve(*socket.operator->(), t.sid, t.ssid, t.ssv, t.addr, t.write, acc)) {
+                // Refused (UR/CA, or no access the OS would grant): the access is an error, nothing moves.
+                if (run.bufs) { run.bufs->finish(t.addr, t.size); run.bufs_changed.notify(SC_ZERO_TIME); }
+                double ns = (sc_time_stamp() - issue).to_seconds() * 1e9;
+                uint64_t ps = (uint64_t)(issue.to_seconds() * 1e12), end_ps = (uint64_t)(sc_time_stamp().to_seconds() * 1e12);
+                run.all.add(ns, ps, end_ps, false, t.size);
+                served.clear();
+                if (run.csv) write_csv_line(*run.csv, ps, (uint64_t)(ns * 1000), t, false, served, &acc);
+                if (g_limit && ++g_completed >= g_limit) { sc_stop(); return; }
+                continue;
+            }
             gp.set_command(t.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-            gp.set_address(t.addr);
+            gp.set_address(run.ats ? acc.addr : t.addr);
+            pcie.kind = acc.translated ? smmu::PcieExtension::Kind::Translated : smmu::PcieExtension::Kind::Untranslated;
             gp.set_data_ptr(data.data());
             gp.set_data_length(t.size);
             gp.set_streaming_width(t.size);
@@ -206,11 +265,12 @@ struct Master : sc_module {
             gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
             gp.set_extension(&ext);
             gp.set_extension(&served);
-            sc_time issue = sc_time_stamp(), delay = SC_ZERO_TIME;
+            if (run.ats) gp.set_extension(&pcie);
             socket->b_transport(gp, delay);
             wait(delay);
             gp.clear_extension(&ext);
             gp.clear_extension(&served);
+            if (run.ats) gp.clear_extension(&pcie);
             if (run.bufs) { run.bufs->finish(t.addr, t.size); run.bufs_changed.notify(SC_ZERO_TIME); }
             double ns = (sc_time_stamp() - issue).to_seconds() * 1e9;
             uint64_t ps = (uint64_t)(issue.to_seconds() * 1e12), end_ps = (uint64_t)(sc_time_stamp().to_seconds() * 1e12);
@@ -222,7 +282,7 @@ struct Master : sc_module {
                 if (bin >= run.bytes_per_bin.size()) run.bytes_per_bin.resize(bin + 1, 0);
                 run.bytes_per_bin[bin] += t.size;
             }
-            if (run.csv) write_csv_line(*run.csv, ps, (uint64_t)(ns * 1000), t, good, served);
+            if (run.csv) write_csv_line(*run.csv, ps, (uint64_t)(ns * 1000), t, good, served, run.ats ? &acc : nullptr);
             if (g_limit && ++g_completed >= g_limit) { sc_stop(); return; }
             if (run.cfg->dynamic && run.all.issued % run.cfg->dyn_remap_every == 0) remap();
         }
@@ -344,8 +404,9 @@ int sc_main(int argc, char **argv)
     down.out.bind(dram.socket);
     RegBus cpu("cpu");
     cpu.socket.bind(smmu.reg_socket);
-    sc_signal<bool> evtq_irq("evtq_irq");
+    sc_signal<bool> evtq_irq("evtq_irq"), priq_irq("priq_irq");
     smmu.irq_evtq.bind(evtq_irq);
+    smmu.irq_priq.bind(priq_irq);
     std::vector<std::unique_ptr<Link>> up;
     std::vector<std::unique_ptr<IdlePort>> idle;
     for (unsigned p = 0; p < ports; p++) {
@@ -371,6 +432,7 @@ int sc_main(int argc, char **argv)
 
     std::vector<std::unique_ptr<DevRun>> runs;
     std::vector<std::unique_ptr<Master>> masters;
+    std::vector<std::unique_ptr<PortAts>> port_ats(ports);
     for (size_t i = 0; i < sc.devices.size(); i++) {
         auto r = std::make_unique<DevRun>();
         r->cfg = &sc.devices[i];
@@ -394,7 +456,9 @@ int sc_main(int argc, char **argv)
         for (auto &rp : runs) {
             DevRun &r = *rp;
             const simcfg::Device &d = *r.cfg;
-            r.dev = drv.add_device({d.name, d.sid, d.pasids ? log2u(d.pasids) + 1 : 0, d.stall});
+            DeviceDesc desc{d.name, d.sid, d.pasids ? log2u(d.pasids) + 1 : 0, d.stall};
+            desc.ats = d.ats;
+            r.dev = drv.add_device(desc);
             unsigned g = d.granule == "64K" ? 16 : d.granule == "16K" ? 14 : 12;
             DomainType t = d.domain == "bypass" ? DomainType::Bypass : d.domain == "s2" ? DomainType::S2
                          : d.domain == "nested" ? DomainType::Nested : d.domain == "blocked" ? DomainType::Blocked : DomainType::S1;
@@ -416,6 +480,7 @@ int sc_main(int argc, char **argv)
             }
             uint64_t guest_pa = 0x100000;
             for (const simcfg::Mapping &m : d.mappings) {
+                if (d.pri) break;                              // demand paging: mapped page by page on Page Requests
                 if ((t == DomainType::Bypass || t == DomainType::Blocked) && m.pasid == 0) continue;   // PASID tables are stage 1 whatever the RID domain
                 unsigned prot = (m.read ? +PROT_READ : 0u) | (m.write ? +PROT_WRITE : 0u) | (m.exec ? 0u : +PROT_NOEXEC) |
                                 (m.priv ? +PROT_PRIV : 0u) | PROT_CACHE;
@@ -451,11 +516,33 @@ int sc_main(int argc, char **argv)
                                    PROT_READ | PROT_WRITE) == 0;
             return false;
         };
+        // PRI (chapter 8): a page inside one of the device's mappings (of the request's PASID) is mapped after the
+        // fault-service time, one granule page; one outside every mapping is an InvalidRequest.
+        drv.on_page_request = [&](const PageRequest &pr) -> unsigned {
+            for (auto &rp : runs) {
+                const simcfg::Device &d = *rp->cfg;
+                if (d.sid != pr.sid || !d.pri) continue;
+                const uint32_t pasid = pr.ssv ? pr.ssid : 0;
+                for (const simcfg::Mapping &m : d.mappings) {
+                    if (m.pasid != pasid || pr.addr < m.iova || pr.addr - m.iova >= m.size) continue;
+                    if ((pr.write && !m.write) || (!pr.write && !m.read)) return PRI_RESP_INVALID;
+                    wait(sc_time(d.pri_service_ps, SC_PS));
+                    const uint64_t pg = m.page_size, va = pr.addr & ~(pg - 1);
+                    unsigned prot = (m.read ? +PROT_READ : 0u) | (m.write ? +PROT_WRITE : 0u) | (m.exec ? 0u : +PROT_NOEXEC) |
+                                    (m.priv ? +PROT_PRIV : 0u) | PROT_CACHE;
+                    const int rc = drv.map(rp->pasid_dom[m.pasid], va, dma.alloc(pg, pg), pg, pg, prot);
+                    return rc == 0 || rc == -EEXIST ? PRI_RESP_SUCCESS : PRI_RESP_FAILURE;
+                }
+                return PRI_RESP_INVALID;
+            }
+            return PRI_RESP_FAILURE;                           // PRI is not enabled for this stream
+        };
         drv_lock.unlock();
         ready.notify(SC_ZERO_TIME);
         while (sc_time_stamp() < stop + sc_time(1, SC_US) && !g_interrupted) {
-            wait(sc_time(1, SC_US), evtq_irq.posedge_event());
+            wait(sc_time(1, SC_US), evtq_irq.posedge_event() | priq_irq.posedge_event());
             drv_lock.lock();
+            drv.drain_priq();
             for (const Event &e : drv.drain_events()) {
                 events_by_name[event_spec_name(e.id)]++;
                 if (!quiet && events_by_name[event_spec_name(e.id)] <= 3)
@@ -516,6 +603,19 @@ int sc_main(int argc, char **argv)
             r.csv = std::make_unique<simreport::OutFile>(dir + "/" + d.name + ".csv");
             if (!r.csv->ok()) { std::fprintf(stderr, "cannot write %s\n", r.csv->error().c_str()); return 1; }
             r.csv->write("issue_ps,latency_ps,addr,op,size,status,sid,served\n");
+        }
+        if (d.ats) {
+            traffic::AtcConfig ac;
+            ac.entries = d.atc_entries;
+            traffic::parse_atc_policy(d.atc_policy, &ac.policy);   // the loader accepted only these names
+            ac.seed = t.seed + 1;
+            r.ats = std::make_unique<AtsDevice>(sc_gen_unique_name(("pcie_" + d.name).c_str()), smmu, ac,
+                                                sc_time((double)d.atc_inv_latency_ps, SC_PS), d.pri);
+            if (!port_ats[d.port]) {
+                port_ats[d.port] = std::make_unique<PortAts>(smmu);
+                smmu.bind_ats_endpoint(d.port, port_ats[d.port].get());
+            }
+            port_ats[d.port]->by_sid[d.sid] = r.ats.get();
         }
         auto m = std::make_unique<Master>(sc_gen_unique_name(("dma_" + d.name).c_str()), r, t.outstanding);
         m->drv = &drv; m->drv_lock = &drv_lock; m->ready = &ready; m->dma_alloc = &dma; m->stop = stop;
@@ -609,12 +709,56 @@ int sc_main(int argc, char **argv)
           << ", \"tcu_tlb_hit_rate\": " << ts.tcu_tlb_hit_rate() << ", \"tlb_hit_rate\": " << ts.tlb_hit_rate()
           << ", \"shared_walk_rate\": " << ts.rate(Served::SharedWalk) << ", \"walk_rate\": " << ts.rate(Served::Walk)
           << ", \"bypass_rate\": " << ts.rate(Served::Bypass) << ", \"failed_rate\": " << ts.rate(Served::Failed)
-          << ", \"throughput_gbps\": " << gbps;
+          << ", \"throughput_gbps\": " << gbps << ", \"smmu_lookups\": " << ts.translations + ts.ats_requests;
         return f.str();
     };
     auto stream_of = [&](uint32_t sid) {
         auto it = st.streams.find(sid);
         return it != st.streams.end() ? it->second : smmu::TrafficStats();
+    };
+    // An ATS device's figures (docs/reading-the-report.md); null for a device without ATS.
+    std::vector<std::string> ats_lines;               // summary lines, printed after the table
+    std::vector<simreport::AtsResult> ats_rows;       // the ATS plots' data, every device
+    bool any_ats = false;
+    auto ats_json = [&](DevRun &r, const smmu::TrafficStats &ts) -> std::string {
+        if (!r.ats) return "null";
+        const traffic::AtcStats &a = r.ats->atc().stats();
+        const AtsDeviceStats &s = r.ats->stats();
+        std::vector<double> svc = s.pri_service_ns;
+        std::sort(svc.begin(), svc.end());
+        double svc_mean = 0;
+        for (double v : svc) svc_mean += v;
+        svc_mean = svc.empty() ? 0 : svc_mean / (double)svc.size();
+        const double tr_ns = ts.ats_latency.mean() * period_ns;
+        const uint64_t pri_refused = s.pri_invalid + s.pri_failure + s.pri_lost;
+        std::ostringstream f;
+        f << "{\"atc_entries\": " << r.ats->atc().config().entries << ", \"atc_policy\": \"" << traffic::atc_policy_name(r.ats->atc().config().policy)
+          << "\", \"atc_lookups\": " << a.lookups << ", \"atc_hits\": " << a.hits << ", \"atc_hit_rate\": " << a.hit_rate()
+          << ", \"atc_fills\": " << a.fills << ", \"atc_evictions\": " << a.evictions
+          << ", \"smmu_lookups_saved\": " << a.hits << ", \"translation_requests\": " << ts.ats_requests
+          << ", \"translation_request_mean_ns\": " << tr_ns << ", \"translation_requests_refused\": " << ts.ats_refused
+          << ", \"translation_requests_no_access\": " << ts.ats_no_access << ", \"stale_completions\": " << s.stale_completions
+          << ", \"translated_transactions\": " << ts.ats_translated << ", \"translated_aborted\": " << ts.ats_translated_aborted
+          << ", \"untranslated_transactions\": " << s.untranslated << ", \"refused_accesses\": " << s.refused
+          << ", \"atc_invalidations\": " << s.invalidations << ", \"atc_entries_invalidated\": " << a.entries_invalidated
+          << ", \"page_requests\": " << s.page_requests << ", \"pri_success\": " << s.pri_success << ", \"pri_refused\": " << pri_refused
+          << ", \"page_request_service_mean_ns\": " << svc_mean << ", \"page_request_service_p99_ns\": " << percentile(svc, 99)
+          << ", \"page_request_service_max_ns\": " << (svc.empty() ? 0.0 : svc.back()) << "}";
+        char line[512];
+        std::snprintf(line, sizeof line, "ats %s: ATC %u entries %s, hit rate %.1f%% (%llu of %llu lookups); SMMU lookups %llu, saved %llu; "
+                      "%llu translation requests (mean %.1f ns); %llu ATC invalidations received",
+                      r.cfg->name.c_str(), r.ats->atc().config().entries, traffic::atc_policy_name(r.ats->atc().config().policy),
+                      100 * a.hit_rate(), (unsigned long long)a.hits, (unsigned long long)a.lookups,
+                      (unsigned long long)(ts.translations + ts.ats_requests), (unsigned long long)a.hits,
+                      (unsigned long long)ts.ats_requests, tr_ns, (unsigned long long)s.invalidations);
+        ats_lines.push_back(line);
+        if (r.cfg->pri) {
+            std::snprintf(line, sizeof line, "pri %s: %llu page requests, service mean %.1f ns, p99 %.1f ns, max %.1f ns; %llu refused",
+                          r.cfg->name.c_str(), (unsigned long long)s.page_requests, svc_mean, percentile(svc, 99),
+                          svc.empty() ? 0.0 : svc.back(), (unsigned long long)pri_refused);
+            ats_lines.push_back(line);
+        }
+        return f.str();
     };
     bool first = true;
     uint64_t total_errors = 0;
@@ -633,7 +777,21 @@ int sc_main(int argc, char **argv)
         js << (first ? "\n" : ",\n") << "    {\"name\": \"" << r.cfg->name << "\", \"sid\": "
            << (r.trace_sids ? std::string("null") : std::to_string(r.cfg->sid)) << ", \"sid_from\": \""
            << (r.trace_sids ? "trace" : "device") << "\", " << figures(r.cfg->name, r.trace_sids ? "trace" : hex(r.cfg->sid), r.all, ts)
-           << ", \"remaps\": " << r.remaps << ", \"streams\": [";
+           << ", \"remaps\": " << r.remaps << ", \"unmaps\": " << r.unmaps << ", \"unmap_mean_ns\": "
+           << (r.unmaps ? r.unmap_ns_sum / (double)r.unmaps : 0.0) << ", \"unmap_max_ns\": " << r.unmap_ns_max
+           << ", \"ats\": " << ats_json(r, ts) << ", \"streams\": [";
+        {
+            simreport::AtsResult row;
+            row.name = r.cfg->name;
+            row.ats = r.ats != nullptr;
+            any_ats |= row.ats;
+            row.accesses = (double)r.all.issued;
+            row.smmu_lookups = (double)(ts.translations + ts.ats_requests);
+            row.atc_hit_rate = r.ats ? r.ats->atc().stats().hit_rate() : 0.0;
+            row.unmap_mean_ns = r.unmaps ? r.unmap_ns_sum / (double)r.unmaps : 0.0;
+            if (r.ats) row.pri_service_ns = r.ats->stats().pri_service_ns;
+            ats_rows.push_back(std::move(row));
+        }
         if (r.trace_sids) {
             bool f1 = true;
             for (auto &kv : r.by_sid) {
@@ -661,7 +819,13 @@ int sc_main(int argc, char **argv)
     js << ",\n  \"driver\": {\"commands\": " << dc.commands << ", \"syncs\": " << dc.syncs << ", \"tlbi\": " << dc.tlbi
        << ", \"cfgi\": " << dc.cfgi << ", \"polls\": " << dc.polls << ", \"maps\": " << dc.maps << ", \"unmaps\": " << dc.unmaps
        << ", \"lazy_flushes\": " << dc.lazy_flushes << ", \"events\": " << dc.events << ", \"resumes\": " << dc.resumes
-       << ", \"cmd_sync_mean_ns\": " << st.cmd_sync_latency.mean() * period_ns << "}";
+       << ", \"cmd_sync_mean_ns\": " << st.cmd_sync_latency.mean() * period_ns << ", \"atc_inv\": " << dc.atc_inv
+       << ", \"page_requests\": " << dc.page_requests << ", \"pri_responses\": " << dc.pri_responses
+       << ", \"priq_overflows\": " << dc.priq_overflows << "}";
+    js << ",\n  \"atc_inv\": {\"sent\": " << st.atc_inv_sent << ", \"completed\": " << st.atc_inv_completed << ", \"timeouts\": "
+       << st.atc_inv_timeouts << ", \"unrouted\": " << st.atc_inv_unrouted << ", \"mean_latency_ns\": "
+       << st.atc_inv_latency.mean() * period_ns << ", \"p99_latency_ns\": " << (double)st.atc_inv_latency.percentile(99) * period_ns
+       << ", \"max_latency_ns\": " << (double)st.atc_inv_latency.max() * period_ns << "}";
     if (sc.storm_interval_ps) js << ",\n  \"storm\": {\"remaps\": " << storm_remaps << "}";
     timeline.finish(std::min(sc_time_stamp(), stop));
     js << ",\n  \"timeline\": " << timeline.json();
@@ -694,7 +858,8 @@ int sc_main(int argc, char **argv)
         if (!simreport::make_dirs(dir)) write_failed.push_back(dir + "/: " + std::strerror(errno));
         // The timeline plot reads a copy of the bins: write_run_plots merges them in place.
         else if (!(sc.timeline.empty() || simreport::write_timeline_plot(dir, sc.name, g_bin_ps, tl_series, tl_marks, &msg)) |
-                 !simreport::write_run_plots(dir, sc.name, g_bin_ps, series, &msg)) {
+                 !simreport::write_run_plots(dir, sc.name, g_bin_ps, series, &msg) |
+                 (any_ats && !simreport::write_ats_plots(dir, sc.name, ats_rows, &msg))) {
             if (simreport::write_errors().size() == failed) plot_note = msg;
             else write_failed.insert(write_failed.end(), simreport::write_errors().begin() + failed, simreport::write_errors().end());
         }
@@ -713,6 +878,12 @@ int sc_main(int argc, char **argv)
                     (unsigned long long)dc.tlbi, (unsigned long long)dc.unmaps, (unsigned long long)dc.lazy_flushes);
         if (sc.storm_interval_ps) std::printf("storm: %llu unmap+map pairs\n", (unsigned long long)storm_remaps);
         timeline.print_summary();
+        for (const std::string &l : ats_lines) std::printf("%s\n", l.c_str());
+        if (st.atc_inv_sent || st.atc_inv_unrouted)
+            std::printf("atc_inv: %llu sent to devices, %llu completed (mean %.1f ns, max %.1f ns), %llu timed out\n",
+                        (unsigned long long)st.atc_inv_sent, (unsigned long long)st.atc_inv_completed,
+                        st.atc_inv_latency.mean() * period_ns, (double)st.atc_inv_latency.max() * period_ns,
+                        (unsigned long long)st.atc_inv_timeouts);
         if (events_by_name.empty()) std::printf("events: none\n");
         for (auto &kv : events_by_name) std::printf("event %s: %llu\n", kv.first.c_str(), (unsigned long long)kv.second);
         for (auto &w : wrote) std::printf("wrote %s\n", w.c_str());

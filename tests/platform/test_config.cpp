@@ -50,7 +50,7 @@ TEST(ConfigErrors, EachBadInputNamesFileLineAndKey)
         {"unknown-top", "name: t\nnmae: x\n", ":2: key 'nmae': unknown key; valid keys: " + top},
         {"unknown-nested", "name: t\ndevices:\n  - name: a\n    sid: 1\n    trafic: {pattern: random}\n",
          ":5: key 'devices[0].trafic': unknown key; valid keys: name, bdf, sid, domain, granule, share_domain, pasids, "
-         "stall, fault_handler, port, mappings, dynamic, traffic"},
+         "stall, fault_handler, port, mappings, dynamic, ats, pri, traffic"},
         {"duration-type", "name: t\nrun:\n  duration: 10\n",
          ":3: key 'run.duration': expected a duration with a unit (ps, ns, us, ms, s), got '10'"},
         {"uint-type", "name: t\nseed: -3\n", ":2: key 'seed': expected an unsigned integer in [0, 18000000000000000000], got '-3'"},

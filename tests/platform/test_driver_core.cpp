@@ -42,6 +42,7 @@ struct CoreDriver : ::testing::Test {
 
 TEST_F(CoreDriver, BringUpEnablesTheSmmu)
 {
+    cfg.ats = cfg.pri = false;
     start();
     EXPECT_EQ(smmu_reg_read(smmu, 0x24, 4), 0xDu);          // CR0ACK: SMMUEN | EVTQEN | CMDQEN
     EXPECT_EQ(smmu_reg_read(smmu, 0x54, 4), 0x5u);          // IRQ_CTRLACK
@@ -57,10 +58,22 @@ TEST_F(CoreDriver, BringUpWithSevPollingAndSteppedQueue)
 {
     cfg.msi = false;
     cfg.cmdq_stepped = true;
+    cfg.ats = cfg.pri = false;
     start();
     EXPECT_EQ(drv->sync_cs(), 2u);
     EXPECT_EQ(smmu_reg_read(smmu, 0x24, 4), 0xDu);
     EXPECT_GT(drv->counters().polls, 0u);
+}
+
+// With IDR0.ATS and IDR0.PRI Linux also enables the PRI queue and its interrupt, and ATS checking (CR0.ATSCHK).
+TEST_F(CoreDriver, BringUpWithAtsAndPriEnablesThePriQueueAndAtsCheck)
+{
+    cfg.ats = cfg.pri = true;
+    start();
+    EXPECT_EQ(smmu_reg_read(smmu, 0x24, 4), 0x1Fu);         // + PRIQEN | ATSCHK
+    EXPECT_EQ(smmu_reg_read(smmu, 0x54, 4), 0x7u);          // + PRIQ_IRQEN
+    EXPECT_EQ(smmu_reg_read(smmu, 0xC0, 8) & 0x000FFFFFFFFFFFE0ull, drv->priq_base());
+    EXPECT_EQ(smmu_reg_read(smmu, 0x9C, 4) & 0x7F000000u, 0u);
 }
 
 TEST_F(CoreDriver, UnattachedStreamAborts)

@@ -616,8 +616,8 @@ TEST(Scenarios, EveryShippedScenarioIsChecked)
 {
     const std::set<std::string> checked = {"default.yaml", "nic-rx-4k.yaml", "nic-rx-2m.yaml", "gpu-copy.yaml",
                                            "nvme-random-4k.yaml", "tenants-thrash.yaml", "invalidation-storm.yaml",
-                                           "nested-vm.yaml", "stall-fault.yaml", "linux-block.yaml",
-                                           "nic-to-vm.yaml", "sva-processes.yaml"};   // the last two: test_timeline.cpp
+                                           "nested-vm.yaml", "stall-fault.yaml", "linux-block.yaml", "gpu-ats.yaml",
+                                           "sva-pri.yaml", "nic-to-vm.yaml", "sva-processes.yaml"};   // the last two: test_timeline.cpp
     DIR *d = opendir(kScen.c_str());
     ASSERT_NE(d, nullptr);
     while (dirent *e = readdir(d)) {
@@ -662,6 +662,73 @@ TEST(Scenarios, SmmuConfigurationRulesBeforeTheRun)
             EXPECT_EQ(r.out.find("In file:"), std::string::npos) << "no SystemC report: " << r.out;
         }
     }
+}
+
+// PCIe ATS (IHI 0070 3.9): the same GPU traffic with and without an ATC. The ATC answers most accesses, so the
+// SMMU does far fewer lookups; each unmap of the ATS device adds CMD_ATC_INV and a CMD_SYNC that waits for the
+// device's completion (ats.inv_latency 1 us).
+TEST(Scenarios, GpuAtsLowersSmmuLookupsAndAddsInvalidationCost)
+{
+    NEED_SIM();
+    SimRun r = sim("gpu-ats.yaml", {}, "60us");
+    ASSERT_EQ(r.rc, 0) << r.out;
+    const auto &a = r.report["devices"][0], &n = r.report["devices"][1];
+    ASSERT_EQ(a["name"], "gpu_ats");
+    ASSERT_TRUE(n["ats"].is_null());
+    const auto &ats = a["ats"];
+    EXPECT_EQ(num(ats, "atc_lookups"), num(a, "transactions"));
+    EXPECT_GT(num(ats, "atc_hit_rate"), 0.5);
+    EXPECT_EQ(num(ats, "smmu_lookups_saved"), num(ats, "atc_hits"));
+    EXPECT_EQ(num(ats, "translation_requests"), num(ats, "atc_lookups") - num(ats, "atc_hits") + num(ats, "stale_completions"));
+    EXPECT_EQ(num(a, "smmu_lookups"), num(a, "translations") + num(ats, "translation_requests"));
+    EXPECT_EQ(num(a, "translations"), 0.0) << "every access went out translated";
+    EXPECT_EQ(num(ats, "translated_transactions"), num(a, "transactions"));
+    EXPECT_EQ(num(n, "smmu_lookups"), num(n, "translations"));
+    const double per_txn_ats = num(a, "smmu_lookups") / num(a, "transactions"), per_txn = num(n, "smmu_lookups") / num(n, "transactions");
+    EXPECT_LT(per_txn_ats, 0.5 * per_txn) << per_txn_ats << " vs " << per_txn;
+    // The invalidation cost: one CMD_ATC_INV per unmap of the ATS device, each completed by it after 1 us, and
+    // its unmaps take that much longer than the other device's.
+    EXPECT_GT(num(a, "unmaps"), 5.0);
+    EXPECT_EQ(num(r.report["driver"], "atc_inv"), num(a, "unmaps"));
+    EXPECT_EQ(num(ats, "atc_invalidations"), num(a, "unmaps"));
+    EXPECT_EQ(num(r.report["atc_inv"], "completed"), num(a, "unmaps"));
+    EXPECT_EQ(num(r.report["atc_inv"], "timeouts"), 0.0);
+    EXPECT_GE(num(r.report["atc_inv"], "mean_latency_ns"), 1000.0);
+    EXPECT_GT(num(a, "unmap_mean_ns"), num(n, "unmap_mean_ns") + 1000.0);
+    EXPECT_NE(r.out.find("ats gpu_ats: ATC 256 entries lru, hit rate "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("atc_inv: "), std::string::npos) << r.out;
+}
+
+// PCIe PRI (chapter 8): the demand-paged SVA device's first touch of each page raises a Page Request the driver
+// services (2 us), then translates again; the same device with its pages mapped up front raises none.
+TEST(Scenarios, SvaPriDemandFaultsCostPageRequestServiceLatency)
+{
+    NEED_SIM();
+    SimRun r = sim("sva-pri.yaml", {"report.csv_dir=csv"}, "60us");
+    ASSERT_EQ(r.rc, 0) << r.out;
+    const auto &p = r.report["devices"][0], &m = r.report["devices"][1];
+    ASSERT_EQ(p["name"], "sva_pri");
+    const auto &pa = p["ats"], &ma = m["ats"];
+    EXPECT_GT(num(pa, "page_requests"), 5.0);
+    EXPECT_EQ(num(pa, "pri_success"), num(pa, "page_requests"));
+    EXPECT_EQ(num(pa, "pri_refused"), 0.0);
+    EXPECT_GE(num(pa, "translation_requests_no_access"), num(pa, "page_requests"));
+    EXPECT_EQ(num(ma, "page_requests"), 0.0);
+    EXPECT_EQ(num(ma, "translation_requests_no_access"), 0.0);
+    EXPECT_GE(num(pa, "page_request_service_mean_ns"), 2000.0) << "at least the driver's service time";
+    EXPECT_GE(num(pa, "page_request_service_max_ns"), num(pa, "page_request_service_p99_ns"));
+    EXPECT_EQ(num(r.report["driver"], "page_requests"), num(pa, "page_requests"));
+    EXPECT_EQ(num(r.report["driver"], "pri_responses"), num(pa, "page_requests"));
+    EXPECT_EQ(num(r.report["smmu"]["pri"], "queued"), num(pa, "page_requests"));
+    EXPECT_GT(num(p, "max_latency_ns"), num(m, "max_latency_ns") + 2000.0);
+    EXPECT_GT(num(p, "mean_latency_ns"), num(m, "mean_latency_ns"));
+    EXPECT_NE(r.out.find("pri sva_pri: "), std::string::npos) << r.out;
+    // The CSV names what each access took: a page's first access "ats*2+pri", an ATC hit "atc".
+    std::ifstream csv(g_last_out + "/csv/sva_pri.csv");
+    std::string line, all;
+    while (std::getline(csv, line)) all += line + "\n";
+    EXPECT_NE(all.find(",ok,0xa00,ats*2+pri\n"), std::string::npos);
+    EXPECT_NE(all.find(",ok,0xa00,atc\n"), std::string::npos);
 }
 
 } // namespace

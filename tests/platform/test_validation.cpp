@@ -174,6 +174,22 @@ TEST(Validation, EveryToolRefusesBadInputBeforeTheRun)
          "--set:1: key 'smmu.preset': 'mmu900' is not a built-in preset (gem5_default, mmu600, mmu700) or a preset file (a path "
          "ending in .yaml)"},
         {"preset-file-missing", "", {"smmu.preset=mine.yaml"}, "--set:1: key 'smmu.preset': no preset file '" + tmpdir() + "/mine.yaml'"},
+        {"ats-not-advertised", "", {"smmu.arch.ats=false", "smmu.arch.pri=false", "devices[0].ats.enabled=true"},
+         "--set:3: key 'devices[0].ats.enabled': the SMMU does not advertise ATS (smmu.arch.ats = false from --set:1)"},
+        {"ats-on-bypass", "", {"smmu.arch.ats=true", "devices[0].domain=bypass", "devices[0].ats.enabled=true"},
+         "--set:3: key 'devices[0].ats.enabled': a bypass domain translates nothing for an ATC to cache (the driver enables ATS "
+         "on translating domains only)"},
+        {"pri-without-ats", "", {"smmu.arch.ats=true", "smmu.arch.pri=true", "devices[0].pri.enabled=true"},
+         "--set:3: key 'devices[0].pri.enabled': page requests come from ATS Translation Requests: set ats.enabled too"},
+        {"pri-not-advertised", "", {"smmu.arch.ats=true", "smmu.arch.pri=false", "devices[0].ats.enabled=true", "devices[0].pri.enabled=true"},
+         "--set:4: key 'devices[0].pri.enabled': the SMMU does not advertise PRI (smmu.arch.pri = false from --set:2)"},
+        {"pri-block-pages", "", {"smmu.arch.ats=true", "smmu.arch.pri=true", "devices[0].ats.enabled=true", "devices[0].pri.enabled=true",
+                                 "devices[0].mappings[0].page_size=2M"},
+         "--set:4: key 'devices[0].pri.enabled': demand paging maps one granule page per request; the mappings must use the "
+         "granule's page size"},
+        {"atc-inv-timeout", "", {"smmu.atc_inv_timeout=soon"},
+         "--set:1: key 'smmu.atc_inv_timeout': expected a duration with a unit (ps, ns, us, ms, s), got 'soon'"},
+        {"atc-policy", "", {"devices[0].ats.atc_policy=plru"}, "--set:1: key 'devices[0].ats.atc_policy': 'plru' is not one of: lru, fifo, random"},
     };
     for (const Bad &b : cases) {
         std::string f = b.yaml.empty() ? base : write(std::string(b.name) + ".yaml", b.yaml);

@@ -60,6 +60,7 @@ TEST(Presets, YamlFilesAreTheCxxPresets)
         EXPECT_EQ(got.reg_access_cycles, c.want.reg_access_cycles) << n;
         EXPECT_EQ(got.cmd_fetch_cycles, c.want.cmd_fetch_cycles) << n;
         EXPECT_EQ(got.abort_response, c.want.abort_response) << n;
+        EXPECT_EQ(got.atc_inv_timeout, c.want.atc_inv_timeout) << n;
     }
 }
 

@@ -70,6 +70,7 @@ void apply_mmu600(Params &p)
     p.tbu_slots = 16;                                       // assumption
     p.tcu_slots = 32;                                       // assumption
     p.walk_slots = 8;                                       // assumption
+    p.atc_inv_timeout = sc_core::sc_time(100, sc_core::SC_US);   // assumption: PCIe allows 60 s; runs are far shorter
 }
 
 void apply_gem5(Params &p)

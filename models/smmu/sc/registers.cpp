@@ -129,7 +129,8 @@ void Smmuv3::cmdq_thread()
     if (!core_) return;
     smmu_global_stats_t before, after;
     for (;;) {
-        if (!smmu_cmdq_pending(core_)) {
+        // Held at a CMD_SYNC until the endpoints complete its ATC invalidations: ats_thread kicks on each one.
+        if (smmu_cmdq_waiting(core_) || !smmu_cmdq_pending(core_)) {
             wait(cmdq_kick_);
             continue;
         }

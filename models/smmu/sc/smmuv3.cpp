@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "ats_state.h"
 #include "core_lock.h"
 #include "timeline.h"
 
@@ -37,7 +38,10 @@ Smmuv3::Smmuv3(sc_core::sc_module_name name, const Params &params)
     period_ = params_.clock_period.value();
     tbu_lookup_ = (uint64_t)(params_.core.utlb.entries ? params_.core.utlb.latency : 0) +
                   (params_.core.main_tlb.entries ? params_.core.main_tlb.latency : 0);
-    smmu_host_t host{this, &Smmuv3::host_mem_read, &Smmuv3::host_mem_write, &Smmuv3::host_irq, nullptr, nullptr};
+    ats_.reset(new AtsState);
+    ats_->endpoints.assign(params_.num_ports, nullptr);
+    smmu_host_t host{this, &Smmuv3::host_mem_read, &Smmuv3::host_mem_write, &Smmuv3::host_irq, &Smmuv3::host_atc_inv,
+                     &Smmuv3::host_pri_resp};
     char err[256];
     core_ = smmu_create(&params_.core, &host, err, sizeof err);
     if (!core_) {
@@ -66,6 +70,7 @@ Smmuv3::Smmuv3(sc_core::sc_module_name name, const Params &params)
 
     SC_HAS_PROCESS(Smmuv3);
     SC_THREAD(cmdq_thread);
+    SC_THREAD(ats_thread);
     SC_METHOD(irq_method);
     sensitive << irq_update_;                           // also runs once at start: levels raised before it
 }
@@ -199,6 +204,13 @@ void Smmuv3::transact(unsigned port, tlm::tlm_generic_payload &gp, sc_time &dela
         return;
     }
     smmu_txn_t txn = txn_of(gp, port, params_.port_sid(port));
+    PcieExtension *pcie = nullptr;
+    gp.get_extension(pcie);
+    if (pcie && pcie->kind != PcieExtension::Kind::Untranslated) {
+        ats_->port_of_sid[txn.sid] = port;                 // where this StreamID's invalidations and responses go
+        if (pcie->kind != PcieExtension::Kind::Translated) return pcie_request(port, gp, *pcie, txn, delay);
+        txn.at = SMMU_AT_TRANSLATED;
+    }
     const uint64_t addr = gp.get_address();
     unsigned char *const data = gp.get_data_ptr();
     const unsigned len = gp.get_data_length(), sw = gp.get_streaming_width();
@@ -286,7 +298,7 @@ Smmuv3::tick Smmuv3::translate_settled(unsigned port, const smmu_txn_t &txn, tic
         const tick now = now_ticks();
         Served served;
         const tick ready = translate_timed(port, txn, arrival > now ? arrival : now, res, ss, served);
-        if (info) info->served[(unsigned)served]++;
+        if (info && txn.at != SMMU_AT_TRANSLATED) info->served[(unsigned)served]++;   // no translation: not a kind
         if (res.status != SMMU_STALL) return ready;
         stalled_[txn.sid]++;
         if (ready > now_ticks()) wait(sc_time::from_value(ready - now_ticks()));   // stalls wait in simulated time
@@ -355,6 +367,24 @@ Smmuv3::tick Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, tick 
     mem_time_ = SC_ZERO_TIME;
     smmu_translate(core_, &txn, &res);
     const tick mem = mem_time_.value();
+    PortStats &ps = stats_.ports[port];
+    if (txn.at == SMMU_AT_TRANSLATED) {
+        // Translated by the endpoint's ATC: only the EATS/ATSCHK checks (3.9.1), at the cost the core reports.
+        if (tcu_pick_.chosen) {
+            tcu_slots_->hold(tcu_pick_.ci, tcu_pick_.s_tcu, tcu_pick_.s_tcu + cyc_ticks(res.cycles) + mem);
+        }
+        tcu_pick_.armed = false;
+        const tick done = s_tbu + cyc_ticks(res.cycles) + mem;
+        tbu.hold(ti, s_tbu, done);
+        for (TrafficStats *s : {&ss, static_cast<TrafficStats *>(&ps)}) {
+            s->ats_translated++;
+            if (res.status != SMMU_OK) s->ats_translated_aborted++;
+            if (res.event) s->faults_by_event[res.event]++;
+        }
+        served = res.status == SMMU_OK ? Served::Bypass : Served::Failed;
+        ps.slots_peak = tbu.peak;
+        return done;
+    }
 
     const uint64_t C = res.cycles;
     const bool walked = res.source == SMMU_SRC_WALK || res.mem_reads > 0;
@@ -397,7 +427,6 @@ Smmuv3::tick Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, tick 
         inflight_.push_back({txn.sid, txn.ssid, txn.ssv, page, done});
 
     const uint64_t lat = cycles_of(done - arrival);
-    PortStats &ps = stats_.ports[port];
     served = served_of(res, shared);
     for (TrafficStats *s : {&ss, static_cast<TrafficStats *>(&ps)}) {
         s->add(served, res);
@@ -412,7 +441,13 @@ Smmuv3::tick Smmuv3::translate_timed(unsigned port, const smmu_txn_t &txn, tick 
 unsigned Smmuv3::transport_dbg(int port, tlm::tlm_generic_payload &gp)
 {
     if (!core_ || core_busy_ || (unsigned)port >= params_.num_ports) return 0;   // debug access cannot wait
-    const smmu_txn_t txn = txn_of(gp, (unsigned)port, params_.port_sid((unsigned)port));
+    smmu_txn_t txn = txn_of(gp, (unsigned)port, params_.port_sid((unsigned)port));
+    PcieExtension *pcie = nullptr;
+    gp.get_extension(pcie);
+    if (pcie && pcie->kind != PcieExtension::Kind::Untranslated) {
+        if (pcie->kind != PcieExtension::Kind::Translated) return 0;   // a request moves no data
+        txn.at = SMMU_AT_TRANSLATED;
+    }
     smmu_result_t res{};
     mem_debug_ = true;
     smmu_translate_debug(core_, &txn, &res);
@@ -450,6 +485,9 @@ bool Smmuv3::get_direct_mem_ptr(int port, tlm::tlm_generic_payload &gp, tlm::tlm
     dmi.set_end_address(iova);
     auto refuse = [this] { stats_.dmi_refusals++; return false; };
     if (core_busy_) return refuse();
+    PcieExtension *pcie = nullptr;
+    gp.get_extension(pcie);
+    if (pcie && pcie->kind != PcieExtension::Kind::Untranslated) return refuse();   // DMI stands for a TLB entry, not an ATC's
     smmu_txn_t txn = txn_of(gp, (unsigned)port, params_.port_sid((unsigned)port));
     if (stalled_.count(txn.sid)) return refuse();
     smmu_result_t res{};

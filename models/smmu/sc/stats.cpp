@@ -140,6 +140,10 @@ void TrafficStats::merge(const TrafficStats &o)
     cfg_cache_misses += o.cfg_cache_misses;
     for (const auto &f : o.faults_by_event) faults_by_event[f.first] += f.second;
     latency.merge(o.latency);
+    ats_requests += o.ats_requests; ats_refused += o.ats_refused; ats_no_access += o.ats_no_access;
+    ats_translated += o.ats_translated; ats_translated_aborted += o.ats_translated_aborted;
+    ats_latency.merge(o.ats_latency);
+    page_requests += o.page_requests;
 }
 
 void TrafficStats::json(std::ostream &os) const
@@ -160,6 +164,10 @@ void TrafficStats::json(std::ostream &os) const
     }
     os << "},\"latency_cycles\":";
     latency.json(os);
+    os << ",\"ats_requests\":" << ats_requests << ",\"ats_refused\":" << ats_refused << ",\"ats_no_access\":" << ats_no_access
+       << ",\"ats_translated\":" << ats_translated << ",\"ats_translated_aborted\":" << ats_translated_aborted
+       << ",\"page_requests\":" << page_requests << ",\"ats_latency_cycles\":";
+    ats_latency.json(os);
     os << "}";
 }
 
@@ -213,6 +221,13 @@ void Smmuv3::dump_stats_json(std::ostream &os) const
     os << "},\"reg_reads\":" << stats_.reg_reads << ",\"reg_writes\":" << stats_.reg_writes;
     os << ",\"dmi\":{\"grants\":" << stats_.dmi_grants << ",\"refusals\":" << stats_.dmi_refusals
        << ",\"invalidations\":" << stats_.dmi_invalidations << "}";
+    os << ",\"atc_inv\":{\"sent\":" << stats_.atc_inv_sent << ",\"completed\":" << stats_.atc_inv_completed
+       << ",\"timeouts\":" << stats_.atc_inv_timeouts << ",\"unrouted\":" << stats_.atc_inv_unrouted
+       << ",\"late\":" << stats_.atc_inv_late << ",\"latency_cycles\":";
+    stats_.atc_inv_latency.json(os);
+    os << "},\"pri\":{\"queued\":" << stats_.pri_queued << ",\"overflows\":" << stats_.pri_overflows
+       << ",\"disabled\":" << stats_.pri_disabled << ",\"responses\":" << stats_.pri_responses
+       << ",\"responses_unrouted\":" << stats_.pri_resp_unrouted << "}";
     if (core_) {
         smmu_global_stats_t g;
         smmu_global_stats(core_, &g);

@@ -488,6 +488,33 @@ void check_device_vs_smmu(Ctx &c, const YAML::Node &dn, const std::string &p, co
         c.error(sub(dn, "stall"), p + ".stall", "the SMMU cannot stall (" + from("arch.stall_model") + ": terminate only)");
 }
 
+// A device's ats: and pri: blocks, and what they need of the SMMU and of the device.
+void check_pcie(Ctx &c, const YAML::Node &dn, const std::string &p, Device &d, const Scenario &s)
+{
+    auto flag = [&](const char *k) { bool b = false; parse_bool(s.smmu.at(k), &b); return b; };
+    auto from = [&](const char *k) { return "smmu." + std::string(k) + " = " + s.smmu.at(k) + " from " + at_line(s.smmu_origin.at(k)); };
+    YAML::Node an = sub(dn, "ats"), pn = sub(dn, "pri");
+    d.ats = bool_of(sub(an, "enabled"), false);
+    d.atc_entries = (uint32_t)uint_of(sub(an, "atc_entries"), 64);
+    d.atc_policy = str(sub(an, "atc_policy"), "lru");
+    d.atc_inv_latency_ps = dur_of(sub(an, "inv_latency"), 1000000);
+    d.pri = bool_of(sub(pn, "enabled"), false);
+    d.pri_service_ps = dur_of(sub(pn, "service_time"), 2000000);
+    if (d.ats && !flag("arch.ats")) c.error(sub(an, "enabled"), p + ".ats.enabled", "the SMMU does not advertise ATS (" + from("arch.ats") + ")");
+    if (d.ats && (d.domain == "bypass" || d.domain == "blocked") && !d.pasids)
+        c.error(sub(an, "enabled"), p + ".ats.enabled", "a " + d.domain + " domain translates nothing for an ATC to cache (the driver enables ATS on translating domains only)");
+    if (!d.pri) return;
+    if (!d.ats) c.error(sub(pn, "enabled"), p + ".pri.enabled", "page requests come from ATS Translation Requests: set ats.enabled too");
+    else if (!flag("arch.pri")) c.error(sub(pn, "enabled"), p + ".pri.enabled", "the SMMU does not advertise PRI (" + from("arch.pri") + ")");
+    if (d.mappings.empty()) c.error(sub(pn, "enabled"), p + ".pri.enabled", "demand paging needs a mapping (the region its pages are faulted into)");
+    if (d.dynamic) c.error(sub(pn, "enabled"), p + ".pri.enabled", "demand paging and dynamic remapping cannot be combined (both own the first mapping)");
+    for (const Mapping &m : d.mappings)
+        if (m.page_size != 4096 && m.page_size != 16384 && m.page_size != 65536) {
+            c.error(sub(pn, "enabled"), p + ".pri.enabled", "demand paging maps one granule page per request; the mappings must use the granule's page size");
+            break;
+        }
+}
+
 // The driver's own requirements of the SMMU (Linux arm-smmu-v3 probe), and output addresses reaching the memory.
 void check_smmu_for_driver(Ctx &c, const YAML::Node &root, const Scenario &s)
 {
@@ -750,6 +777,8 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
             c.error(sub(dy, "enabled"), p + ".dynamic.enabled", "remapping needs a mapping (buffers are unmapped and mapped again in the first)");
         else if (d.dynamic && d.dyn_buffer_size > d.mappings[0].size)
             c.error(sub(dy, "buffer_size"), p + ".dynamic.buffer_size", "larger than the first mapping, whose buffers are remapped");
+
+        check_pcie(c, dn, p, d, s);
 
         YAML::Node tn = sub(dn, "traffic");
         Traffic &t = d.traffic;

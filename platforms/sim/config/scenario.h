@@ -70,6 +70,10 @@ struct Device {
     bool dynamic = false;
     uint64_t dyn_buffer_size = 4096;
     uint32_t dyn_buffers = 64, dyn_remap_every = 16;
+    bool ats = false, pri = false;              // ats.enabled, pri.enabled
+    uint32_t atc_entries = 64;
+    std::string atc_policy = "lru";
+    uint64_t atc_inv_latency_ps = 1000000, pri_service_ps = 2000000;
     Traffic traffic;
 };
 

@@ -76,6 +76,7 @@ Key smmu_key()
         U("reg_access_cycles", "cost of one register access", "", 0, 1e6),
         E("abort_response", {"address_error", "generic_error", "command_error", "burst_error", "byte_enable_error"},
           "TLM response status of an aborted (terminated) transaction", ""),
+        [] { Key k = K("atc_inv_timeout", Type::Duration, "an ATC invalidation its device has not completed by then fails the CMD_SYNC waiting for it (CERROR_ATC_INV_SYNC); 0 waits for ever", ""); return k; }(),
         M("arch", "what the ID registers advertise", {
             U("arch_minor", "AIDR.ArchMinorRev: 0 SMMUv3.0, 1 v3.1, 2 v3.2", "", 0, 2),
             K("s1p", Type::Bool, "IDR0.S1P stage 1", ""), K("s2p", Type::Bool, "IDR0.S2P stage 2", ""),
@@ -166,6 +167,16 @@ Key build()
         U("buffers", "buffers the remaps cycle through, from the start of the first mapping", "64", 1, 1 << 20),
         U("remap_every", "transactions between an unmap+map", "16", 1, 1 << 30),
     });
+    Key ats = M("ats", "PCIe ATS: the device caches translations in its own ATC (docs/scenarios.md)", {
+        K("enabled", Type::Bool, "the driver sets STE.EATS; the device sends Translation Requests on ATC misses and translated DMA on hits", "false"),
+        U("atc_entries", "entries of the device's ATC (fully associative)", "64", 1, 1 << 20),
+        E("atc_policy", {"lru", "fifo", "random"}, "replacement policy of the ATC", "lru"),
+        K("inv_latency", Type::Duration, "time the device takes to complete an ATS invalidation", "1us"),
+    });
+    Key pri = M("pri", "PCIe PRI demand paging: the mappings are not mapped before the run; a Translation Request that finds no access raises a Page Request, the driver maps the page (or refuses one outside every mapping) and answers with CMD_PRI_RESP", {
+        K("enabled", Type::Bool, "demand paging through PRI (needs ats.enabled)", "false"),
+        K("service_time", Type::Duration, "CPU time the driver spends servicing one page request (fault handling, page allocation)", "2us"),
+    });
     Key device = L("devices", "DMA masters and their SMMU attachment", {
         R(K("name", Type::String, "unique device name")),
         K("bdf", Type::Bdf, "PCI bus:device.function; the StreamID is the requester ID", ""),
@@ -177,7 +188,7 @@ Key build()
         K("stall", Type::Bool, "faults stall (CD.S / STE.S2S) instead of terminating", "false"),
         E("fault_handler", {"map", "terminate"}, "stall faults: map the page and retry, or terminate", "terminate"),
         U("port", "SMMU upstream port (TBU)", "0", 0, 63),
-        mapping, dynamic, traffic,
+        mapping, dynamic, ats, pri, traffic,
     });
 
     return M("", "scenario", {

@@ -223,6 +223,10 @@ Entry SmmuDriver::make_ste(Device &d)
     } else {
         e[0] = ste::ABORT0;
     }
+    // arm_smmu_enable_ats: full ATS (EATS = 0b01) for a translating configuration; never with bypass or abort.
+    const unsigned cfg = (unsigned)SMMU_FIELD_GET(e[0], SMMU_STE0_CONFIG);
+    if (d.desc.ats && f_.ats && (e[0] & ste::V) && cfg > ste::CFG_BYPASS)
+        e[1] |= SMMU_FIELD_PREP(SMMU_STE1_EATS, SMMU_STE_EATS_TRANS);
     return e;
 }
 
@@ -317,7 +321,10 @@ uint64_t SmmuDriver::unmap(int dom, uint64_t iova, uint64_t size)
     uint64_t n = m.pgt->unmap_region(iova, size, &g);
     cnt_.unmaps++;
     if (opt_.strict) {
-        for (auto &r : g.ranges) tlb_inv_range(m, r.start, r.size, r.pgsize, true);
+        for (auto &r : g.ranges) {
+            tlb_inv_range(m, r.start, r.size, r.pgsize, true);
+            atc_inv_domain(dom, r.start, r.size);     // after the TLBI's CMD_SYNC (4.5.1)
+        }
     } else if (!g.empty()) {
         m.lazy_pending = true;
         if (++lazy_queued_ >= opt_.lazy_batch) flush_lazy();
@@ -327,8 +334,12 @@ uint64_t SmmuDriver::unmap(int dom, uint64_t iova, uint64_t size)
 
 void SmmuDriver::flush_lazy()
 {
-    for (auto &d : domains_)
-        if (d->lazy_pending) { tlb_flush_all(*d); d->lazy_pending = false; }
+    for (size_t i = 0; i < domains_.size(); i++)
+        if (domains_[i]->lazy_pending) {
+            tlb_flush_all(*domains_[i]);
+            atc_inv_domain((int)i, 0, 0);
+            domains_[i]->lazy_pending = false;
+        }
     if (lazy_queued_) cnt_.lazy_flushes++;
     lazy_queued_ = 0;
 }

@@ -121,6 +121,7 @@ bool SmmuDriver::init_structures()
     cmdq_ = alloc_.alloc(cbytes, std::max<uint64_t>(cbytes, 4096));
     evtq_ = alloc_.alloc(ebytes, std::max<uint64_t>(ebytes, 4096));
     if (!cmdq_ || !evtq_) return fail("out of memory for the queues");
+    if (f_.pri && !priq_alloc()) return false;
     std::vector<uint8_t> zero(std::max(cbytes, ebytes), 0);
     mem_.write(cmdq_, zero.data(), cbytes);
     mem_.write(evtq_, zero.data(), ebytes);
@@ -179,10 +180,11 @@ bool SmmuDriver::reset()
     evtq_cons_ = 0;
     en |= CR0_EVTQEN;
     if (!write_reg_sync(CR0, en, CR0ACK)) return false;
+    if (!ats_pri_enable(en)) return false;
     if (!write_reg_sync(IRQ_CTRL, 0, IRQ_CTRLACK)) return false;
     wr64(GERROR_IRQ_CFG0, 0);
     wr64(EVENTQ_IRQ_CFG0, 0);
-    if (!write_reg_sync(IRQ_CTRL, IRQ_EVTQ | IRQ_GERROR, IRQ_CTRLACK)) return false;
+    if (!write_reg_sync(IRQ_CTRL, IRQ_EVTQ | IRQ_GERROR | (priq_ ? SMMU_IRQ_CTRL_PRIQ_IRQEN : 0u), IRQ_CTRLACK)) return false;
     en |= CR0_SMMUEN;
     return write_reg_sync(CR0, en, CR0ACK);
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,12 +50,26 @@ struct DeviceDesc {
     uint32_t sid = 0;                // StreamID (for PCI: the requester ID)
     unsigned ssid_bits = 0;          // PASID width the device uses (0 = none)
     bool stall = false;              // stall_enabled: faults stall (CD.S / STE.S2S) instead of aborting
+    bool ats = false;                // PCIe ATS enabled (STE.EATS = full ATS when IDR0.ATS); ATC_INV on unmap
+};
+
+// CMD_PRI_RESP.Resp (IHI 0070 4.5.2).
+enum PriResp : unsigned { PRI_RESP_FAILURE = 0, PRI_RESP_INVALID = 1, PRI_RESP_SUCCESS = 2 };
+
+// A PRI Page Request as read from the PRI queue (IHI 0070 chapter 8).
+struct PageRequest {
+    uint32_t sid = 0, ssid = 0;
+    bool ssv = false;
+    uint64_t addr = 0;               // page address
+    uint16_t prgi = 0;
+    bool last = false, read = false, write = false, exec = false, priv = false;
 };
 
 struct DriverCounters {
     uint64_t reg_reads = 0, reg_writes = 0, polls = 0, commands = 0, syncs = 0, cfgi = 0, tlbi = 0;
     uint64_t ste_writes = 0, cd_writes = 0, hitless = 0, breaking = 0, maps = 0, unmaps = 0, lazy_flushes = 0;
     uint64_t events = 0, evtq_overflows = 0, cmdq_errors = 0, resumes = 0, timeouts = 0;
+    uint64_t atc_inv = 0, page_requests = 0, pri_responses = 0, priq_overflows = 0;
 };
 
 class SmmuDriver {
@@ -120,6 +135,12 @@ public:
     // Stalled transactions: the handler returns true to retry (after fixing the mapping), false to terminate.
     std::function<bool(const Event &)> on_stall;
     bool resume(uint32_t sid, uint16_t stag, bool retry);
+    // PRI queue (ats.cpp): every Page Request in it goes to on_page_request, which returns the CMD_PRI_RESP.Resp
+    // it earned (PriResp); the last request of a group is answered with the worst of its group's.
+    std::vector<PageRequest> drain_priq();
+    std::function<unsigned(const PageRequest &)> on_page_request;
+    uint64_t priq_base() const { return priq_; }
+
     // GERROR: returns the active errors it serviced (CMDQ_ERR skipped as Linux does).
     uint32_t handle_gerror();
 
@@ -150,6 +171,9 @@ private:
     bool write_cd(Device &d, uint32_t ssid, const Entry &cd);
     void tlb_inv_range(Domain &dom, uint64_t iova, uint64_t size, uint64_t granule, bool leaf);
     void tlb_flush_all(Domain &dom);
+    bool priq_alloc();                         // ats.cpp
+    bool ats_pri_enable(uint32_t &cr0);        // ats.cpp: PRIQ registers, CR0.PRIQEN and CR0.ATSCHK (Linux reset order)
+    void atc_inv_domain(int dom, uint64_t iova, uint64_t size);   // ats.cpp: size 0 = everything
 
     RegisterPort &regs_;
     PhysMemory &mem_;
@@ -170,6 +194,10 @@ private:
     std::vector<std::unique_ptr<Domain>> domains_;
     std::vector<std::unique_ptr<Device>> devices_;
     uint32_t next_asid_ = 1, next_vmid_ = 1;
+    uint64_t priq_ = 0;
+    unsigned priq_log2_ = 0;
+    uint32_t priq_cons_ = 0;
+    std::map<uint64_t, unsigned> prg_resp_;    // (StreamID, PRGIndex) -> CMD_PRI_RESP.Resp of the group so far
 };
 
 } // namespace smmusim

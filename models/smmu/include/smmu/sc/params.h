@@ -29,6 +29,9 @@ struct SMMU_API Params {
     unsigned walk_slots = 8;               // TCU: concurrent table/configuration walks
     unsigned reg_access_cycles = 1;        // programming-interface access
     unsigned cmd_fetch_cycles = 0;         // extra per command on top of the core's cmd_cycles
+    // An ATC invalidation its endpoint has not completed this long after delivery fails (the CMD_SYNC waiting for
+    // it ends in CERROR_ATC_INV_SYNC, IHI 0070 3.9.1.4); zero: wait for ever.
+    sc_core::sc_time atc_inv_timeout;
 
     // Response status of a terminated (aborted) transaction.
     tlm::tlm_response_status abort_response = tlm::TLM_ADDRESS_ERROR_RESPONSE;

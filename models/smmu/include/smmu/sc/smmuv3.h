@@ -21,6 +21,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <smmu/sc/params.h>
+#include <smmu/sc/pcie.h>
 #include <smmu/sc/stats.h>
 #include <smmu/sc/stream_id.h>
 
@@ -47,6 +48,12 @@ public:
     Smmuv3(sc_core::sc_module_name name, const Params &params);
     ~Smmuv3() override;
 
+    // PCIe ATS/PRI (smmu/sc/pcie.h): the endpoint behind a port receives the ATC invalidations and PRG responses
+    // for the StreamIDs that port has sent PCIe requests for (or its Params::default_sid).
+    void bind_ats_endpoint(unsigned port, AtsEndpoint *ep);
+    // The endpoint's Invalidation Completion for smmu_atc_inv_t::tag; callable from any process, never waits.
+    void atc_inv_complete(uint32_t tag);
+
     const Params &params() const { return params_; }
     smmu_t *core() { return core_; }                // for white-box inspection; not needed to use the module
 
@@ -60,6 +67,7 @@ private:
     struct AtTxn;
     struct AtWorker;              // a reusable AT process: runs one transaction at a time, then waits for the next
     struct CoreLock;              // the core is not re-entrant: a downstream access may wait() inside it
+    struct AtsState;              // ATC invalidations and PRG responses on their way to endpoints
 
     // Upstream.
     void b_transport(int port, tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);
@@ -91,6 +99,17 @@ private:
         unsigned ci = 0, wi = 0;
     };
     void choose_tcu_slots();
+
+    // PCIe: Translation Requests and Page Requests (no data moves), and the process that delivers invalidations
+    // and responses to endpoints, collects completions and applies the invalidation timeout.
+    void pcie_request(unsigned port, tlm::tlm_generic_payload &gp, PcieExtension &ext, smmu_txn_t txn,
+                      sc_core::sc_time &delay);
+    tick ats_timed(unsigned port, const smmu_txn_t &txn, tick arrival, smmu_ats_result_t &res);
+    AtsEndpoint *endpoint_of(uint32_t sid) const;
+    void ats_thread();
+    static void host_atc_inv(void *ctx, const smmu_atc_inv_t *inv);
+    static void host_pri_resp(void *ctx, const smmu_pri_resp_t *resp);
+    std::unique_ptr<AtsState> ats_;
 
     // Register frame.
     void reg_b_transport(tlm::tlm_generic_payload &gp, sc_core::sc_time &delay);

@@ -67,6 +67,14 @@ struct SMMU_API TrafficStats {
     uint64_t cfg_cache_misses = 0;                       // translations that read STE/CD from memory
     std::map<unsigned, uint64_t> faults_by_event;        // EventID -> count
     LatencyStats latency;                                // per translation: arrival to output
+    // PCIe ATS (not translations: none of these is in `translations` or its kinds).
+    uint64_t ats_requests = 0;                           // Translation Requests answered
+    uint64_t ats_refused = 0;                            // of which UR or CA
+    uint64_t ats_no_access = 0;                          // of which Success with R = W = 0 (a fault PRI may resolve)
+    uint64_t ats_translated = 0;                         // transactions with AT = Translated (from the device's ATC)
+    uint64_t ats_translated_aborted = 0;                 // of which the SMMU refused (EATS/ATSCHK checks)
+    LatencyStats ats_latency;                            // per Translation Request: arrival to completion
+    uint64_t page_requests = 0;                          // PRI Page Requests received
 
     uint64_t failed() const { return aborted + razwi + stalls; }
     uint64_t count(Served s) const;
@@ -99,6 +107,14 @@ struct SMMU_API Stats {
     uint64_t reg_reads = 0, reg_writes = 0;
     // DMI (Params::dmi): regions granted upstream, requests refused, revocations (each invalidates every region).
     uint64_t dmi_grants = 0, dmi_refusals = 0, dmi_invalidations = 0;
+    // ATC invalidations (CMD_ATC_INV): sent to an endpoint, completed by it, failed by the timeout, and answered by
+    // the module for a StreamID no endpoint has used (nothing can be cached there); latency from delivery to the
+    // endpoint's completion, in cycles.
+    uint64_t atc_inv_sent = 0, atc_inv_completed = 0, atc_inv_timeouts = 0, atc_inv_unrouted = 0, atc_inv_late = 0;
+    LatencyStats atc_inv_latency;
+    // PRI: Page Requests queued, discarded on overflow, refused (PRI disabled); PRG Responses delivered / with no
+    // endpoint to take them.
+    uint64_t pri_queued = 0, pri_overflows = 0, pri_disabled = 0, pri_responses = 0, pri_resp_unrouted = 0;
 };
 
 } // namespace smmu
