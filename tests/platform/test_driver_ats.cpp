@@ -4,6 +4,9 @@
 // drained and every page request group answered with CMD_PRI_RESP.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <functional>
+
 #include "driver/driver.h"
 #include "fake_smmu.h"
 
@@ -205,3 +208,47 @@ TEST_F(DriverAts, PriQueueOverflowIsAcknowledged)
 }
 
 } // namespace
+
+// A domain change or a PASID's removal takes translations away from an ATS device: after the STE/CD change the
+// driver invalidates the whole ATC of that RID or PASID (Size 52, arm_smmu_attach_commit / remove_dev_pasid).
+TEST_F(DriverAts, DomainChangeAndPasidFreeInvalidateTheWholeAtc)
+{
+    hw.idr1 |= 8u << 6;                   // SSIDSIZE 8
+    start();
+    DeviceDesc acc{"accel", 0x500, 4, false};
+    acc.ats = true;
+    const int dev = drv->add_device(acc);
+    const int plain = drv->add_device({"nic", 0x600, 4, false});
+    const int s1 = drv->domain_alloc(DomainType::S1), other = drv->domain_alloc(DomainType::S1);
+    const int sva = drv->domain_alloc(DomainType::S1);
+    hw.take_cmds();
+    ASSERT_TRUE(drv->attach(dev, s1));
+    ASSERT_TRUE(drv->attach(plain, s1));
+    for (const Cmd &c : hw.take_cmds()) EXPECT_NE((uint8_t)c[0], 0x40) << "first attach: the ATC is empty";
+
+    const Cmd rid_all = {0x40 | 0x500ull << 32, 52}, pasid3_all = {0x40 | 1ull << 11 | 3ull << 12 | 0x500ull << 32, 52};
+    struct Case { const char *name; std::function<bool()> act; Cmd want; } cases[] = {
+        {"attach to another S1 domain", [&] { return drv->attach(dev, other); }, rid_all},
+        {"detach (blocked)", [&] { return drv->detach(dev); }, rid_all},
+        {"PASID 3 freed", [&] { return drv->attach_pasid(dev, sva, 3) && (hw.take_cmds(), drv->free_pasid(dev, 3)); },
+         pasid3_all},
+    };
+    for (const Case &c : cases) {
+        hw.take_cmds();
+        const uint64_t before = drv->counters().atc_inv;
+        ASSERT_TRUE(c.act()) << c.name;
+        const std::vector<Cmd> got = hw.take_cmds();
+        auto at = std::find(got.begin(), got.end(), c.want);
+        ASSERT_NE(at, got.end()) << c.name;
+        ASSERT_NE(at + 1, got.end()) << c.name;
+        EXPECT_EQ(at[1], kSync) << c.name << ": its own CMD_SYNC";
+        EXPECT_EQ(drv->counters().atc_inv, before + 1) << c.name;
+        // After the STE or CD change that it follows.
+        bool cfgi_before = false;
+        for (auto it = got.begin(); it != at; ++it) cfgi_before |= (uint8_t)(*it)[0] == 0x03 || (uint8_t)(*it)[0] == 0x05;
+        EXPECT_TRUE(cfgi_before) << c.name;
+    }
+    hw.take_cmds();
+    ASSERT_TRUE(drv->attach(plain, other));
+    for (const Cmd &c : hw.take_cmds()) EXPECT_NE((uint8_t)c[0], 0x40) << "a device without ATS gets none";
+}

@@ -12,7 +12,7 @@ namespace smmusim {
 
 namespace {
 // CMD_ATC_INV (4.5.1) and CMD_PRI_RESP (4.5.2) fields, PRI queue entry fields (chapter 8), as Linux encodes them.
-constexpr uint64_t kCmdSsv = 1ull << 11, kAtcGlobal = 1ull << 9;
+constexpr uint64_t kCmdSsv = 1ull << 11;
 constexpr unsigned kSsidShift = 12, kSidShift = 32, kAtcSizeAll = 52;
 constexpr uint64_t kPriqSsv = 1ull << 63, kPriqLast = 1ull << 62, kPriqW = 1ull << 61, kPriqR = 1ull << 60,
                    kPriqX = 1ull << 59, kPriqPriv = 1ull << 58;
@@ -21,8 +21,7 @@ Cmd atc_inv(uint32_t sid, uint32_t ssid, bool ssv, uint64_t addr, unsigned size)
 {
     Cmd c{};
     c[0] = SMMU_CMD_ATC_INV | (ssv ? kCmdSsv | (uint64_t)(ssid & 0xFFFFF) << kSsidShift : 0) | (uint64_t)sid << kSidShift;
-    c[1] = (size & 0x3F) | (addr & ~0xFFFull);
-    (void)kAtcGlobal;                                       // Linux never sets Global
+    c[1] = (size & 0x3F) | (addr & ~0xFFFull);              // Global stays 0: Linux never sets it
     return c;
 }
 
@@ -95,6 +94,15 @@ void SmmuDriver::atc_inv_domain(int dom, uint64_t iova, uint64_t size)
     if (cmds.empty()) return;
     cnt_.atc_inv += cmds.size();
     issue(cmds);
+}
+
+// arm_smmu_atc_inv_master: every ATC entry of the device's RID (ssv = false, which also drops its PASIDs' entries)
+// or of one PASID, after an STE or CD change took the old translations away; then a CMD_SYNC.
+bool SmmuDriver::atc_inv_master(const Device &d, uint32_t ssid, bool ssv)
+{
+    if (!f_.ats || !d.desc.ats) return true;
+    cnt_.atc_inv++;
+    return issue({atc_inv(d.desc.sid, ssid, ssv, 0, kAtcSizeAll)});
 }
 
 std::vector<PageRequest> SmmuDriver::drain_priq()

@@ -249,6 +249,8 @@ bool SmmuDriver::attach(int dev, int dom)
     Device &d = *devices_[devices_[dev]->leader];
     Domain &m = *domains_[dom];
     if (d.unplugged) return fail("device " + d.desc.name + " was unplugged");
+    // Leaving a translating domain: the device's ATC may hold its translations (arm_smmu_attach_commit).
+    const bool flush_atc = d.rid_domain >= 0;
     if (!switch_cd_owner(d, m)) return false;
     if (m.type == DomainType::S1 || m.type == DomainType::Nested) {
         if (m.type == DomainType::Nested) {
@@ -271,13 +273,13 @@ bool SmmuDriver::attach(int dev, int dom)
         d.rid_domain = dom;
         d.pasids[0] = dom;
         if (!write_cd(d, 0, make_cd(m, d))) return false;
-        return install_ste(d);
+        return install_ste(d) && (!flush_atc || atc_inv_master(d, 0, false));
     }
     int old = d.rid_domain;
     bool clear0 = old >= 0 && d.pasids.count(0) && d.pasids[0] == old;
     if (clear0) d.pasids.erase(0);   // SSID 0 no longer keeps a CD-table STE (arm_smmu_ssids_in_use)
     d.rid_domain = m.type == DomainType::Blocked ? -1 : dom;
-    if (!install_ste(d)) return false;
+    if (!install_ste(d) || (flush_atc && !atc_inv_master(d, 0, false))) return false;
     // The SSID 0 CD is cleared once the STE no longer uses it (arm_smmu_attach_dev_ste); a guest's CD is the guest's.
     if (clear0 && domains_[old]->type != DomainType::Nested) return write_cd(d, 0, Entry{});
     return true;
@@ -302,7 +304,7 @@ bool SmmuDriver::detach_pasid(int dev, uint32_t pasid)
 {
     Device &d = *devices_.at(devices_.at(dev)->leader);
     if (!d.pasids.erase(pasid)) return fail("PASID not attached");
-    return write_cd(d, pasid, Entry{});
+    return write_cd(d, pasid, Entry{}) && atc_inv_master(d, pasid, true);   // arm_smmu_remove_dev_pasid
 }
 
 int SmmuDriver::map(int dom, uint64_t iova, uint64_t pa, uint64_t size, uint64_t pgsize, unsigned prot)

@@ -174,6 +174,7 @@ private:
     bool priq_alloc();                         // ats.cpp
     bool ats_pri_enable(uint32_t &cr0);        // ats.cpp: PRIQ registers, CR0.PRIQEN and CR0.ATSCHK (Linux reset order)
     void atc_inv_domain(int dom, uint64_t iova, uint64_t size);   // ats.cpp: size 0 = everything
+    bool atc_inv_master(const Device &d, uint32_t ssid, bool ssv);   // ats.cpp: all of an ATS device's RID or PASID
 
     RegisterPort &regs_;
     PhysMemory &mem_;
