@@ -45,14 +45,13 @@ void AtsDevice::pri_response(const smmu_pri_resp_t &resp)
     pri_event_.notify(SC_ZERO_TIME);
 }
 
-bool AtsDevice::translation_request(tlm::tlm_fw_transport_if<> &socket, uint32_t sid, uint32_t ssid, bool ssv,
-                                    uint64_t addr, bool write, smmu_ats_result_t &res)
+// A data-less PCIe message upstream (Translation Request, Page Request) for the page of `addr`; waits out the
+// module's annotated delay. Returns the TLM response's success.
+bool AtsDevice::send_message(tlm::tlm_fw_transport_if<> &socket, uint32_t sid, uint32_t ssid, bool ssv, uint64_t addr,
+                             smmu::PcieExtension &pext)
 {
     tlm::tlm_generic_payload gp;
     smmu::StreamIdExtension sext(sid, ssid, ssv);
-    smmu::PcieExtension pext;
-    pext.kind = smmu::PcieExtension::Kind::TranslationRequest;
-    pext.no_write = !write;
     gp.set_command(tlm::TLM_READ_COMMAND);
     gp.set_address(addr & ~0xFFFull);
     gp.set_data_ptr(nullptr);
@@ -62,13 +61,23 @@ bool AtsDevice::translation_request(tlm::tlm_fw_transport_if<> &socket, uint32_t
     gp.set_extension(&sext);
     gp.set_extension(&pext);
     sc_time d = SC_ZERO_TIME;
-    st_.translation_requests++;
     socket.b_transport(gp, d);
-    wait(d);
     gp.clear_extension(&sext);
     gp.clear_extension(&pext);
-    res = pext.completion;
+    wait(d);
     return gp.is_response_ok();
+}
+
+bool AtsDevice::translation_request(tlm::tlm_fw_transport_if<> &socket, uint32_t sid, uint32_t ssid, bool ssv,
+                                    uint64_t addr, bool write, smmu_ats_result_t &res)
+{
+    smmu::PcieExtension pext;
+    pext.kind = smmu::PcieExtension::Kind::TranslationRequest;
+    pext.no_write = !write;
+    st_.translation_requests++;
+    const bool ok = send_message(socket, sid, ssid, ssv, addr, pext);
+    res = pext.completion;
+    return ok;
 }
 
 // One page, one group (Last = 1). Returns the PRG Response code, or -1 when none came; *sent: this access sent
@@ -94,29 +103,15 @@ int AtsDevice::page_request(tlm::tlm_fw_transport_if<> &socket, uint32_t sid, ui
     page_prg_[key] = g;
     *sent = true;
 
-    tlm::tlm_generic_payload gp;
-    smmu::StreamIdExtension sext(sid, ssid, ssv);
     smmu::PcieExtension pext;
     pext.kind = smmu::PcieExtension::Kind::PageRequest;
     pext.prgi = g;
     pext.last = true;
     pext.read = true;
     pext.write = write;
-    gp.set_command(tlm::TLM_READ_COMMAND);
-    gp.set_address(addr & ~0xFFFull);
-    gp.set_data_ptr(nullptr);
-    gp.set_data_length(0);
-    gp.set_streaming_width(0);
-    gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    gp.set_extension(&sext);
-    gp.set_extension(&pext);
-    sc_time d = SC_ZERO_TIME;
     st_.page_requests++;
     const sc_time t_sent = sc_core::sc_time_stamp();
-    socket.b_transport(gp, d);
-    gp.clear_extension(&sext);
-    gp.clear_extension(&pext);
-    wait(d);
+    send_message(socket, sid, ssid, ssv, addr, pext);
     const sc_time until = t_sent + pri_timeout;
     while (prgs_[g].resp < 0 && sc_core::sc_time_stamp() < until) wait(until - sc_core::sc_time_stamp(), pri_event_);
     const int resp = prgs_[g].resp;

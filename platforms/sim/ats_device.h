@@ -61,6 +61,8 @@ public:
     sc_core::sc_time pri_timeout = sc_core::sc_time(1, sc_core::SC_MS);   // no PRG Response by then: refused
 
 private:
+    bool send_message(tlm::tlm_fw_transport_if<> &socket, uint32_t sid, uint32_t ssid, bool ssv, uint64_t addr,
+                      smmu::PcieExtension &pext);
     bool translation_request(tlm::tlm_fw_transport_if<> &socket, uint32_t sid, uint32_t ssid, bool ssv, uint64_t addr,
                              bool write, smmu_ats_result_t &res);
     int page_request(tlm::tlm_fw_transport_if<> &socket, uint32_t sid, uint32_t ssid, bool ssv, uint64_t addr, bool write,
