@@ -356,5 +356,30 @@ class Ats(unittest.TestCase):
         self.assertEqual(self.smmu.callback_errors, [])
 
 
+class Pri(unittest.TestCase):
+    """PCIe PRI through the bindings: the SMMU's own answer while the PRI queue is off, and CMD_PRI_RESP reaching
+    the endpoint with the PCIe response code (IHI 0070 8.2, 4.7.1)."""
+
+    def setUp(self):
+        self.mem = Memory(16 << 20)
+        self.resps = []
+        self.smmu = Smmu(self.mem, pri_resp=self.resps.append)
+        self.drv, _ = bring_up(self.smmu, self.mem)
+
+    def tearDown(self):
+        self.smmu.close()
+
+    def test_page_request_without_the_queue_is_answered_with_response_failure(self):
+        self.assertEqual(self.smmu.pri_page_request(SID, IOVA, prgi=5), smmuv3.PriStatus.DISABLED)   # PRIQEN = 0
+        self.assertEqual(self.resps, [smmuv3.PriResponse(SID, 0, False, 5, 0xF)])
+
+    def test_cmd_pri_resp_reaches_the_endpoint(self):
+        self.drv.issue(E.cmd_pri_resp(SID, 3, True, 0x1FF, E.SMMU_PRI_RESP_SUCCESS))
+        self.drv.issue(E.cmd_pri_resp(SID, 0, False, 7, E.SMMU_PRI_RESP_INVALID))
+        self.assertEqual(self.resps, [smmuv3.PriResponse(SID, 3, True, 0x1FF, 0),
+                                      smmuv3.PriResponse(SID, 0, False, 7, 1)])
+        self.assertEqual(self.smmu.callback_errors, [])
+
+
 if __name__ == "__main__":
     unittest.main()

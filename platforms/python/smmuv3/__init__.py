@@ -18,7 +18,7 @@ from . import _lib
 from ._lib import lib
 
 __all__ = ["Smmu", "Memory", "TranslateResult", "Status", "Source", "Irq", "SmmuError", "AtsStatus", "AtsResult",
-           "AtcInvalidation", "config_fields",
+           "AtcInvalidation", "PriStatus", "PriResponse", "config_fields",
            "default_config", "library_path"]
 
 library_path = _lib.path
@@ -57,6 +57,13 @@ class AtsStatus(enum.IntEnum):
     SUCCESS = 0
     UR = 1
     CA = 2
+
+
+class PriStatus(enum.IntEnum):
+    """What became of a Page Request (smmu_pri_status_t)."""
+    QUEUED = 0
+    OVERFLOW = 1
+    DISABLED = 2
 
 
 class StallState(enum.IntEnum):
@@ -260,6 +267,16 @@ class AtcInvalidation:
     tag: int
 
 
+@dataclass(frozen=True)
+class PriResponse:
+    """A PRG Response to the endpoint (smmu_pri_resp_t): resp is the PCIe code, 0 Success, 1 Invalid, 0xF Failure."""
+    sid: int
+    ssid: int
+    ssv: bool
+    prgi: int
+    resp: int
+
+
 def _stats_dict(s):
     return {n: getattr(s, n) for n, _ in s._fields_}
 
@@ -272,10 +289,12 @@ class Smmu:
     irq:    optional callable(line: Irq, level: bool) for the wired interrupts.
     atc_inv: optional callable(AtcInvalidation) receiving each CMD_ATC_INV; without it every invalidation
             completes at once. It may call atc_inv_complete() itself or later.
+    pri_resp: optional callable(PriResponse) receiving each PRG Response: CMD_PRI_RESP, and the SMMU's own
+            answers to page requests it could not queue.
     config: optional dict of field name -> value; keyword arguments are further overrides (main_tlb_entries=512).
     """
 
-    def __init__(self, memory, irq=None, config=None, atc_inv=None, **overrides):
+    def __init__(self, memory, irq=None, config=None, atc_inv=None, pri_resp=None, **overrides):
         self.memory, self._irq_cb = memory, irq
         self.callback_errors = []
         cfg = _Config()
@@ -324,10 +343,18 @@ class Smmu:
             except BaseException as e:      # noqa: B902
                 self.callback_errors.append(e)
 
+        def on_pri_resp(_ctx, p):
+            try:
+                r = p.contents
+                pri_resp(PriResponse(r.sid, r.ssid, r.ssv, r.prgi, r.resp))
+            except BaseException as e:      # noqa: B902
+                self.callback_errors.append(e)
+
         # ctypes callbacks live as long as these references: the C core keeps only the pointers.
         self._cbs = (_lib.MEM_READ(mem_read), _lib.MEM_WRITE(mem_write), _lib.IRQ(on_irq),
-                     _lib.ATC_INV(on_atc_inv) if atc_inv else _lib.ATC_INV())
-        self._host = _lib.Host(None, *self._cbs, _lib.PRI_RESP())
+                     _lib.ATC_INV(on_atc_inv) if atc_inv else _lib.ATC_INV(),
+                     _lib.PRI_RESP(on_pri_resp) if pri_resp else _lib.PRI_RESP())
+        self._host = _lib.Host(None, *self._cbs)
         err = ctypes.create_string_buffer(512)
         self._h = lib.smmu_create(cfg.ptr, ctypes.byref(self._host), err, len(err))
         if not self._h:
@@ -425,6 +452,14 @@ class Smmu:
     def cmdq_waiting(self):
         """The command queue is held at a CMD_SYNC waiting for ATC invalidation completions."""
         return bool(lib.smmu_cmdq_waiting(self._handle()))
+
+    # ---- PCIe PRI
+    def pri_page_request(self, sid, addr, prgi, last=True, read=True, write=False, exe=False, priv=False, ssid=None):
+        """PCIe Page Request for the page of addr in group prgi; ssid gives it a PASID."""
+        q = _lib.PriReq()
+        q.sid, q.addr, q.prgi, q.last, q.read, q.write, q.exec, q.priv = sid, addr, prgi, last, read, write, exe, priv
+        q.ssv, q.ssid = ssid is not None, ssid or 0
+        return PriStatus(lib.smmu_pri_page_request(self._handle(), ctypes.byref(q)))
 
     # ---- Stepped command queue and stalls
     def cmdq_step(self):
