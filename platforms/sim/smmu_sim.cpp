@@ -23,6 +23,7 @@
 
 #include "ats_device.h"
 #include "config/scenario.h"
+#include "config/values.h"
 #include "driver/driver.h"
 #include "driver/streaming.h"
 #include "patterns.h"
@@ -35,6 +36,7 @@
 
 using namespace sc_core;
 using namespace smmusim;
+using simcfg::json_str;
 
 namespace {
 
@@ -316,18 +318,6 @@ const char kUsage[] =
     "  --quiet     do not print decoded events\n"
     "  -h, --help  this text\n"
     "Sweeps over many runs: smmu-sweep (docs/scenarios.md).\n";
-
-// A JSON string literal.
-std::string json_str(const std::string &s)
-{
-    std::string r = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') { r += '\\'; r += c; }
-        else if ((unsigned char)c < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", c); r += b; }
-        else r += c;
-    }
-    return r + "\"";
-}
 
 std::string hex(uint32_t v)
 {

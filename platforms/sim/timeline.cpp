@@ -5,12 +5,15 @@
 #include <cstdio>
 #include <sstream>
 
+#include "config/values.h"
 #include "driver/hw.h"
 
 using namespace sc_core;
 using namespace smmusim;
 
 namespace simtl {
+
+using simcfg::json_str;
 
 namespace {
 
@@ -27,17 +30,6 @@ DriverCounters minus(const DriverCounters &a, const DriverCounters &b)
 }
 
 uint64_t ps_now() { return (uint64_t)(sc_time_stamp().value() / sc_time(1, SC_PS).value()); }
-
-std::string jstr(const std::string &v)
-{
-    std::string o = "\"";
-    for (char c : v) {
-        if (c == '"' || c == '\\') { o += '\\'; o += c; }
-        else if ((unsigned char)c < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", c); o += b; }
-        else o += c;
-    }
-    return o + "\"";
-}
 
 std::string hex(uint64_t v) { char b[24]; std::snprintf(b, sizeof b, "0x%llx", (unsigned long long)v); return b; }
 
@@ -302,10 +294,10 @@ std::string Runner::json() const
     for (size_t i = 0; i < rows_.size(); i++) {
         const Row &r = rows_[i];
         const simcfg::Action &a = *r.action;
-        o << (i ? ",\n" : "\n") << "    {\"at_ns\": " << a.at_ps / 1000.0 << ", \"action\": " << jstr(a.action)
-          << ", \"device\": " << jstr(a.device) << ", \"target\": " << jstr(target(a).empty() ? "" : target(a).substr(1))
-          << ", \"where\": " << jstr(a.where) << ", \"group\": [";
-        for (size_t k = 0; k < r.group.size(); k++) o << (k ? ", " : "") << jstr(s_.devices[r.group[k]].name);
+        o << (i ? ",\n" : "\n") << "    {\"at_ns\": " << a.at_ps / 1000.0 << ", \"action\": " << json_str(a.action)
+          << ", \"device\": " << json_str(a.device) << ", \"target\": " << json_str(target(a).empty() ? "" : target(a).substr(1))
+          << ", \"where\": " << json_str(a.where) << ", \"group\": [";
+        for (size_t k = 0; k < r.group.size(); k++) o << (k ? ", " : "") << json_str(s_.devices[r.group[k]].name);
         o << "], \"start_ns\": " << r.start_ps / 1000.0 << ", \"duration_ns\": " << (r.end_ps - r.start_ps) / 1000.0
           << ", \"commands\": " << r.cost.commands << ", \"cmd_syncs\": " << r.cost.syncs << ", \"cfgi\": " << r.cost.cfgi
           << ", \"tlbi\": " << r.cost.tlbi << ", \"ste_writes\": " << r.cost.ste_writes << ", \"cd_writes\": " << r.cost.cd_writes
@@ -318,14 +310,14 @@ std::string Runner::json() const
             bool first = true;
             for (auto &kv : ws) {
                 const Window &w = kv.second;
-                o << (first ? "" : ", ") << jstr(s_.devices[kv.first].name) << ": {\"duration_ns\": " << w.ns
+                o << (first ? "" : ", ") << json_str(s_.devices[kv.first].name) << ": {\"duration_ns\": " << w.ns
                   << ", \"translations\": " << w.translations << ", \"faulted\": " << w.faulted << ", \"blocked\": " << w.blocked
                   << ", \"stalled\": " << w.stalled << ", \"bytes\": " << w.bytes << ", \"throughput_gbps\": " << gbps(w) << "}";
                 first = false;
             }
             o << "}";
         }
-        o << ", \"error\": " << (r.error.empty() ? "null" : jstr(r.error)) << "}";
+        o << ", \"error\": " << (r.error.empty() ? "null" : json_str(r.error)) << "}";
     }
     o << (rows_.empty() ? "]" : "\n  ]");
     return o.str();

@@ -848,17 +848,6 @@ void build(Ctx &c, const YAML::Node &root, Scenario &s)
     check_smmu_for_driver(c, root, s);
 }
 
-std::string json_str(const std::string &v)
-{
-    std::string o = "\"";
-    for (char ch : v) {
-        if (ch == '"' || ch == '\\') { o += '\\'; o += ch; }
-        else if ((unsigned char)ch < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", ch); o += b; }
-        else o += ch;
-    }
-    return o + "\"";
-}
-
 std::string json_scalar(const Key &k, const std::string &v)
 {
     bool b;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 namespace simcfg {
@@ -128,6 +129,17 @@ bool parse_bool(const std::string &s, bool *out)
     if (l == "true" || l == "yes" || l == "on") { *out = true; return true; }
     if (l == "false" || l == "no" || l == "off") { *out = false; return true; }
     return false;
+}
+
+std::string json_str(const std::string &s)
+{
+    std::string o = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') { o += '\\'; o += c; }
+        else if ((unsigned char)c < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", c); o += b; }
+        else o += c;
+    }
+    return o + "\"";
 }
 
 } // namespace simcfg

@@ -15,4 +15,6 @@ bool parse_frequency(const std::string &s, double *hz);      // Hz kHz MHz GHz
 bool parse_bool(const std::string &s, bool *out);            // true/false/yes/no/on/off
 bool parse_float(const std::string &s, double *out);
 
+std::string json_str(const std::string &s);                 // a JSON string literal: quoted, \" \\ and control characters escaped
+
 } // namespace simcfg
