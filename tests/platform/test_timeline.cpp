@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/scenario.h"
+#include "core_driver_fixture.h"
 #include "driver/core_port.h"
 #include "driver/driver.h"
 #include "fake_smmu.h"
@@ -212,33 +213,7 @@ struct ProbePort : CorePort {
     }
 };
 
-struct Core : ::testing::Test {
-    SparseMemory mem;
-    PhysAllocator alloc{0x80000000ull, 0x40000000ull};
-    CoreHost host{&mem};
-    smmu_config_t cfg;
-    smmu_t *smmu = nullptr;
-    ProbePort port;
-    std::unique_ptr<SmmuDriver> drv;
-    Core() { smmu_config_default(&cfg); }
-    ~Core() override { drv.reset(); if (smmu) smmu_destroy(smmu); }
-    void start() {
-        char err[256] = "";
-        smmu_host_t h = host.host();
-        smmu = smmu_create(&cfg, &h, err, sizeof err);
-        ASSERT_NE(smmu, nullptr) << err;
-        port.smmu = smmu;
-        drv = std::make_unique<SmmuDriver>(port, mem, alloc, DriverOptions{});
-        ASSERT_TRUE(drv->probe()) << drv->error();
-    }
-    smmu_result_t xlate(uint32_t sid, uint64_t addr, uint32_t ssid = 0, bool ssv = false) {
-        smmu_txn_t t{};
-        t.sid = sid; t.ssid = ssid; t.ssv = ssv; t.addr = addr;
-        smmu_result_t r{};
-        smmu_translate(smmu, &t, &r);
-        return r;
-    }
-};
+using Core = CoreDriverFixture<ProbePort>;
 
 struct Probe { uint64_t n = 0, ok = 0, blocked = 0; std::vector<uint8_t> events; std::set<uint64_t> pas; };
 
@@ -263,10 +238,10 @@ TEST_F(Core, TrafficDuringAHitlessUpdateNeverFaults)
         ASSERT_TRUE(drv->attach_pasid(dev, p3, 3));
         ASSERT_EQ(drv->map(s1, 0x10000000, 0xC0000000, 0x1000, 0x1000, PROT_READ | PROT_WRITE), 0);
         ASSERT_EQ(drv->map(p1, 0x10000000, 0xD0000000, 0x1000, 0x1000, PROT_READ | PROT_WRITE), 0);
-        ASSERT_EQ(xlate(0x100, 0x10000040, c.ssid, c.ssid != 0).status, SMMU_OK);   // warm: the caches hold the old entry
+        ASSERT_EQ(xlate(0x100, 0x10000040, false, c.ssid, c.ssid != 0).status, SMMU_OK);   // warm: the caches hold the old entry
         Probe p;
         port.probe = [&] {
-            smmu_result_t r = xlate(0x100, 0x10000040, c.ssid, c.ssid != 0);
+            smmu_result_t r = xlate(0x100, 0x10000040, false, c.ssid, c.ssid != 0);
             p.n++;
             if (r.status == SMMU_OK) { p.ok++; p.pas.insert(r.pa); }
             if (r.event) p.events.push_back(r.event);
